@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/* Hypercall calling convention, call codes and their argument blocks. */
+#ifndef PARTITA_HYPERCALL_H
+#define PARTITA_HYPERCALL_H
+
+#include "abi-types.h"
+#include "status.h"
+
+/*
+ * Calling convention (Hyper-V style). The guest `call`s its hypercall page:
+ *
+ *   RCX  input value   call code 15:0, fast 16, rep count 43:32,
+ *                      rep start index 59:48; every other bit is reserved
+ *                      and must be zero.
+ *   RDX  input GPA     (fast calls: first register argument)
+ *   R8   output GPA    (fast calls: second register argument)
+ *   RAX  result value  status 15:0, reps completed 43:32 (out)
+ *
+ * Fast calls return their outputs in RDX and R8. Memory calls take 8-byte
+ * aligned input and output blocks that must not cross a page boundary and
+ * must lie in the caller's own memory.
+ *
+ * Rep calls process elements [rep start, rep count). An entry that runs out
+ * of its time budget writes the new rep start index back into RCX and
+ * re-executes the call instruction, so the guest sees one call that returns
+ * once every element is done (or one failed: reps completed then says which).
+ */
+#define PT_HC_CODE_MASK 0xFFFFull
+#define PT_HC_FAST (1ull << 16)
+#define PT_HC_REP_COUNT_SHIFT 32
+#define PT_HC_REP_START_SHIFT 48
+#define PT_HC_REP_MASK 0xFFFull
+#define PT_HC_REP_MAX 0xFFFu
+#define PT_HC_RESERVED_MASK                                            \
+	(~(PT_HC_CODE_MASK | PT_HC_FAST |                              \
+	   (PT_HC_REP_MASK << PT_HC_REP_COUNT_SHIFT) |                 \
+	   (PT_HC_REP_MASK << PT_HC_REP_START_SHIFT)))
+
+#define PT_HC_RESULT_STATUS_MASK 0xFFFFull
+#define PT_HC_RESULT_REPS_SHIFT 32
+
+/* The longest time one hypercall entry may hold a physical CPU. */
+#define PT_HC_ENTRY_BUDGET_US 50u
+
+static inline uint64_t pt_hc_input(uint16_t code, int fast, uint32_t reps,
+				   uint32_t start)
+{
+	return (uint64_t)code | (fast ? PT_HC_FAST : 0) |
+	       ((uint64_t)(reps & PT_HC_REP_MASK) << PT_HC_REP_COUNT_SHIFT) |
+	       ((uint64_t)(start & PT_HC_REP_MASK) << PT_HC_REP_START_SHIFT);
+}
+
+static inline uint16_t pt_hc_status(uint64_t result)
+{
+	return (uint16_t)(result & PT_HC_RESULT_STATUS_MASK);
+}
+
+static inline uint32_t pt_hc_reps_done(uint64_t result)
+{
+	return (uint32_t)((result >> PT_HC_RESULT_REPS_SHIFT) & PT_HC_REP_MASK);
+}
+
+/* Call codes. Numbers are never reused; see docs/abi.md for each call. */
+#define PT_CALL_NULL 0x0001 /* fast: does nothing (benchmarks) */
+#define PT_CALL_GET_VERSION 0x0002 /* fast: out RDX version, R8 features */
+#define PT_CALL_CONSOLE_WRITE 0x0003 /* in: pt_console_write_in */
+#define PT_CALL_SET_TIMER 0x0004 /* fast: RDX deadline ns, 0 cancels */
+#define PT_CALL_YIELD 0x0005 /* fast */
+#define PT_CALL_BLOCK 0x0006 /* fast: RDX deadline ns or 0 */
+#define PT_CALL_SELF_INFO 0x0007 /* out: pt_self_info */
+#define PT_CALL_SHUTDOWN_SELF 0x0008 /* fast: RDX = PT_SHUTDOWN_* */
+#define PT_CALL_GET_CALL_STATS 0x0009 /* fast: RDX code; out RDX, R8 */
+#define PT_CALL_QUERY_PAGES 0x0010 /* rep: in u64 GPFNs, out u64 info */
+#define PT_CALL_ZERO_PAGES 0x0011 /* rep, fast: RDX = first GPFN */
+/* Root-only calls. A guest partition gets PT_STATUS_ACCESS_DENIED. */
+#define PT_CALL_LOG_READ 0x0040 /* in: pt_log_read_in, out: page */
+#define PT_CALL_PARTITION_LIST 0x0041 /* out: pt_partition_list_out */
+
+/* Highest call code the hypervisor keeps statistics for. */
+#define PT_CALL_STATS_MAX 0x0080
+
+/* PT_CALL_CONSOLE_WRITE input: the text follows the header. */
+struct pt_console_write_in {
+	uint32_t length; /* bytes of text, at most PT_CONSOLE_WRITE_MAX */
+	uint32_t reserved; /* must be zero */
+	uint8_t text[];
+};
+PT_ABI_SIZE(struct pt_console_write_in, 8);
+#define PT_CONSOLE_WRITE_MAX (PT_PAGE_SIZE - 8u)
+
+/* PT_CALL_SELF_INFO output. */
+struct pt_self_info {
+	uint32_t partition_id;
+	uint32_t vcpu_index;
+	uint32_t vcpu_count;
+	uint32_t weight;
+	uint64_t memory_bytes;
+	uint32_t physical_cpu; /* CPU this vCPU runs on now */
+	uint32_t reserved;
+	char name[32]; /* NUL-terminated */
+};
+PT_ABI_SIZE(struct pt_self_info, 64);
+PT_ABI_OFFSET(struct pt_self_info, memory_bytes, 16);
+PT_ABI_OFFSET(struct pt_self_info, name, 32);
+
+/* PT_CALL_SHUTDOWN_SELF reasons. */
+#define PT_SHUTDOWN_POWEROFF 0u
+#define PT_SHUTDOWN_CRASH 1u
+
+/* PT_CALL_QUERY_PAGES output element, one per input GPFN. */
+#define PT_PAGE_INFO_PRESENT (1ull << 0) /* the GPFN is the caller's RAM */
+#define PT_PAGE_INFO_WRITABLE (1ull << 1)
+#define PT_PAGE_INFO_HYPERCALL (1ull << 2) /* the hypercall page overlay */
+#define PT_PAGE_INFO_VPAP (1ull << 3) /* a VP assist page */
+#define PT_PAGE_INFO_ZERO (1ull << 4) /* every byte of the page is zero */
+
+/* PT_CALL_LOG_READ: read the hypervisor log ring from a sequence number. */
+struct pt_log_read_in {
+	uint64_t from_seq; /* first byte wanted (0 = oldest kept) */
+};
+PT_ABI_SIZE(struct pt_log_read_in, 8);
+
+struct pt_log_read_out {
+	uint64_t next_seq; /* pass as from_seq to continue */
+	uint32_t length; /* bytes of text that follow */
+	uint32_t lost; /* bytes overwritten before they could be read */
+	uint8_t text[];
+};
+PT_ABI_SIZE(struct pt_log_read_out, 16);
+#define PT_LOG_READ_MAX (PT_PAGE_SIZE - 16u)
+
+/* PT_CALL_PARTITION_LIST output. */
+#define PT_PARTITION_STATE_RUNNING 1u
+#define PT_PARTITION_STATE_PAUSED 2u
+#define PT_PARTITION_STATE_SHUTDOWN 3u
+#define PT_PARTITION_STATE_CRASHED 4u
+
+struct pt_partition_entry {
+	uint32_t id;
+	uint32_t state; /* PT_PARTITION_STATE_* */
+	uint32_t vcpu_count;
+	uint32_t weight;
+	uint64_t memory_bytes;
+	char name[32];
+};
+PT_ABI_SIZE(struct pt_partition_entry, 56);
+
+struct pt_partition_list_out {
+	uint32_t count;
+	uint32_t reserved;
+	struct pt_partition_entry entries[];
+};
+PT_ABI_SIZE(struct pt_partition_list_out, 8);
+#define PT_PARTITION_LIST_MAX \
+	((PT_PAGE_SIZE - 8u) / sizeof(struct pt_partition_entry))
+
+#endif

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# One integration test: boots a config and checks the hypervisor log (COM2).
+#
+# usage: check-boot.sh BUILD_DIR CONFIG [--timeout S] [--expect REGEX]... [--reject REGEX]...
+#                      [--check SCRIPT]
+#   --expect  an extended regex that must match some log line
+#   --reject  an extended regex that must match no log line
+#   --check   a script run as SCRIPT COM2_LOG after the boot; non-zero fails
+# Both logs are printed when the test fails.
+set -uo pipefail
+here=$(dirname "$0")
+build=$1 config=$2
+shift 2
+timeout_s=180 expects=() rejects=() checks=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--timeout) timeout_s=$2; shift 2 ;;
+	--expect) expects+=("$2"); shift 2 ;;
+	--reject) rejects+=("$2"); shift 2 ;;
+	--check) checks+=("$2"); shift 2 ;;
+	*) echo "check-boot: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+
+out=$(mktemp -d /tmp/partita-test.XXXXXX)
+"$here/boot-qemu.sh" --timeout "$timeout_s" "$build" "$config" "$out"
+status=$?
+log=$out/com2.log
+failed=()
+[ $status -eq 0 ] || failed+=("QEMU did not power off by itself (status $status)")
+for re in "${expects[@]}"; do
+	grep -Eq -- "$re" "$log" || failed+=("missing: $re")
+done
+for re in "${rejects[@]}"; do
+	grep -Eq -- "$re" "$log" && failed+=("present but must not be: $re")
+done
+for c in "${checks[@]}"; do
+	"$c" "$log" || failed+=("check failed: $c")
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "==== hypervisor log (COM2) ===="; cat "$log"
+	echo "==== COM1 ===="; cat "$out/com1.log"
+	echo "==== QEMU stderr ===="; cat "$out/qemu.err"
+	printf 'FAIL: %s\n' "${failed[@]}"
+	exit 1
+fi
+echo "PASS $(basename "$config"): ${#expects[@]} expected lines, ${#rejects[@]} rejected, ${#checks[@]} checks"
+rm -rf "$out"
