@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Partita's synthetic MSRs: guest OS ID, hypercall page, VP assist page. */
+#include <arch/guest-emul.h>
+#include <hv/events.h>
+#include <hv/log.h>
+#include <hv/partition.h>
+#include <hv/time.h>
+#include <partita/msr.h>
+#include <string.h>
+
+/* The guest page at `msr`'s GPFN, if it is the guest's own RAM. */
+static void *msr_page(struct vcpu *v, u64 msr)
+{
+	u64 gpa = msr & ~(PT_PAGE_SIZE - 1ull);
+
+	return partition_gpa_to_hva(v->part, gpa, true);
+}
+
+static int write_hypercall_msr(struct vcpu *v, u64 value)
+{
+	struct partition *p = v->part;
+	u8 *page;
+
+	if (value & PT_MSR_PAGE_RESERVED_MASK)
+		return -1;
+	if (!(value & PT_MSR_PAGE_ENABLE) || !p->guest_os_id) {
+		/* Accepted, but without a guest OS ID it stays disabled. */
+		p->hypercall_msr = value & ~PT_MSR_PAGE_ENABLE;
+		return 0;
+	}
+	page = msr_page(v, value);
+	if (!page)
+		return -1;
+	/* The overlay: the stub, then int3 so stray calls trap. */
+	memset(page, 0xCC, PT_PAGE_SIZE);
+	memcpy(page, arch_hypercall_stub, arch_hypercall_stub_len);
+	p->hypercall_msr = value;
+	return 0;
+}
+
+static int write_vpap_msr(struct vcpu *v, u64 value)
+{
+	struct pt_vpap *vpap;
+
+	if (value & PT_MSR_PAGE_RESERVED_MASK)
+		return -1;
+	if (!(value & PT_MSR_PAGE_ENABLE)) {
+		WRITE_ONCE(v->vpap, NULL);
+		v->vpap_msr = value;
+		return 0;
+	}
+	vpap = msr_page(v, value);
+	if (!vpap)
+		return -1;
+	memset(vpap, 0, sizeof(*vpap));
+	vpap->magic = PT_VPAP_MAGIC;
+	vpap->version = PT_VPAP_VERSION;
+	vpap->size = sizeof(*vpap);
+	vpap->partition_id = v->part->id;
+	vpap->vcpu_index = v->index;
+	vpap->tsc_base = hv_time.tsc_base;
+	vpap->tsc_mul = hv_time.tsc_mul;
+	vpap->tsc_khz = hv_time.tsc_khz;
+	vpap->timer_deadline_ns = v->timer_deadline_ns;
+	vpap->stat_runtime_ns = v->runtime_ns;
+	vpap->stat_worst_entry_ns = v->worst_entry_ns;
+	v->vpap_msr = value;
+	WRITE_ONCE(v->vpap, vpap);
+	vcpu_events_to_vpap(v);
+	return 0;
+}
+
+int guest_rdmsr(struct vcpu *v, u32 msr, u64 *value)
+{
+	switch (msr) {
+	case PT_MSR_GUEST_OS_ID:
+		*value = v->part->guest_os_id;
+		return 0;
+	case PT_MSR_HYPERCALL:
+		*value = v->part->hypercall_msr;
+		return 0;
+	case PT_MSR_VP_ASSIST:
+		*value = v->vpap_msr;
+		return 0;
+	case PT_MSR_VP_INDEX:
+		*value = v->index;
+		return 0;
+	}
+	return -1;
+}
+
+int guest_wrmsr(struct vcpu *v, u32 msr, u64 value)
+{
+	switch (msr) {
+	case PT_MSR_GUEST_OS_ID:
+		v->part->guest_os_id = value;
+		if (!value) /* forgetting the OS also disables the page */
+			v->part->hypercall_msr &= ~PT_MSR_PAGE_ENABLE;
+		return 0;
+	case PT_MSR_HYPERCALL:
+		return write_hypercall_msr(v, value);
+	case PT_MSR_VP_ASSIST:
+		return write_vpap_msr(v, value);
+	}
+	return -1;
+}

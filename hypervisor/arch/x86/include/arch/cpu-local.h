@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Per-CPU data, found from the stack pointer of the running CPU. */
+#ifndef ARCH_CPU_LOCAL_H
+#define ARCH_CPU_LOCAL_H
+
+#include <hv/types.h>
+
+/*
+ * Every CPU runs on a CPU_STACK_SIZE stack aligned to its size, with its
+ * cpu_local at the bottom, so `rsp & ~(size-1)` finds it without a
+ * segment register (FS/GS hold the guest's values after VMRUN).
+ */
+#define CPU_STACK_SIZE (32 * 1024ull)
+#define MAX_CPUS 64
+
+struct cpu_local {
+	u32 id;
+	u32 apic_id;
+	u64 hsave_pa; /* SVM host save area */
+	volatile bool online;
+	u64 stack_top;
+};
+
+static inline struct cpu_local *this_cpu(void)
+{
+	u64 rsp;
+
+	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
+	return (struct cpu_local *)(rsp & ~(CPU_STACK_SIZE - 1));
+}
+
+extern struct cpu_local *cpu_locals[MAX_CPUS];
+
+#endif

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Nested page tables: each partition's guest-physical to host-physical map. */
+#include <hv/arch.h>
+#include <hv/frame.h>
+#include <hv/partition.h>
+
+/*
+ * Four-level tables in the long-mode format with 4 KiB leaves (AMD APM
+ * vol. 2, 15.25.5: nested tables use the host's paging format). Table frames
+ * belong to the partition, so they come back with its other frames.
+ */
+#define NPT_P BIT(0)
+#define NPT_W BIT(1)
+#define NPT_U BIT(2) /* nested walks are user accesses: must be set */
+#define NPT_NX BIT(63)
+#define NPT_ADDR 0x000FFFFFFFFFF000ull
+
+int arch_npt_init(struct partition *p)
+{
+	p->npt_root = frame_alloc((u16)p->id, FRAME_KIND_PAGE_TABLE);
+	return p->npt_root ? 0 : -1;
+}
+
+static unsigned level_index(u64 gpa, int level)
+{
+	return (unsigned)((gpa >> (12 + 9 * level)) & 511);
+}
+
+int arch_npt_map(struct partition *p, u64 gpa, u64 hpa, u32 flags)
+{
+	u64 *table = phys_to_virt(p->npt_root);
+
+	for (int level = 3; level > 0; level--) {
+		u64 *e = &table[level_index(gpa, level)];
+
+		if (!(*e & NPT_P)) {
+			u64 next = frame_alloc((u16)p->id,
+					       FRAME_KIND_PAGE_TABLE);
+
+			if (!next)
+				return -1;
+			*e = next | NPT_P | NPT_W | NPT_U;
+		}
+		table = phys_to_virt(*e & NPT_ADDR);
+	}
+	table[level_index(gpa, 0)] = (hpa & NPT_ADDR) | NPT_P | NPT_U |
+				     ((flags & NPT_WRITE) ? NPT_W : 0) |
+				     ((flags & NPT_EXEC) ? 0 : NPT_NX);
+	return 0;
+}
+
+u64 arch_npt_lookup(const struct partition *p, u64 gpa, u32 *flags)
+{
+	const u64 *table = phys_to_virt(p->npt_root);
+	u64 e;
+
+	if (!p->npt_root)
+		return NPT_NO_PAGE;
+	for (int level = 3; level > 0; level--) {
+		e = table[level_index(gpa, level)];
+		if (!(e & NPT_P))
+			return NPT_NO_PAGE;
+		table = phys_to_virt(e & NPT_ADDR);
+	}
+	e = table[level_index(gpa, 0)];
+	if (!(e & NPT_P))
+		return NPT_NO_PAGE;
+	*flags = NPT_READ | ((e & NPT_W) ? NPT_WRITE : 0) |
+		 ((e & NPT_NX) ? 0 : NPT_EXEC);
+	return (e & NPT_ADDR) | (gpa & (PAGE_SIZE - 1));
+}

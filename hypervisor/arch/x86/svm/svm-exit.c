@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Running a vCPU under SVM and handling the exit it comes back with. */
+#include "vmcb.h"
+#include <arch/cpu-local.h>
+#include <arch/guest-emul.h>
+#include <arch/x86.h>
+#include <hv/arch.h>
+#include <hv/events.h>
+#include <hv/hcall.h>
+#include <hv/log.h>
+#include <hv/partition.h>
+#include <fmt.h>
+
+void svm_vmrun(u64 vmcb_pa, struct guest_gprs *regs);
+extern bool svm_has_nrip;
+
+#define VECTOR_UD 6
+#define VECTOR_GP 13
+
+static void inject_exception(struct vmcb *vmcb, u8 vector, bool has_error,
+			     u32 error)
+{
+	vmcb->event_inject = vector | SVM_EVENT_TYPE_EXCEPTION |
+			     SVM_EVENT_VALID |
+			     (has_error ? SVM_EVENT_ERROR_VALID |
+						  ((u64)error << 32)
+					: 0);
+}
+
+/*
+ * Steps past the intercepted instruction. Without NRIP save (QEMU's TCG)
+ * we rely on the fixed length of the instructions we intercept; a guest
+ * that adds prefixes to them only confuses itself.
+ */
+static void skip_instruction(struct vmcb *vmcb, u32 len)
+{
+	if (svm_has_nrip && vmcb->next_rip)
+		vmcb->rip = vmcb->next_rip;
+	else
+		vmcb->rip += len;
+}
+
+/* Ends the partition for a fault of its own; other partitions run on. */
+static enum vcpu_action kill(struct vcpu *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static enum vcpu_action kill(struct vcpu *v, const char *fmt, ...)
+{
+	char why[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	partition_end(v->part, PT_SHUTDOWN_CRASH, why);
+	return VCPU_GONE;
+}
+
+static enum vcpu_action handle_cpuid(struct vcpu *v, struct vmcb *vmcb)
+{
+	struct guest_gprs *g = &v->arch.regs;
+	struct cpuid_regs r;
+
+	guest_cpuid(v, (u32)g->rax, (u32)g->rcx, &r);
+	g->rax = r.eax;
+	g->rbx = r.ebx;
+	g->rcx = r.ecx;
+	g->rdx = r.edx;
+	skip_instruction(vmcb, 2);
+	return VCPU_CONTINUE;
+}
+
+/* EFER and PAT live in the VMCB; the rest is vendor-neutral. */
+static enum vcpu_action handle_msr(struct vcpu *v, struct vmcb *vmcb)
+{
+	struct guest_gprs *g = &v->arch.regs;
+	u32 msr = (u32)g->rcx;
+	bool write = vmcb->exit_info1 == 1;
+	u64 value = (g->rdx << 32) | (u32)g->rax;
+	int ret = 0;
+
+	if (msr == MSR_EFER) {
+		if (!write)
+			value = vmcb->efer & ~EFER_SVME;
+		else if ((value ^ vmcb->efer) & (EFER_LME | EFER_LMA))
+			ret = -1; /* no leaving long mode */
+		else if (value & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
+			ret = -1;
+		else
+			vmcb->efer = value | EFER_SVME;
+	} else if (msr == MSR_PAT) {
+		if (write)
+			vmcb->g_pat = value;
+		else
+			value = vmcb->g_pat;
+	} else if (write) {
+		ret = guest_wrmsr(v, msr, value);
+	} else {
+		ret = guest_rdmsr(v, msr, &value);
+	}
+	if (ret) {
+		inject_exception(vmcb, VECTOR_GP, true, 0);
+		return VCPU_CONTINUE;
+	}
+	if (!write) {
+		g->rax = (u32)value;
+		g->rdx = value >> 32;
+	}
+	skip_instruction(vmcb, 2);
+	return VCPU_CONTINUE;
+}
+
+static enum vcpu_action handle_vmmcall(struct vcpu *v, struct vmcb *vmcb,
+				       u64 entry_tsc)
+{
+	struct guest_gprs *g = &v->arch.regs;
+	struct hcall_regs r = { g->rax, g->rcx, g->rdx, g->r8 };
+	enum hcall_result result;
+
+	/* Hypercalls only through an enabled hypercall page. */
+	if (!(v->part->hypercall_msr & 1)) {
+		inject_exception(vmcb, VECTOR_UD, false, 0);
+		return VCPU_CONTINUE;
+	}
+	result = hcall_dispatch(v, &r, entry_tsc);
+	g->rax = r.rax;
+	g->rcx = r.rcx;
+	g->rdx = r.rdx;
+	g->r8 = r.r8;
+	if (result == HCALL_RETRY)
+		return VCPU_CONTINUE; /* RIP stays on the vmmcall */
+	skip_instruction(vmcb, 3);
+	switch (result) {
+	case HCALL_BLOCK:
+		return VCPU_BLOCK;
+	case HCALL_YIELD:
+		return VCPU_YIELD;
+	case HCALL_GONE:
+		return VCPU_GONE;
+	default:
+		return VCPU_CONTINUE;
+	}
+}
+
+static enum vcpu_action handle_npf(struct vcpu *v, struct vmcb *vmcb)
+{
+	u64 error = vmcb->exit_info1;
+
+	return kill(v, "nested page fault at GPA 0x%llx (%s%s), rip 0x%llx",
+		    (unsigned long long)vmcb->exit_info2,
+		    (error & 2) ? "write" : "read",
+		    (error & 16) ? ", fetch" : "",
+		    (unsigned long long)vmcb->rip);
+}
+
+static enum vcpu_action handle_exit(struct vcpu *v, struct vmcb *vmcb,
+				    u64 entry_tsc)
+{
+	u64 code = vmcb->exit_code;
+
+	switch (code) {
+	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI:
+	case SVM_EXIT_SMI:
+	case SVM_EXIT_INIT:
+		return VCPU_CONTINUE; /* host work; the loop takes it */
+	case SVM_EXIT_VMMCALL:
+		return handle_vmmcall(v, vmcb, entry_tsc);
+	case SVM_EXIT_CPUID:
+		return handle_cpuid(v, vmcb);
+	case SVM_EXIT_MSR:
+		return handle_msr(v, vmcb);
+	case SVM_EXIT_HLT:
+		skip_instruction(vmcb, 1);
+		v->block_deadline_ns = 0;
+		return VCPU_BLOCK;
+	case SVM_EXIT_NPF:
+		return handle_npf(v, vmcb);
+	case SVM_EXIT_SHUTDOWN:
+		return kill(v, "triple fault at rip 0x%llx",
+			    (unsigned long long)vmcb->rip);
+	case SVM_EXIT_IOIO:
+		return kill(v, "I/O port access to 0x%llx at rip 0x%llx",
+			    (unsigned long long)(vmcb->exit_info1 >> 16),
+			    (unsigned long long)vmcb->rip);
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INVLPGA:
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT:
+	case SVM_EXIT_XSETBV:
+		inject_exception(vmcb, VECTOR_UD, false, 0);
+		return VCPU_CONTINUE;
+	case SVM_EXIT_INVD:
+		skip_instruction(vmcb, 2);
+		return VCPU_CONTINUE;
+	}
+	if ((code & 0xFFFFFFFFull) == SVM_EXIT_INVALID_LOW)
+		return kill(v, "invalid guest state (VMRUN refused it)");
+	return kill(v, "unexpected exit 0x%llx (info 0x%llx, 0x%llx)",
+		    (unsigned long long)code,
+		    (unsigned long long)vmcb->exit_info1,
+		    (unsigned long long)vmcb->exit_info2);
+}
+
+/* Mirrors the VPAP's upcall state into the virtual interrupt line. */
+static void prepare_upcall(struct vcpu *v, struct vmcb *vmcb)
+{
+	const struct pt_vpap *vpap = v->vpap;
+	u64 ctl = vmcb->int_ctl & ~(SVM_V_IRQ | (0xFFull << 32) |
+				    (0xFull << SVM_V_INTR_PRIO_SHIFT));
+
+	if (vpap && READ_ONCE(vpap->upcall_pending) &&
+	    !READ_ONCE(vpap->upcall_mask) && vpap->upcall_vector >= 32)
+		ctl |= SVM_V_IRQ | SVM_V_IGN_TPR |
+		       (0xFull << SVM_V_INTR_PRIO_SHIFT) |
+		       ((u64)vpap->upcall_vector << SVM_V_INTR_VECTOR_SHIFT);
+	vmcb->int_ctl = ctl;
+}
+
+enum vcpu_action arch_vcpu_run(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	u32 cpu = arch_cpu_id();
+	bool irq_requested;
+	u64 entry_tsc;
+
+	prepare_upcall(v, vmcb);
+	irq_requested = (vmcb->int_ctl & SVM_V_IRQ) != 0;
+	/* No flush-by-ASID on TCG: flush everything when the vCPU moves. */
+	vmcb->tlb_control = v->arch.last_cpu != cpu ? 1 : 0;
+	v->arch.last_cpu = cpu;
+	vmcb->rax = v->arch.regs.rax;
+
+	svm_vmrun(v->arch.vmcb_pa, &v->arch.regs);
+
+	entry_tsc = rdtsc();
+	v->arch.regs.rax = vmcb->rax;
+	/* An exception cut short by the exit is delivered again; an
+	 * interrupted upcall comes back through upcall_pending. */
+	vmcb->event_inject = ((vmcb->exit_int_info & SVM_EVENT_VALID) &&
+			      (vmcb->exit_int_info & (7ull << 8)) ==
+				      SVM_EVENT_TYPE_EXCEPTION)
+				     ? (u32)vmcb->exit_int_info |
+					       (vmcb->exit_int_info &
+						~0xFFFFFFFFull)
+				     : 0;
+	if (v->vpap) {
+		v->vpap->stat_exits++;
+		if (irq_requested && !(vmcb->int_ctl & SVM_V_IRQ))
+			v->vpap->stat_upcalls++;
+	}
+	{
+		enum vcpu_action a = handle_exit(v, vmcb, entry_tsc);
+
+		vmcb->rax = v->arch.regs.rax;
+		return a;
+	}
+}

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The frame table: the owner of every 4 KiB frame of the guest pool. */
+#include <hv/arch.h>
+#include <hv/frame.h>
+#include <hv/spinlock.h>
+#include <string.h>
+
+/*
+ * One contiguous pool. Free frames sit on a stack of frame numbers so that
+ * allocation and release are O(1); the table says who owns each frame.
+ */
+static struct {
+	struct spinlock lock;
+	u64 base;
+	u64 nframes;
+	u64 nfree;
+	struct frame_info *table;
+	u32 *free_stack;
+} pool = { SPINLOCK_INIT, 0, 0, 0, NULL, NULL };
+
+u64 frame_pool_meta_size(u64 nframes)
+{
+	return nframes * (sizeof(struct frame_info) + sizeof(u32));
+}
+
+void frame_pool_init(u64 base_pa, u64 nframes, void *meta)
+{
+	pool.base = base_pa;
+	pool.nframes = nframes;
+	pool.table = meta;
+	pool.free_stack = (u32 *)(pool.table + nframes);
+	for (u64 i = 0; i < nframes; i++) {
+		pool.table[i] = (struct frame_info){ FRAME_OWNER_FREE,
+						     FRAME_KIND_FREE, 0, 0 };
+		/* Lowest frames on top: allocation walks memory upwards. */
+		pool.free_stack[i] = (u32)(nframes - 1 - i);
+	}
+	pool.nfree = nframes;
+}
+
+static bool pa_to_index(u64 pa, u64 *index)
+{
+	if (pa < pool.base || (pa & (PAGE_SIZE - 1)))
+		return false;
+	*index = (pa - pool.base) >> PAGE_SHIFT;
+	return *index < pool.nframes;
+}
+
+u64 frame_alloc(u16 owner, enum frame_kind kind)
+{
+	u64 index, pa;
+
+	spin_lock(&pool.lock);
+	if (pool.nfree == 0) {
+		spin_unlock(&pool.lock);
+		return 0;
+	}
+	index = pool.free_stack[--pool.nfree];
+	pool.table[index] = (struct frame_info){ owner, (u8)kind, 0, 0 };
+	spin_unlock(&pool.lock);
+	pa = pool.base + (index << PAGE_SHIFT);
+	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	return pa;
+}
+
+static void free_index_locked(u64 index)
+{
+	pool.table[index] =
+		(struct frame_info){ FRAME_OWNER_FREE, FRAME_KIND_FREE, 0, 0 };
+	pool.free_stack[pool.nfree++] = (u32)index;
+}
+
+void frame_free(u64 pa)
+{
+	u64 index;
+
+	if (!pa_to_index(pa, &index))
+		return;
+	/* Scrub outside the lock: the next owner must not see old data. */
+	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	spin_lock(&pool.lock);
+	if (pool.table[index].owner != FRAME_OWNER_FREE)
+		free_index_locked(index);
+	spin_unlock(&pool.lock);
+}
+
+u64 frame_release_owner(u16 owner)
+{
+	u64 released = 0;
+
+	for (u64 i = 0; i < pool.nframes; i++) {
+		if (pool.table[i].owner != owner)
+			continue;
+		memset(phys_to_virt(pool.base + (i << PAGE_SHIFT)), 0,
+		       PAGE_SIZE);
+		spin_lock(&pool.lock);
+		if (pool.table[i].owner == owner) {
+			free_index_locked(i);
+			released++;
+		}
+		spin_unlock(&pool.lock);
+	}
+	return released;
+}
+
+u64 frame_count_owned(u16 owner)
+{
+	u64 n = 0;
+
+	for (u64 i = 0; i < pool.nframes; i++)
+		n += pool.table[i].owner == owner;
+	return n;
+}
+
+struct frame_pool_stats frame_pool_stats(void)
+{
+	struct frame_pool_stats s;
+
+	spin_lock(&pool.lock);
+	s.total = pool.nframes;
+	s.free = pool.nfree;
+	spin_unlock(&pool.lock);
+	return s;
+}
+
+const struct frame_info *frame_lookup(u64 pa)
+{
+	u64 index;
+
+	return pa_to_index(pa, &index) ? &pool.table[index] : NULL;
+}
+
+int frame_pool_check(void)
+{
+	u64 free_in_table = 0;
+	int ret = 0;
+
+	spin_lock(&pool.lock);
+	for (u64 i = 0; i < pool.nframes; i++) {
+		bool is_free = pool.table[i].owner == FRAME_OWNER_FREE;
+
+		if (is_free != (pool.table[i].kind == FRAME_KIND_FREE)) {
+			ret = -1; /* owner and kind disagree */
+			goto out;
+		}
+		free_in_table += is_free;
+		pool.table[i].flags &= (u8)~1u; /* mark bit for the scan */
+	}
+	if (free_in_table != pool.nfree) {
+		ret = -2; /* the stack and the table count differently */
+		goto out;
+	}
+	for (u64 i = 0; i < pool.nfree; i++) {
+		u32 index = pool.free_stack[i];
+
+		if (index >= pool.nframes ||
+		    pool.table[index].owner != FRAME_OWNER_FREE) {
+			ret = -3; /* an owned frame is on the free stack */
+			goto out;
+		}
+		if (pool.table[index].flags & 1u) {
+			ret = -4; /* a frame is on the free stack twice */
+			goto out;
+		}
+		pool.table[index].flags |= 1u;
+	}
+out:
+	for (u64 i = 0; i < pool.nframes; i++)
+		pool.table[i].flags &= (u8)~1u;
+	spin_unlock(&pool.lock);
+	return ret;
+}

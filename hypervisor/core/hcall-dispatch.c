@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Hypercall dispatch: decode every input first, then invoke, with budgets. */
+#include <hv/arch.h>
+#include <hv/hcall.h>
+#include <hv/partition.h>
+#include <hv/time.h>
+#include <partita/hypercall.h>
+
+const struct hcall_desc *hcall_lookup(u16 code)
+{
+	static const struct {
+		const struct hcall_desc *table;
+		const u32 *count;
+	} groups[] = {
+		{ hcall_basic_table, &hcall_basic_count },
+		{ hcall_pages_table, &hcall_pages_count },
+		{ hcall_root_table, &hcall_root_count },
+	};
+
+	for (u32 g = 0; g < ARRAY_SIZE(groups); g++) {
+		for (u32 i = 0; i < *groups[g].count; i++) {
+			if (groups[g].table[i].code == code)
+				return &groups[g].table[i];
+		}
+	}
+	return NULL;
+}
+
+/* A fixed-size block: 8-byte aligned, inside one page, the caller's RAM. */
+static int check_block(struct hcall_ctx *c, u64 gpa, u32 size, bool write,
+		       void **hva)
+{
+	if (gpa & 7)
+		return PT_STATUS_INVALID_ALIGNMENT;
+	if ((gpa & (PAGE_SIZE - 1)) + size > PAGE_SIZE)
+		return PT_STATUS_INVALID_ALIGNMENT;
+	*hva = partition_gpa_to_hva(c->p, gpa, write);
+	return *hva ? PT_STATUS_SUCCESS : PT_STATUS_INVALID_GPA;
+}
+
+int hcall_check_list(struct hcall_ctx *c, u64 gpa, u32 size, u32 first,
+		     u32 count, bool write)
+{
+	u64 start, end;
+
+	if (gpa & 7)
+		return PT_STATUS_INVALID_ALIGNMENT;
+	start = gpa + (u64)first * size;
+	end = gpa + (u64)count * size;
+	if (end < gpa || start >= c->p->memory_bytes)
+		return PT_STATUS_INVALID_GPA;
+	for (u64 page = start & PAGE_MASK; page < end; page += PAGE_SIZE) {
+		if (!partition_gpa_to_hva(c->p, page, write))
+			return PT_STATUS_INVALID_GPA;
+	}
+	return PT_STATUS_SUCCESS;
+}
+
+static int decode_shape(struct hcall_ctx *c, const struct hcall_desc *d)
+{
+	if (c->fast ? !(d->flags & HC_FAST_OK) : !(d->flags & HC_MEM_OK))
+		return PT_STATUS_INVALID_HYPERCALL_INPUT;
+	if (d->flags & HC_REP) {
+		if (c->rep_count == 0 || c->rep_start >= c->rep_count)
+			return PT_STATUS_INVALID_HYPERCALL_INPUT;
+	} else if (c->rep_count || c->rep_start) {
+		return PT_STATUS_INVALID_HYPERCALL_INPUT;
+	}
+	return PT_STATUS_SUCCESS;
+}
+
+static int decode_memory(struct hcall_ctx *c, const struct hcall_desc *d)
+{
+	u64 in_gpa = c->regs->rdx, out_gpa = c->regs->r8;
+	int status = PT_STATUS_SUCCESS;
+
+	if (c->fast)
+		return status;
+	if (d->in_size)
+		status = check_block(c, in_gpa, d->in_size, false, &c->in);
+	if (!status && d->out_size)
+		status = check_block(c, out_gpa, d->out_size, true, &c->out);
+	if (!status && d->rep_in_size)
+		status = hcall_check_list(c, in_gpa, d->rep_in_size,
+					  c->rep_start, c->rep_count, false);
+	if (!status && d->rep_out_size)
+		status = hcall_check_list(c, out_gpa, d->rep_out_size,
+					  c->rep_start, c->rep_count, true);
+	return status;
+}
+
+int hcall_decode(struct hcall_ctx *c, const struct hcall_desc **desc)
+{
+	u64 input = c->regs->rcx;
+	const struct hcall_desc *d;
+	int status;
+
+	*desc = NULL;
+	if (input & PT_HC_RESERVED_MASK)
+		return PT_STATUS_INVALID_HYPERCALL_INPUT;
+	c->code = (u16)(input & PT_HC_CODE_MASK);
+	c->fast = (input & PT_HC_FAST) != 0;
+	c->rep_count = (u32)((input >> PT_HC_REP_COUNT_SHIFT) & PT_HC_REP_MASK);
+	c->rep_start = (u32)((input >> PT_HC_REP_START_SHIFT) & PT_HC_REP_MASK);
+	d = hcall_lookup(c->code);
+	if (!d)
+		return PT_STATUS_INVALID_HYPERCALL_CODE;
+	*desc = d;
+	if ((d->flags & HC_ROOT_ONLY) && c->p->id != ROOT_PARTITION_ID)
+		return PT_STATUS_ACCESS_DENIED;
+	status = decode_shape(c, d);
+	if (!status)
+		status = decode_memory(c, d);
+	if (!status && d->decode)
+		status = d->decode(c);
+	return status;
+}
+
+static u64 result_value(int status, u32 reps_done)
+{
+	return (u64)(u16)status | ((u64)reps_done << PT_HC_RESULT_REPS_SHIFT);
+}
+
+/* Runs elements until done, failed, or out of this entry's budget. */
+static enum hcall_result run_reps(struct hcall_ctx *c,
+				  const struct hcall_desc *d)
+{
+	u32 i;
+
+	for (i = c->rep_start; i < c->rep_count; i++) {
+		int status;
+
+		/* At least one element per entry, so every call progresses. */
+		if (i != c->rep_start && arch_tsc() >= c->budget_end_tsc) {
+			c->regs->rcx &= ~(PT_HC_REP_MASK
+					  << PT_HC_REP_START_SHIFT);
+			c->regs->rcx |= (u64)i << PT_HC_REP_START_SHIFT;
+			return HCALL_RETRY;
+		}
+		status = d->rep_element(c, i);
+		if (status) {
+			c->regs->rax = result_value(status, i);
+			return HCALL_DONE;
+		}
+	}
+	c->regs->rax = result_value(PT_STATUS_SUCCESS, i);
+	return HCALL_DONE;
+}
+
+static void account(struct vcpu *v, u16 code, u64 entry_tsc, bool completed)
+{
+	struct hcall_stat *st = code < PT_CALL_STATS_MAX
+					? &v->part->hcall_stats[code]
+					: NULL;
+	u64 ns = time_tsc_to_ns(arch_tsc()) - time_tsc_to_ns(entry_tsc);
+
+	if (st) {
+		st->count += completed;
+		st->worst_ns = MAX(st->worst_ns, ns);
+	}
+	v->worst_entry_ns = MAX(v->worst_entry_ns, ns);
+	if (v->vpap) {
+		v->vpap->stat_hypercalls += completed;
+		v->vpap->stat_continuations += !completed;
+		v->vpap->stat_worst_entry_ns = v->worst_entry_ns;
+	}
+}
+
+enum hcall_result hcall_dispatch(struct vcpu *v, struct hcall_regs *regs,
+				 u64 entry_tsc)
+{
+	struct hcall_ctx c = {
+		.v = v,
+		.p = v->part,
+		.regs = regs,
+		.budget_end_tsc = entry_tsc +
+				  time_ns_to_ticks(HCALL_WORK_BUDGET_US * 1000),
+		.result = HCALL_DONE,
+	};
+	const struct hcall_desc *d;
+	enum hcall_result result;
+	int status;
+
+	status = hcall_decode(&c, &d);
+	if (status) {
+		regs->rax = result_value(status, 0);
+		result = HCALL_DONE;
+	} else if (d->flags & HC_REP) {
+		result = run_reps(&c, d);
+	} else {
+		status = d->invoke(&c);
+		regs->rax = result_value(status, 0);
+		result = status ? HCALL_DONE : c.result;
+	}
+	account(v, c.code, entry_tsc, result != HCALL_RETRY);
+	return result;
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The hypervisor log: levels, timestamps, partition tags, a readable ring. */
+#include <hv/arch.h>
+#include <hv/log.h>
+#include <hv/partition.h>
+#include <hv/spinlock.h>
+#include <hv/time.h>
+#include <fmt.h>
+#include <stdarg.h>
+#include <string.h>
+
+enum log_level log_threshold = LOG_INFO;
+
+/* The ring keeps the newest LOG_RING_SIZE bytes; seq counts every byte. */
+#define LOG_RING_SIZE (64 * 1024)
+static char log_ring[LOG_RING_SIZE];
+static u64 log_seq;
+static struct spinlock log_lock = SPINLOCK_INIT;
+
+static const char *const level_names[] = { "ERR", "WRN", "INF", "DBG" };
+
+static void ring_append(const char *s, u32 len)
+{
+	for (u32 i = 0; i < len; i++)
+		log_ring[(log_seq + i) % LOG_RING_SIZE] = s[i];
+	log_seq += len;
+}
+
+struct log_read_result log_ring_read(u64 from_seq, char *buf, u32 size)
+{
+	struct log_read_result r = { 0, 0, 0 };
+	u64 oldest;
+
+	spin_lock(&log_lock);
+	oldest = log_seq > LOG_RING_SIZE ? log_seq - LOG_RING_SIZE : 0;
+	if (from_seq < oldest) {
+		r.lost = (u32)MIN(oldest - from_seq, 0xFFFFFFFFull);
+		from_seq = oldest;
+	}
+	if (from_seq > log_seq)
+		from_seq = log_seq;
+	r.length = (u32)MIN(log_seq - from_seq, (u64)size);
+	for (u32 i = 0; i < r.length; i++)
+		buf[i] = log_ring[(from_seq + i) % LOG_RING_SIZE];
+	r.next_seq = from_seq + r.length;
+	spin_unlock(&log_lock);
+	return r;
+}
+
+static void log_vmsg(enum log_level level, const char *tag, const char *fmt,
+		     va_list ap)
+{
+	char line[320];
+	u64 ns;
+	int n, m;
+
+	if (level > log_threshold)
+		return;
+	ns = time_now_ns();
+	n = fmt_snprintf(line, sizeof(line), "[%5llu.%06llu] %s %s: ",
+			 (unsigned long long)(ns / 1000000000ull),
+			 (unsigned long long)(ns / 1000 % 1000000),
+			 level_names[level], tag);
+	m = fmt_vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	n = MIN(n + m, (int)sizeof(line) - 2);
+	line[n++] = '\n';
+	spin_lock(&log_lock);
+	ring_append(line, (u32)n);
+	arch_log_port_write(line, (size_t)n);
+	spin_unlock(&log_lock);
+}
+
+void log_msg(enum log_level level, const char *tag, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(level, tag, fmt, ap);
+	va_end(ap);
+}
+
+void log_part(enum log_level level, const struct partition *p,
+	      const char *fmt, ...)
+{
+	char tag[PARTITION_NAME_MAX + 16];
+	va_list ap;
+
+	fmt_snprintf(tag, sizeof(tag), "p%u:%s", p->id, p->name);
+	va_start(ap, fmt);
+	log_vmsg(level, tag, fmt, ap);
+	va_end(ap);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(LOG_ERR, "PANIC", fmt, ap);
+	va_end(ap);
+	arch_halt_all();
+}

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The scheduler: weighted (stride) sharing of physical CPUs by vCPUs. */
+#include <hv/arch.h>
+#include <hv/events.h>
+#include <hv/log.h>
+#include <hv/partition.h>
+#include <hv/sched.h>
+#include <hv/time.h>
+#include <partita/vpap.h>
+
+/*
+ * Each vCPU is bound to one physical CPU. Every CPU keeps its vCPUs in an
+ * array and runs the runnable one with the lowest pass; running charges
+ * pass += time * STRIDE_SCALE / weight, so shares follow the weights. A vCPU
+ * waking from sleep starts at the CPU's virtual time rather than at its old
+ * pass, so sleeping never banks credit.
+ */
+#define MAX_CPUS 64
+#define STRIDE_SCALE 1024ull
+
+struct sched_cpu {
+	struct spinlock lock;
+	struct vcpu *vcpus[SCHED_MAX_VCPUS_PER_CPU];
+	u32 count;
+	struct vcpu *current;
+	struct vcpu *fpu_owner;
+	u64 slice_end_ns;
+	u64 vtime; /* pass of the vCPU picked last */
+	u64 armed_ns;
+	volatile bool kicked;
+};
+
+static struct sched_cpu sched_cpus[MAX_CPUS];
+static u32 sched_cpu_count;
+
+void sched_init(u32 cpu_count)
+{
+	sched_cpu_count = MIN(cpu_count, (u32)MAX_CPUS);
+	for (u32 i = 0; i < sched_cpu_count; i++)
+		sched_cpus[i].lock = (struct spinlock)SPINLOCK_INIT;
+}
+
+u64 sched_pass_increment(u64 ns, u32 weight)
+{
+	return ns * STRIDE_SCALE / (weight ? weight : 1);
+}
+
+int sched_pick_index(const struct sched_candidate *c, int n)
+{
+	int best = -1;
+
+	for (int i = 0; i < n; i++) {
+		if (c[i].runnable && (best < 0 || c[i].pass < c[best].pass))
+			best = i;
+	}
+	return best;
+}
+
+int sched_add_vcpu(struct vcpu *v)
+{
+	struct sched_cpu *sc;
+
+	if (v->cpu >= sched_cpu_count)
+		return -1;
+	sc = &sched_cpus[v->cpu];
+	spin_lock(&sc->lock);
+	if (sc->count == SCHED_MAX_VCPUS_PER_CPU) {
+		spin_unlock(&sc->lock);
+		return -1;
+	}
+	v->pass = sc->vtime;
+	v->on_runqueue = true;
+	sc->vcpus[sc->count++] = v;
+	spin_unlock(&sc->lock);
+	arch_kick_cpu(v->cpu);
+	return 0;
+}
+
+void sched_wake(struct vcpu *v)
+{
+	struct sched_cpu *sc = &sched_cpus[v->cpu];
+	bool woke = false;
+
+	spin_lock(&sc->lock);
+	if (v->state == VCPU_STATE_BLOCKED) {
+		v->state = VCPU_STATE_RUNNABLE;
+		v->pass = MAX(v->pass, sc->vtime);
+		woke = true;
+	}
+	spin_unlock(&sc->lock);
+	if (woke && v->cpu != arch_cpu_id())
+		arch_kick_cpu(v->cpu);
+	else if (woke)
+		sc->kicked = true;
+}
+
+void sched_charge(struct vcpu *v, u64 ns)
+{
+	v->runtime_ns += ns;
+	v->pass += sched_pass_increment(ns, v->part->weight);
+	if (v->vpap)
+		v->vpap->stat_runtime_ns = v->runtime_ns;
+}
+
+void sched_timer_changed(struct vcpu *v)
+{
+	if (v->cpu == arch_cpu_id())
+		sched_cpus[v->cpu].kicked = true;
+	else
+		arch_kick_cpu(v->cpu);
+}
+
+/* Called from the host interrupt handlers (timer and kick). */
+void sched_interrupt(void)
+{
+	sched_cpus[arch_cpu_id()].kicked = true;
+}
+
+/* Fires due timers and wakes sleepers; returns the next deadline (0: none). */
+static u64 run_timers_locked(struct sched_cpu *sc, u64 now)
+{
+	u64 next = 0;
+
+	for (u32 i = 0; i < sc->count; i++) {
+		struct vcpu *v = sc->vcpus[i];
+
+		if (v->state == VCPU_STATE_DEAD)
+			continue;
+		if (v->timer_deadline_ns && now >= v->timer_deadline_ns) {
+			v->timer_deadline_ns = 0;
+			if (v->vpap) {
+				v->vpap->timer_deadline_ns = 0;
+				v->vpap->stat_timer_fires++;
+			}
+			/* Inline vcpu_raise_event: we hold the lock. */
+			if (v->vpap) {
+				__atomic_fetch_or(&v->vpap->pending_events,
+						  BIT(PT_EVENT_TIMER),
+						  __ATOMIC_SEQ_CST);
+				v->vpap->upcall_pending = 1;
+			} else {
+				__atomic_fetch_or(&v->pending_events,
+						  BIT(PT_EVENT_TIMER),
+						  __ATOMIC_SEQ_CST);
+			}
+		}
+		if (v->state == VCPU_STATE_BLOCKED &&
+		    (vcpu_events_pending(v) ||
+		     (v->block_deadline_ns && now >= v->block_deadline_ns))) {
+			v->state = VCPU_STATE_RUNNABLE;
+			v->pass = MAX(v->pass, sc->vtime);
+		}
+		if (v->timer_deadline_ns && (!next || v->timer_deadline_ns < next))
+			next = v->timer_deadline_ns;
+		if (v->state == VCPU_STATE_BLOCKED && v->block_deadline_ns &&
+		    (!next || v->block_deadline_ns < next))
+			next = v->block_deadline_ns;
+	}
+	return next;
+}
+
+/* Takes vCPUs of dying partitions off this CPU; returns how many. */
+static u32 reap_dead_locked(struct sched_cpu *sc, struct vcpu **gone, u32 max)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < sc->count && n < max;) {
+		struct vcpu *v = sc->vcpus[i];
+
+		if (v->state != VCPU_STATE_DEAD) {
+			i++;
+			continue;
+		}
+		sc->vcpus[i] = sc->vcpus[--sc->count];
+		v->on_runqueue = false;
+		if (sc->fpu_owner == v)
+			sc->fpu_owner = NULL;
+		if (sc->current == v)
+			sc->current = NULL;
+		gone[n++] = v;
+	}
+	return n;
+}
+
+static struct vcpu *pick_locked(struct sched_cpu *sc, u64 now)
+{
+	struct sched_candidate cand[SCHED_MAX_VCPUS_PER_CPU];
+	struct vcpu *cur = sc->current;
+	int best;
+
+	if (cur && cur->state == VCPU_STATE_RUNNABLE && now < sc->slice_end_ns)
+		return cur;
+	for (u32 i = 0; i < sc->count; i++) {
+		cand[i].pass = sc->vcpus[i]->pass;
+		cand[i].runnable = sc->vcpus[i]->state == VCPU_STATE_RUNNABLE;
+	}
+	best = sched_pick_index(cand, (int)sc->count);
+	if (best < 0) {
+		sc->current = NULL;
+		return NULL;
+	}
+	sc->current = sc->vcpus[best];
+	sc->vtime = sc->current->pass;
+	sc->slice_end_ns = now + SCHED_SLICE_NS;
+	return sc->current;
+}
+
+static void arm_timer(struct sched_cpu *sc, u64 deadline)
+{
+	if (deadline != sc->armed_ns) {
+		arch_timer_arm(deadline);
+		sc->armed_ns = deadline;
+	}
+}
+
+/* Acts on what a vCPU asked for when it left guest mode. */
+static void after_run(struct sched_cpu *sc, struct vcpu *v,
+		      enum vcpu_action action)
+{
+	switch (action) {
+	case VCPU_CONTINUE:
+		break;
+	case VCPU_YIELD:
+		sc->slice_end_ns = 0;
+		break;
+	case VCPU_BLOCK:
+		spin_lock(&sc->lock);
+		if (v->state == VCPU_STATE_RUNNABLE && !vcpu_events_pending(v))
+			v->state = VCPU_STATE_BLOCKED;
+		spin_unlock(&sc->lock);
+		break;
+	case VCPU_GONE:
+		break;
+	}
+}
+
+void sched_run_cpu(void)
+{
+	struct sched_cpu *sc = &sched_cpus[arch_cpu_id()];
+
+	for (;;) {
+		struct vcpu *gone[8], *v;
+		u64 now, next, deadline;
+		u32 ngone;
+
+		arch_irq_window();
+		sc->kicked = false;
+		now = time_now_ns();
+		spin_lock(&sc->lock);
+		ngone = reap_dead_locked(sc, gone, ARRAY_SIZE(gone));
+		next = run_timers_locked(sc, now);
+		v = pick_locked(sc, now);
+		spin_unlock(&sc->lock);
+		for (u32 i = 0; i < ngone; i++)
+			partition_vcpu_gone(gone[i]);
+
+		if (!v) {
+			if (arch_cpu_id() == 0 && partition_live_count() == 0)
+				return;
+			arm_timer(sc, next);
+			if (!sc->kicked)
+				arch_idle();
+			continue;
+		}
+		deadline = next && next < sc->slice_end_ns ? next
+							   : sc->slice_end_ns;
+		arm_timer(sc, deadline);
+		if (sc->fpu_owner != v) {
+			arch_fpu_switch(sc->fpu_owner, v);
+			sc->fpu_owner = v;
+		}
+		/*
+		 * Stay in the vCPU while nothing else needs this CPU: exits
+		 * that it handles itself (hypercalls, CPUID) come straight
+		 * back here without a scheduling pass.
+		 */
+		for (;;) {
+			u64 t0 = arch_tsc();
+			enum vcpu_action action = arch_vcpu_run(v);
+
+			sched_charge(v, time_tsc_to_ns(arch_tsc()) -
+						time_tsc_to_ns(t0));
+			if (action != VCPU_CONTINUE) {
+				after_run(sc, v, action);
+				break;
+			}
+			arch_irq_window();
+			if (sc->kicked || v->state != VCPU_STATE_RUNNABLE ||
+			    time_now_ns() >= deadline)
+				break;
+		}
+	}
+}
+
+void sched_mark_dead(struct vcpu *v)
+{
+	struct sched_cpu *sc = &sched_cpus[v->cpu];
+
+	spin_lock(&sc->lock);
+	v->state = VCPU_STATE_DEAD;
+	spin_unlock(&sc->lock);
+	if (v->cpu == arch_cpu_id())
+		sc->kicked = true;
+	else
+		arch_kick_cpu(v->cpu);
+}

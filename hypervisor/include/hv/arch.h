@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The hooks generic code calls and each architecture implements. */
+#ifndef HV_ARCH_H
+#define HV_ARCH_H
+
+#include "types.h"
+
+struct vcpu;
+struct partition;
+
+/*
+ * Contract: every hook below is called with host interrupts disabled unless
+ * it says otherwise, and only on the calling physical CPU unless it names
+ * another one.
+ */
+
+/* Time stamp counter: constant rate, synchronised across CPUs. */
+u64 arch_tsc(void);
+
+/* Index (0..n-1) of the physical CPU we run on. */
+u32 arch_cpu_id(void);
+u32 arch_cpu_count(void);
+
+/* Writes raw log text to the hypervisor's own port (never root's console). */
+void arch_log_port_write(const char *s, size_t len);
+
+/* Makes `cpu` leave guest mode or idle and look at its run queue again. */
+void arch_kick_cpu(u32 cpu);
+
+/* Arms this CPU's one-shot timer for an absolute time (ns); 0 disarms. */
+void arch_timer_arm(u64 deadline_ns);
+
+/* Lets pending host interrupts run (timer, kicks), then disables them. */
+void arch_irq_window(void);
+
+/* Sleeps until an interrupt arrives; returns with interrupts disabled. */
+void arch_idle(void);
+
+__attribute__((noreturn)) void arch_poweroff(void);
+__attribute__((noreturn)) void arch_halt_all(void);
+
+/* Nested paging: a partition's guest-physical to host-physical map. */
+#define NPT_READ BIT(0)
+#define NPT_WRITE BIT(1)
+#define NPT_EXEC BIT(2)
+#define NPT_RWX (NPT_READ | NPT_WRITE | NPT_EXEC)
+
+/* Builds an empty nested page table owned by the partition. */
+int arch_npt_init(struct partition *p);
+/* Maps one 4 KiB page; allocates table frames owned by the partition. */
+int arch_npt_map(struct partition *p, u64 gpa, u64 hpa, u32 flags);
+/* Returns the host address for `gpa`, or NPT_NO_PAGE; sets *flags. */
+#define NPT_NO_PAGE (~0ull)
+u64 arch_npt_lookup(const struct partition *p, u64 gpa, u32 *flags);
+
+/* vCPU state: registers, control block, FPU. */
+int arch_vcpu_init(struct vcpu *v, u64 entry, u64 rdi, u64 rsi);
+
+/* What the scheduler should do after arch_vcpu_run returns. */
+enum vcpu_action {
+	VCPU_CONTINUE, /* run it again when it is picked */
+	VCPU_YIELD, /* give the rest of the slice away */
+	VCPU_BLOCK, /* sleep until an event or its deadline */
+	VCPU_GONE, /* its partition is shutting down or was killed */
+};
+
+/* Enters the guest once and handles the exit it comes back with. */
+enum vcpu_action arch_vcpu_run(struct vcpu *v);
+
+/* Saves `prev`'s FPU/SSE state and loads `next`'s (either may be NULL). */
+void arch_fpu_switch(struct vcpu *prev, struct vcpu *next);
+
+/* Host-virtual address of host-physical memory (identity in the hypervisor). */
+void *phys_to_virt(u64 pa);
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The frame table: the owner of every 4 KiB frame of the guest pool. */
+#ifndef HV_FRAME_H
+#define HV_FRAME_H
+
+#include "types.h"
+
+/*
+ * Invariant: every pool frame has exactly one owner (free, hypervisor or a
+ * partition id); a destroyed partition returns every frame it owned.
+ */
+#define FRAME_OWNER_FREE 0xFFFFu
+#define FRAME_OWNER_HV 0xFFFEu
+
+enum frame_kind {
+	FRAME_KIND_FREE = 0,
+	FRAME_KIND_RAM, /* guest RAM */
+	FRAME_KIND_PAGE_TABLE, /* a nested page table level */
+	FRAME_KIND_CONTROL, /* per-vCPU control blocks and the like */
+};
+
+struct frame_info {
+	u16 owner;
+	u8 kind;
+	u8 flags;
+	u32 refs; /* foreign mappings (grants) */
+};
+
+struct frame_pool_stats {
+	u64 total;
+	u64 free;
+};
+
+/* `meta` must hold frame_pool_meta_size(nframes) bytes. */
+u64 frame_pool_meta_size(u64 nframes);
+void frame_pool_init(u64 base_pa, u64 nframes, void *meta);
+
+/* Returns the physical address of a zeroed frame, or 0 when none is left. */
+u64 frame_alloc(u16 owner, enum frame_kind kind);
+void frame_free(u64 pa);
+
+/* Frees every frame `owner` holds; returns how many. */
+u64 frame_release_owner(u16 owner);
+
+u64 frame_count_owned(u16 owner);
+struct frame_pool_stats frame_pool_stats(void);
+/* NULL when pa is not a pool frame. */
+const struct frame_info *frame_lookup(u64 pa);
+
+/*
+ * Checks the invariant: the free stack and the table agree and no frame is
+ * listed twice. Returns 0 or a negative number naming the first violation.
+ */
+int frame_pool_check(void);
+
+#endif

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Hypercall dispatch: decode every input first, then invoke, with budgets. */
+#ifndef HV_HCALL_H
+#define HV_HCALL_H
+
+#include "types.h"
+
+struct vcpu;
+struct partition;
+
+/* The registers of the calling convention (protocols/partita/hypercall.h). */
+struct hcall_regs {
+	u64 rax, rcx, rdx, r8;
+};
+
+enum hcall_result {
+	HCALL_DONE, /* RAX holds the result: step past the call */
+	HCALL_RETRY, /* out of budget: RCX updated, run the call again */
+	HCALL_BLOCK, /* done, then sleep until an event or deadline */
+	HCALL_YIELD, /* done, then give the CPU away */
+	HCALL_GONE, /* the partition ended */
+};
+
+/* Work each entry may do before it must hand the CPU back (us). */
+#define HCALL_WORK_BUDGET_US 20u
+
+struct hcall_ctx {
+	struct vcpu *v;
+	struct partition *p;
+	struct hcall_regs *regs;
+	u16 code;
+	bool fast;
+	u32 rep_count;
+	u32 rep_start;
+	void *in; /* validated input block (memory calls) */
+	void *out; /* validated output block (memory calls) */
+	u64 arg; /* a value decode read from guest memory, for invoke */
+	u64 budget_end_tsc;
+	enum hcall_result result; /* what invoke asks for beyond DONE */
+};
+
+#define HC_FAST_OK BIT(0) /* may be called with the fast flag */
+#define HC_MEM_OK BIT(1) /* may be called with memory blocks */
+#define HC_REP BIT(2) /* a rep call */
+#define HC_ROOT_ONLY BIT(3) /* guests get ACCESS_DENIED */
+
+struct hcall_desc {
+	u16 code;
+	u16 flags;
+	u32 in_size; /* memory calls: fixed input block bytes, 0 = none */
+	u32 out_size; /* memory calls: output block bytes, 0 = none */
+	u32 rep_in_size; /* rep memory calls: bytes per input element */
+	u32 rep_out_size; /* rep memory calls: bytes per output element */
+	const char *name;
+	/* Call-specific checks on the decoded input; returns a status. */
+	int (*decode)(struct hcall_ctx *c);
+	/* Does the work; arguments were all checked (non-rep calls). */
+	int (*invoke)(struct hcall_ctx *c);
+	/* One element of a rep call; a non-zero status stops the call. */
+	int (*rep_element)(struct hcall_ctx *c, u32 index);
+};
+
+/*
+ * Runs the hypercall in `regs` for `v`. `entry_tsc` is when the vCPU left
+ * guest mode; the entry's duration counts from there.
+ */
+enum hcall_result hcall_dispatch(struct vcpu *v, struct hcall_regs *regs,
+				 u64 entry_tsc);
+
+/* Validation alone, for tests: PT_STATUS_SUCCESS or the status to return. */
+int hcall_decode(struct hcall_ctx *c, const struct hcall_desc **desc);
+
+const struct hcall_desc *hcall_lookup(u16 code);
+
+/* Handlers, by group. */
+extern const struct hcall_desc hcall_basic_table[];
+extern const u32 hcall_basic_count;
+extern const struct hcall_desc hcall_pages_table[];
+extern const u32 hcall_pages_count;
+extern const struct hcall_desc hcall_root_table[];
+extern const u32 hcall_root_count;
+
+/* Checks a guest list of `count` elements of `size` bytes from index 0. */
+int hcall_check_list(struct hcall_ctx *c, u64 gpa, u32 size, u32 first,
+		     u32 count, bool write);
+
+#endif

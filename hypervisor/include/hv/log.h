@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The hypervisor log: levels, timestamps, partition tags, a readable ring. */
+#ifndef HV_LOG_H
+#define HV_LOG_H
+
+#include "types.h"
+
+enum log_level { LOG_ERR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
+
+struct partition;
+
+/* Lines below this level are dropped; set from the boot config. */
+extern enum log_level log_threshold;
+
+/*
+ * Writes "[sec.usec] LVL tag: message" to the log ring and the log port.
+ * `tag` is "hv", "cpuN" or similar; partition lines use log_part().
+ */
+void log_msg(enum log_level level, const char *tag, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Same, tagged "p<id>:<name>". */
+void log_part(enum log_level level, const struct partition *p,
+	      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#define hv_err(...) log_msg(LOG_ERR, "hv", __VA_ARGS__)
+#define hv_warn(...) log_msg(LOG_WARN, "hv", __VA_ARGS__)
+#define hv_info(...) log_msg(LOG_INFO, "hv", __VA_ARGS__)
+#define hv_debug(...) log_msg(LOG_DEBUG, "hv", __VA_ARGS__)
+
+/* The log ring, for the root's LOG_READ hypercall. */
+struct log_read_result {
+	u64 next_seq;
+	u32 length;
+	u32 lost;
+};
+struct log_read_result log_ring_read(u64 from_seq, char *buf, u32 size);
+
+/* Stops everything after printing the message (a hypervisor bug). */
+__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt,
+							    ...);
+
+#endif

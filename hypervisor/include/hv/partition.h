@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Partitions and their virtual processors. */
+#ifndef HV_PARTITION_H
+#define HV_PARTITION_H
+
+#include "types.h"
+#include "spinlock.h"
+#include <arch/vcpu-state.h>
+#include <partita/hypercall.h>
+#include <partita/vpap.h>
+
+#define MAX_PARTITIONS 64
+#define MAX_VCPUS 8
+#define ROOT_PARTITION_ID 0
+#define PARTITION_NAME_MAX 32
+#define PARTITION_CMDLINE_MAX 256
+
+enum vcpu_state {
+	VCPU_STATE_RUNNABLE,
+	VCPU_STATE_BLOCKED,
+	VCPU_STATE_DEAD, /* its partition is going away */
+};
+
+/* Progress of a long hypercall between its entries. */
+struct hcall_progress {
+	u64 input; /* RCX of the call in progress, 0 = none */
+	u64 cursor;
+};
+
+struct vcpu {
+	struct partition *part;
+	u32 index;
+	u32 cpu; /* physical CPU it is bound to */
+	volatile u32 state; /* enum vcpu_state */
+	bool on_runqueue;
+
+	/* Scheduling (stride): lowest pass runs next. */
+	u64 pass;
+	u64 runtime_ns;
+	u64 timer_deadline_ns; /* PT_CALL_SET_TIMER, 0 = none */
+	u64 block_deadline_ns; /* wake-up time while blocked, 0 = none */
+
+	/* The VP assist page, once the guest enabled it. */
+	u64 vpap_msr;
+	struct pt_vpap *vpap;
+	u64 pending_events; /* kept here while no VPAP is enabled */
+
+	struct hcall_progress hcall;
+	u64 worst_entry_ns;
+
+	struct arch_vcpu arch;
+};
+
+enum partition_state {
+	PART_STATE_FREE = 0,
+	PART_STATE_RUNNING,
+	PART_STATE_DYING, /* vCPUs are being taken off their CPUs */
+};
+
+struct hcall_stat {
+	u64 count;
+	u64 worst_ns;
+};
+
+struct partition {
+	struct spinlock lock;
+	u32 id;
+	volatile u32 state; /* enum partition_state */
+	char name[PARTITION_NAME_MAX];
+	char cmdline[PARTITION_CMDLINE_MAX];
+	u64 memory_bytes;
+	u32 vcpu_count;
+	u32 weight;
+	u64 cpu_mask;
+
+	u64 npt_root; /* host-physical address of the nested PML4 */
+	u64 guest_os_id;
+	u64 hypercall_msr;
+
+	/* Why it is going away: PT_SHUTDOWN_* or a crash with a reason. */
+	u32 exit_reason;
+	char exit_detail[96];
+	u32 vcpus_alive; /* not yet taken off their CPUs */
+
+	/* Debug console: one line is buffered until '\n'. */
+	char console_line[160];
+	u32 console_len;
+	u64 console_tokens; /* rate limit: lines allowed now */
+	u64 console_refill_ns;
+	u64 console_dropped;
+
+	struct hcall_stat hcall_stats[PT_CALL_STATS_MAX];
+	struct vcpu vcpus[MAX_VCPUS];
+};
+
+struct partition_config {
+	const char *name;
+	const char *cmdline;
+	u64 memory_bytes;
+	u32 vcpu_count;
+	u32 weight;
+	u64 cpu_mask;
+	const void *image;
+	u64 image_size;
+};
+
+/* Creates and starts a partition; returns it or NULL (reason logged). */
+struct partition *partition_create(const struct partition_config *cfg);
+
+/*
+ * Ends a partition: reason PT_SHUTDOWN_POWEROFF for a clean shutdown,
+ * PT_SHUTDOWN_CRASH when it is killed (detail says why). Safe from any CPU;
+ * the frames come back once every vCPU is off its CPU.
+ */
+void partition_end(struct partition *p, u32 reason, const char *detail);
+
+/* Called by a CPU when it takes a vCPU of a dying partition off. */
+void partition_vcpu_gone(struct vcpu *v);
+
+struct partition *partition_get(u32 id);
+u32 partition_live_count(void);
+
+/* Guest-physical to host-virtual for `len` bytes inside one page. */
+void *partition_gpa_to_hva(const struct partition *p, u64 gpa, bool write);
+/* Guest memory copies; return 0 or -1 when any byte is not guest RAM. */
+int partition_copy_to_guest(const struct partition *p, u64 gpa,
+			    const void *src, u64 len);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The scheduler: weighted (stride) sharing of physical CPUs by vCPUs. */
+#ifndef HV_SCHED_H
+#define HV_SCHED_H
+
+#include "types.h"
+
+struct vcpu;
+
+#define SCHED_SLICE_NS 10000000ull /* 10 ms */
+#define SCHED_MAX_VCPUS_PER_CPU 64
+
+void sched_init(u32 cpu_count);
+/* Puts a new vCPU on its CPU's run queue. */
+int sched_add_vcpu(struct vcpu *v);
+/* Makes a vCPU runnable (it has an event); safe from any CPU. */
+void sched_wake(struct vcpu *v);
+/* Charge `ns` of CPU time to the vCPU that used it. */
+void sched_charge(struct vcpu *v, u64 ns);
+/* The loop each CPU runs; CPU 0 returns once no partition is left. */
+void sched_run_cpu(void);
+/* Takes a vCPU of an ending partition off its CPU at the next chance. */
+void sched_mark_dead(struct vcpu *v);
+/* Host interrupt handlers call this: the CPU must look at its queue. */
+void sched_interrupt(void);
+/* Re-arms this CPU's timer after a vCPU changed its deadline. */
+void sched_timer_changed(struct vcpu *v);
+
+/* For the pure selection logic (unit-tested): index of the vCPU to run. */
+struct sched_candidate {
+	u64 pass;
+	bool runnable;
+};
+int sched_pick_index(const struct sched_candidate *c, int n);
+u64 sched_pass_increment(u64 ns, u32 weight);
+
+#endif

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Ticket spinlocks: fair between the few physical CPUs we run on. */
+#ifndef HV_SPINLOCK_H
+#define HV_SPINLOCK_H
+
+#include "types.h"
+
+struct spinlock {
+	volatile u32 next;
+	volatile u32 owner;
+};
+
+#define SPINLOCK_INIT { 0, 0 }
+
+static inline void spin_lock(struct spinlock *l)
+{
+	u32 me = __atomic_fetch_add(&l->next, 1, __ATOMIC_ACQUIRE);
+
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
+		__builtin_ia32_pause();
+}
+
+static inline void spin_unlock(struct spinlock *l)
+{
+	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+}
+
+#endif
