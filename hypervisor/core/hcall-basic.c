@@ -119,16 +119,21 @@ static int invoke_shutdown_self(struct hcall_ctx *c)
 
 static int decode_get_call_stats(struct hcall_ctx *c)
 {
-	return c->regs->rdx < PT_CALL_STATS_MAX ? PT_STATUS_SUCCESS
-						: PT_STATUS_INVALID_PARAMETER;
+	if (c->regs->rdx >= PT_CALL_STATS_MAX ||
+	    (c->regs->r8 & ~PT_CALL_STATS_RESET))
+		return PT_STATUS_INVALID_PARAMETER;
+	return PT_STATUS_SUCCESS;
 }
 
 static int invoke_get_call_stats(struct hcall_ctx *c)
 {
-	const struct hcall_stat *st = &c->p->hcall_stats[c->regs->rdx];
+	struct hcall_stat *st = &c->p->hcall_stats[c->regs->rdx];
+	bool reset = c->regs->r8 & PT_CALL_STATS_RESET;
 
 	c->regs->rdx = st->count;
 	c->regs->r8 = st->worst_ns;
+	if (reset)
+		*st = (struct hcall_stat){ 0, 0 };
 	return PT_STATUS_SUCCESS;
 }
 

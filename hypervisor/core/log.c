@@ -17,6 +17,17 @@ static char log_ring[LOG_RING_SIZE];
 static u64 log_seq;
 static struct spinlock log_lock = SPINLOCK_INIT;
 
+/*
+ * The log port is slow (every byte is a port write, an exit of its own
+ * under emulation), so once the scheduler runs, lines only go into the ring
+ * and CPUs copy them out to the port between guest runs, a bounded slice at
+ * a time: a hypercall that logs never waits for the port.
+ */
+static bool log_async;
+static u64 port_seq; /* bytes of the ring already written to the port */
+static struct spinlock drain_lock = SPINLOCK_INIT;
+#define DRAIN_CHUNK 64
+
 static const char *const level_names[] = { "ERR", "WRN", "INF", "DBG" };
 
 static void ring_append(const char *s, u32 len)
@@ -66,8 +77,46 @@ static void log_vmsg(enum log_level level, const char *tag, const char *fmt,
 	line[n++] = '\n';
 	spin_lock(&log_lock);
 	ring_append(line, (u32)n);
-	arch_log_port_write(line, (size_t)n);
+	if (!log_async) {
+		arch_log_port_write(line, (size_t)n);
+		port_seq = log_seq;
+	}
 	spin_unlock(&log_lock);
+}
+
+void log_set_async(bool async)
+{
+	log_async = async;
+}
+
+bool log_port_pending(void)
+{
+	return READ_ONCE(port_seq) != READ_ONCE(log_seq);
+}
+
+void log_drain(u64 budget_ns)
+{
+	u64 end = time_now_ns() + budget_ns;
+
+	if (!spin_trylock(&drain_lock))
+		return; /* another CPU is draining */
+	do {
+		char chunk[DRAIN_CHUNK];
+		u32 n;
+
+		spin_lock(&log_lock);
+		if (log_seq - port_seq > LOG_RING_SIZE)
+			port_seq = log_seq - LOG_RING_SIZE; /* overwritten */
+		n = (u32)MIN(log_seq - port_seq, (u64)DRAIN_CHUNK);
+		for (u32 i = 0; i < n; i++)
+			chunk[i] = log_ring[(port_seq + i) % LOG_RING_SIZE];
+		port_seq += n;
+		spin_unlock(&log_lock);
+		if (!n)
+			break;
+		arch_log_port_write(chunk, n);
+	} while (!budget_ns || time_now_ns() < end);
+	spin_unlock(&drain_lock);
 }
 
 void log_msg(enum log_level level, const char *tag, const char *fmt, ...)
@@ -98,5 +147,6 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vmsg(LOG_ERR, "PANIC", fmt, ap);
 	va_end(ap);
+	log_drain(0);
 	arch_halt_all();
 }

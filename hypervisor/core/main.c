@@ -63,7 +63,10 @@ static void boot_cpu_main(struct boot_info *bi)
 	create_boot_guests(bi);
 	arch_start_other_cpus(bi);
 
+	log_set_async(true);
 	sched_run_cpu(); /* returns on CPU 0 once no partition is left */
+	log_set_async(false);
+	log_drain(0);
 	hv_info("all partitions have ended");
 	report_pool();
 	if (bi->config.poweroff_when_idle) {

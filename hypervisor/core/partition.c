@@ -291,5 +291,8 @@ void partition_vcpu_gone(struct vcpu *v)
 		log_part(LOG_INFO, p, "shut down (%s), returned %llu frames",
 			 p->exit_detail, (unsigned long long)frames);
 	WRITE_ONCE(p->state, PART_STATE_FREE);
-	__atomic_fetch_sub(&live_count, 1, __ATOMIC_SEQ_CST);
+	/* CPU 0 decides what happens when the last partition is gone. */
+	if (__atomic_sub_fetch(&live_count, 1, __ATOMIC_SEQ_CST) == 0 &&
+	    arch_cpu_id() != 0)
+		arch_kick_cpu(0);
 }

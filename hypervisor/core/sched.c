@@ -17,6 +17,8 @@
  */
 #define MAX_CPUS 64
 #define STRIDE_SCALE 1024ull
+/* Log port time a CPU spends between two guest runs. */
+#define LOG_DRAIN_SLICE_NS 20000ull
 
 struct sched_cpu {
 	struct spinlock lock;
@@ -243,6 +245,8 @@ void sched_run_cpu(void)
 		u64 now, next, deadline;
 		u32 ngone;
 
+		if (log_port_pending())
+			log_drain(LOG_DRAIN_SLICE_NS);
 		arch_irq_window();
 		sc->kicked = false;
 		now = time_now_ns();
@@ -257,6 +261,8 @@ void sched_run_cpu(void)
 		if (!v) {
 			if (arch_cpu_id() == 0 && partition_live_count() == 0)
 				return;
+			/* Nothing to run: finish the log before sleeping. */
+			log_drain(0);
 			arm_timer(sc, next);
 			if (!sc->kicked)
 				arch_idle();
@@ -286,7 +292,7 @@ void sched_run_cpu(void)
 			}
 			arch_irq_window();
 			if (sc->kicked || v->state != VCPU_STATE_RUNNABLE ||
-			    time_now_ns() >= deadline)
+			    time_now_ns() >= deadline || log_port_pending())
 				break;
 		}
 	}

@@ -69,7 +69,7 @@ static inline uint32_t pt_hc_reps_done(uint64_t result)
 #define PT_CALL_BLOCK 0x0006 /* fast: RDX deadline ns or 0 */
 #define PT_CALL_SELF_INFO 0x0007 /* out: pt_self_info */
 #define PT_CALL_SHUTDOWN_SELF 0x0008 /* fast: RDX = PT_SHUTDOWN_* */
-#define PT_CALL_GET_CALL_STATS 0x0009 /* fast: RDX code; out RDX, R8 */
+#define PT_CALL_GET_CALL_STATS 0x0009 /* fast: RDX code, R8 flags; out RDX, R8 */
 #define PT_CALL_QUERY_PAGES 0x0010 /* rep: in u64 GPFNs, out u64 info */
 #define PT_CALL_ZERO_PAGES 0x0011 /* rep, fast: RDX = first GPFN */
 /* Root-only calls. A guest partition gets PT_STATUS_ACCESS_DENIED. */
@@ -102,6 +102,14 @@ struct pt_self_info {
 PT_ABI_SIZE(struct pt_self_info, 64);
 PT_ABI_OFFSET(struct pt_self_info, memory_bytes, 16);
 PT_ABI_OFFSET(struct pt_self_info, name, 32);
+
+/*
+ * PT_CALL_GET_CALL_STATS: in RDX = call code, R8 = flags; out RDX = calls
+ * completed, R8 = worst single entry in ns (both for the caller's own
+ * partition). PT_CALL_STATS_RESET zeroes that code's figures after reading,
+ * so a benchmark can leave its warm-up out.
+ */
+#define PT_CALL_STATS_RESET 1ull
 
 /* PT_CALL_SHUTDOWN_SELF reasons. */
 #define PT_SHUTDOWN_POWEROFF 0u

@@ -22,7 +22,7 @@ enum hcall_result {
 };
 
 /* Work each entry may do before it must hand the CPU back (us). */
-#define HCALL_WORK_BUDGET_US 20u
+#define HCALL_WORK_BUDGET_US 15u
 
 struct hcall_ctx {
 	struct vcpu *v;

@@ -27,6 +27,12 @@ void log_part(enum log_level level, const struct partition *p,
 #define hv_info(...) log_msg(LOG_INFO, "hv", __VA_ARGS__)
 #define hv_debug(...) log_msg(LOG_DEBUG, "hv", __VA_ARGS__)
 
+/* From now on lines wait in the ring until log_drain writes them out. */
+void log_set_async(bool async);
+bool log_port_pending(void);
+/* Copies ring text to the log port for about budget_ns (0: until empty). */
+void log_drain(u64 budget_ns);
+
 /* The log ring, for the root's LOG_READ hypercall. */
 struct log_read_result {
 	u64 next_seq;

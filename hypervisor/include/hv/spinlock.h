@@ -20,6 +20,17 @@ static inline void spin_lock(struct spinlock *l)
 		__builtin_ia32_pause();
 }
 
+/* Takes the lock only if nobody holds or waits for it. */
+static inline bool spin_trylock(struct spinlock *l)
+{
+	u32 owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+	u32 expected = owner;
+
+	return __atomic_compare_exchange_n(&l->next, &expected, owner + 1,
+					   false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
 static inline void spin_unlock(struct spinlock *l)
 {
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
