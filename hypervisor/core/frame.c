@@ -84,11 +84,14 @@ void frame_free(u64 pa)
 	spin_unlock(&pool.lock);
 }
 
-u64 frame_release_owner(u16 owner)
+bool frame_release_owner_step(u16 owner, u64 *cursor, u64 *released,
+			      u64 deadline_tsc)
 {
-	u64 released = 0;
+	u64 i = *cursor;
 
-	for (u64 i = 0; i < pool.nframes; i++) {
+	for (; i < pool.nframes; i++) {
+		if (i != *cursor && arch_tsc() >= deadline_tsc)
+			break;
 		if (pool.table[i].owner != owner)
 			continue;
 		memset(phys_to_virt(pool.base + (i << PAGE_SHIFT)), 0,
@@ -96,10 +99,19 @@ u64 frame_release_owner(u16 owner)
 		spin_lock(&pool.lock);
 		if (pool.table[i].owner == owner) {
 			free_index_locked(i);
-			released++;
+			(*released)++;
 		}
 		spin_unlock(&pool.lock);
 	}
+	*cursor = i;
+	return i >= pool.nframes;
+}
+
+u64 frame_release_owner(u16 owner)
+{
+	u64 cursor = 0, released = 0;
+
+	frame_release_owner_step(owner, &cursor, &released, ~0ull);
 	return released;
 }
 

@@ -6,12 +6,15 @@
 #include <hv/log.h>
 #include <hv/partition.h>
 #include <hv/sched.h>
+#include <hv/time.h>
 #include <partita/start-info.h>
 #include <string.h>
 
 static struct partition partitions[MAX_PARTITIONS];
 static struct spinlock partitions_lock = SPINLOCK_INIT;
 static volatile u32 live_count;
+static volatile u32 teardown_count;
+static struct spinlock teardown_lock = SPINLOCK_INIT;
 
 #define GUEST_MAX_MEMORY (4ull << 30) /* four page directories at 0x5000 */
 #define LARGE_PAGE (2ull << 20)
@@ -275,7 +278,6 @@ void partition_end(struct partition *p, u32 reason, const char *detail)
 void partition_vcpu_gone(struct vcpu *v)
 {
 	struct partition *p = v->part;
-	u64 frames;
 
 	if (__atomic_sub_fetch(&p->vcpus_alive, 1, __ATOMIC_SEQ_CST) != 0)
 		return;
@@ -283,16 +285,52 @@ void partition_vcpu_gone(struct vcpu *v)
 		p->console_line[p->console_len] = '\0';
 		log_part(LOG_INFO, p, "%s", p->console_line);
 	}
-	frames = frame_release_owner((u16)p->id);
+	p->teardown_cursor = 0;
+	p->teardown_released = 0;
+	__atomic_fetch_add(&teardown_count, 1, __ATOMIC_SEQ_CST);
+	WRITE_ONCE(p->state, PART_STATE_TEARDOWN);
+}
+
+bool partition_teardown_pending(void)
+{
+	return READ_ONCE(teardown_count) != 0;
+}
+
+static void teardown_finished(struct partition *p)
+{
 	if (p->exit_reason == PT_SHUTDOWN_CRASH)
 		log_part(LOG_INFO, p, "destroyed after crash, returned %llu "
-			 "frames", (unsigned long long)frames);
+			 "frames", (unsigned long long)p->teardown_released);
 	else
 		log_part(LOG_INFO, p, "shut down (%s), returned %llu frames",
-			 p->exit_detail, (unsigned long long)frames);
+			 p->exit_detail,
+			 (unsigned long long)p->teardown_released);
 	WRITE_ONCE(p->state, PART_STATE_FREE);
+	__atomic_fetch_sub(&teardown_count, 1, __ATOMIC_SEQ_CST);
 	/* CPU 0 decides what happens when the last partition is gone. */
 	if (__atomic_sub_fetch(&live_count, 1, __ATOMIC_SEQ_CST) == 0 &&
 	    arch_cpu_id() != 0)
 		arch_kick_cpu(0);
+}
+
+bool partition_teardown_step(u64 budget_ns)
+{
+	u64 deadline = budget_ns ? arch_tsc() + time_ns_to_ticks(budget_ns)
+				 : ~0ull;
+
+	if (!partition_teardown_pending() || !spin_trylock(&teardown_lock))
+		return partition_teardown_pending();
+	for (u32 id = 1; id < MAX_PARTITIONS; id++) {
+		struct partition *p = &partitions[id];
+
+		if (READ_ONCE(p->state) != PART_STATE_TEARDOWN)
+			continue;
+		if (frame_release_owner_step((u16)id, &p->teardown_cursor,
+					     &p->teardown_released, deadline))
+			teardown_finished(p);
+		if (arch_tsc() >= deadline)
+			break;
+	}
+	spin_unlock(&teardown_lock);
+	return partition_teardown_pending();
 }

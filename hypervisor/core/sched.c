@@ -19,6 +19,8 @@
 #define STRIDE_SCALE 1024ull
 /* Log port time a CPU spends between two guest runs. */
 #define LOG_DRAIN_SLICE_NS 20000ull
+/* Scrubbing an ended partition's memory, likewise. */
+#define TEARDOWN_SLICE_NS 20000ull
 
 struct sched_cpu {
 	struct spinlock lock;
@@ -247,6 +249,8 @@ void sched_run_cpu(void)
 
 		if (log_port_pending())
 			log_drain(LOG_DRAIN_SLICE_NS);
+		if (partition_teardown_pending())
+			partition_teardown_step(TEARDOWN_SLICE_NS);
 		arch_irq_window();
 		sc->kicked = false;
 		now = time_now_ns();
@@ -261,7 +265,12 @@ void sched_run_cpu(void)
 		if (!v) {
 			if (arch_cpu_id() == 0 && partition_live_count() == 0)
 				return;
-			/* Nothing to run: finish the log before sleeping. */
+			/* Nothing to run: finish background work first,
+			 * then look again (it may have ended the last one). */
+			if (partition_teardown_pending()) {
+				partition_teardown_step(TEARDOWN_SLICE_NS);
+				continue;
+			}
 			log_drain(0);
 			arm_timer(sc, next);
 			if (!sc->kicked)
@@ -292,7 +301,8 @@ void sched_run_cpu(void)
 			}
 			arch_irq_window();
 			if (sc->kicked || v->state != VCPU_STATE_RUNNABLE ||
-			    time_now_ns() >= deadline || log_port_pending())
+			    time_now_ns() >= deadline || log_port_pending() ||
+			    partition_teardown_pending())
 				break;
 		}
 	}

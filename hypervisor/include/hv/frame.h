@@ -41,6 +41,13 @@ void frame_free(u64 pa);
 
 /* Frees every frame `owner` holds; returns how many. */
 u64 frame_release_owner(u16 owner);
+/*
+ * The same in slices: scans from *cursor, scrubbing and freeing `owner`'s
+ * frames, until the TSC passes deadline_tsc (at least one frame is looked
+ * at). Adds to *released; returns true once the whole pool is scanned.
+ */
+bool frame_release_owner_step(u16 owner, u64 *cursor, u64 *released,
+			      u64 deadline_tsc);
 
 u64 frame_count_owned(u16 owner);
 struct frame_pool_stats frame_pool_stats(void);

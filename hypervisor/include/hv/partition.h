@@ -55,6 +55,7 @@ enum partition_state {
 	PART_STATE_FREE = 0,
 	PART_STATE_RUNNING,
 	PART_STATE_DYING, /* vCPUs are being taken off their CPUs */
+	PART_STATE_TEARDOWN, /* frames are being scrubbed and returned */
 };
 
 struct hcall_stat {
@@ -81,6 +82,8 @@ struct partition {
 	u32 exit_reason;
 	char exit_detail[96];
 	u32 vcpus_alive; /* not yet taken off their CPUs */
+	u64 teardown_cursor; /* frame table index the teardown reached */
+	u64 teardown_released;
 
 	/* Debug console: one line is buffered until '\n'. */
 	char console_line[160];
@@ -116,6 +119,13 @@ void partition_end(struct partition *p, u32 reason, const char *detail);
 
 /* Called by a CPU when it takes a vCPU of a dying partition off. */
 void partition_vcpu_gone(struct vcpu *v);
+
+/*
+ * Returns frames of ended partitions for about budget_ns (0: until done),
+ * so that no CPU is held long by a teardown. True while work remains.
+ */
+bool partition_teardown_step(u64 budget_ns);
+bool partition_teardown_pending(void);
 
 struct partition *partition_get(u32 id);
 u32 partition_live_count(void);
