@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The daemon's side of a guest's shared store page. */
+#ifndef PARTITA_STORED_RING_CONN_H
+#define PARTITA_STORED_RING_CONN_H
+
+#include <partita/store-ring.h>
+#include "store-core.h"
+
+/*
+ * A guest connection: requests come from page->req, replies and watch
+ * events go to page->rsp. notify() tells the guest that indices moved; the
+ * event layer will call store_ring_conn_service() when the guest notifies
+ * us. Until events exist, tests call both directly on an in-memory page.
+ */
+struct store_ring_conn {
+	struct store_conn *conn;
+	struct pt_store_ring_page *page;
+	void (*notify)(void *ctx);
+	void *ctx;
+};
+
+struct store_ring_conn *store_ring_conn_new(struct store *st, uint32_t domid,
+					    struct pt_store_ring_page *page,
+					    void (*notify)(void *ctx),
+					    void *ctx);
+void store_ring_conn_free(struct store_ring_conn *rc);
+/*
+ * Handles every complete request on the ring and moves queued output
+ * into it. Returns 0, or -EIO when the guest broke the ring or the framing:
+ * the caller then drops the connection (and, later, tells the toolstack).
+ */
+int store_ring_conn_service(struct store_ring_conn *rc);
+
+#endif
