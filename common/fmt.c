@@ -101,6 +101,11 @@ static const char *parse_spec(const char *f, struct fmt_spec *spec,
 	}
 	if (*f == '*') {
 		spec->width = va_arg(*ap, int);
+		if (spec->width < 0) { /* C: a negative width means '-' */
+			spec->left = 1;
+			spec->width = spec->width < -0x7fffffff ? 0x7fffffff
+								 : -spec->width;
+		}
 		f++;
 	}
 	while (*f >= '0' && *f <= '9')

@@ -73,16 +73,22 @@ static int parse_cpus(struct parser *ps, const char *v, u64 *mask)
 
 		if (*c < '0' || *c > '9')
 			goto bad;
-		while (*c >= '0' && *c <= '9')
+		while (*c >= '0' && *c <= '9') {
 			lo = lo * 10 + (u64)(*c++ - '0');
+			if (lo > 63)
+				goto bad; /* also stops overflow */
+		}
 		hi = lo;
 		if (*c == '-') {
 			c++;
 			if (*c < '0' || *c > '9')
 				goto bad;
 			hi = 0;
-			while (*c >= '0' && *c <= '9')
+			while (*c >= '0' && *c <= '9') {
 				hi = hi * 10 + (u64)(*c++ - '0');
+				if (hi > 63)
+					goto bad;
+			}
 		}
 		if (lo > hi || hi > 63)
 			goto bad;
@@ -187,15 +193,19 @@ static int start_guest(struct parser *ps)
 static int finish_guest(struct parser *ps)
 {
 	struct boot_guest *g = ps->guest;
+	u32 line = ps->line;
+	int ret = 0;
 
 	if (!g)
 		return 0;
+	/* Report a missing key at the section's line, then carry on. */
 	ps->line = g->line;
 	if (!g->name[0])
-		return fail(ps, "[guest] section has no name%s%s", "", "");
-	if (!g->image[0])
-		return fail(ps, "guest '%s' has no image%s", g->name, "");
-	return 0;
+		ret = fail(ps, "[guest] section has no name%s%s", "", "");
+	else if (!g->image[0])
+		ret = fail(ps, "guest '%s' has no image%s", g->name, "");
+	ps->line = line;
+	return ret;
 }
 
 int boot_config_parse(const char *text, size_t len, struct boot_config *cfg,

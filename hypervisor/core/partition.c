@@ -167,11 +167,17 @@ static void free_slot(struct partition *p)
 	WRITE_ONCE(p->state, PART_STATE_FREE);
 }
 
+/* A shift by 64 is undefined: a 64-CPU machine needs its own case. */
+static u64 online_cpu_mask(void)
+{
+	u32 n = arch_cpu_count();
+
+	return n >= 64 ? ~0ull : BIT(n) - 1;
+}
+
 static int check_config(const struct partition_config *cfg, const char **why)
 {
-	u64 cpus = cfg->cpu_mask & ((arch_cpu_count() >= 64)
-					    ? ~0ull
-					    : BIT(arch_cpu_count()) - 1);
+	u64 cpus = cfg->cpu_mask & online_cpu_mask();
 
 	if (cfg->memory_bytes < LARGE_PAGE ||
 	    cfg->memory_bytes > GUEST_MAX_MEMORY)
@@ -209,7 +215,7 @@ struct partition *partition_create(const struct partition_config *cfg)
 	p->memory_bytes = ALIGN_UP(cfg->memory_bytes, LARGE_PAGE);
 	p->vcpu_count = cfg->vcpu_count;
 	p->weight = cfg->weight;
-	p->cpu_mask = cfg->cpu_mask & (BIT(arch_cpu_count()) - 1);
+	p->cpu_mask = cfg->cpu_mask & online_cpu_mask();
 	p->lock = (struct spinlock)SPINLOCK_INIT;
 
 	if (arch_npt_init(p) || populate_memory(p)) {

@@ -75,6 +75,8 @@ static inline uint32_t pt_hc_reps_done(uint64_t result)
 /* Root-only calls. A guest partition gets PT_STATUS_ACCESS_DENIED. */
 #define PT_CALL_LOG_READ 0x0040 /* in: pt_log_read_in, out: page */
 #define PT_CALL_PARTITION_LIST 0x0041 /* out: pt_partition_list_out */
+#define PT_CALL_HV_INFO 0x0042 /* out: pt_hv_info */
+#define PT_CALL_ROOT_PING 0x0043 /* fast: raise PT_ROOT_EVENT_PING now */
 
 /* Highest call code the hypervisor keeps statistics for. */
 #define PT_CALL_STATS_MAX 0x0080
@@ -161,5 +163,29 @@ struct pt_partition_list_out {
 PT_ABI_SIZE(struct pt_partition_list_out, 8);
 #define PT_PARTITION_LIST_MAX \
 	((PT_PAGE_SIZE - 8u) / sizeof(struct pt_partition_entry))
+
+/* PT_CALL_HV_INFO output: the machine as the hypervisor sees it. */
+#define PT_CPU_ROLE_OFFLINE 0u
+#define PT_CPU_ROLE_ROOT 1u /* runs the root partition alone */
+#define PT_CPU_ROLE_GUESTS 2u /* runs guest vCPUs */
+#define PT_HV_INFO_MAX_CPUS 64
+
+struct pt_hv_info {
+	uint32_t interface_version;
+	uint32_t features;
+	uint32_t cpu_count;
+	uint32_t partition_count; /* guests alive, root not counted */
+	uint64_t tsc_khz;
+	uint64_t uptime_ns;
+	uint64_t ram_bytes; /* all RAM in the firmware's memory map */
+	uint64_t hypervisor_bytes; /* image, heap and tables */
+	uint64_t pool_frames_total; /* guest memory pool, 4 KiB frames */
+	uint64_t pool_frames_free;
+	uint8_t cpu_role[PT_HV_INFO_MAX_CPUS]; /* PT_CPU_ROLE_* */
+	uint8_t cpu_apic_id[PT_HV_INFO_MAX_CPUS];
+};
+PT_ABI_OFFSET(struct pt_hv_info, tsc_khz, 16);
+PT_ABI_OFFSET(struct pt_hv_info, cpu_role, 64);
+PT_ABI_SIZE(struct pt_hv_info, 192);
 
 #endif
