@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/* Hypercall page set-up, raw hypercalls and typed wrappers for each call. */
+#ifndef PARTITA_GUEST_HYPERCALL_H
+#define PARTITA_GUEST_HYPERCALL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <partita/hypercall.h>
+#include <partita/status.h>
+
+/*
+ * Status the raw calls return while the hypercall page is not enabled. It is
+ * a library value, not an ABI status: no hypervisor ever returns it.
+ */
+#define PT_GUEST_STATUS_NO_PAGE 0xFFFFu
+
+/* Value written to the guest OS ID MSR by pt_hypercall_page_enable(0). */
+#define PT_GUEST_OS_ID_DEFAULT 0x5054475545535431ull /* "PTGUEST1" */
+
+/*
+ * Writes the guest OS ID (os_id, or PT_GUEST_OS_ID_DEFAULT when 0), then
+ * enables the library's hypercall page. Needs pt_discover() first (for the
+ * MSR numbers). Returns 0, or -1 when the enable bit does not stick.
+ * The page is partition-wide: call it once, on one vCPU.
+ */
+int pt_hypercall_page_enable(uint64_t os_id);
+
+/* GPA of the 4 KiB page the library hands to the hypervisor. */
+uint64_t pt_hypercall_page_gpa(void);
+
+/* Non-zero once pt_hypercall_page_enable() succeeded. */
+int pt_hypercall_page_ready(void);
+
+/*
+ * Raw calls. input is the full RCX value (pt_hc_input() builds one); the
+ * result is the full RAX value (pt_hc_status(), pt_hc_reps_done() split
+ * it). A rep call that the hypervisor continues still returns once.
+ *
+ * pt_hypercall: memory call, in_gpa in RDX and out_gpa in R8.
+ * pt_hypercall_fast: register call; out_rdx/out_r8 (may be NULL) receive
+ * RDX and R8 as the hypervisor left them.
+ */
+uint64_t pt_hypercall(uint64_t input, uint64_t in_gpa, uint64_t out_gpa);
+uint64_t pt_hypercall_fast(uint64_t input, uint64_t rdx, uint64_t r8,
+			   uint64_t *out_rdx, uint64_t *out_r8);
+
+/*
+ * Typed wrappers. Each returns 0 on success or the negated PT_STATUS_* code
+ * (or -PT_GUEST_STATUS_NO_PAGE). Memory-call wrappers stage their blocks in
+ * a per-vCPU page of the library, so callers pass ordinary pointers.
+ */
+int pt_call_null(void);
+int pt_call_get_version(uint32_t *version, uint32_t *features);
+/* Splits text longer than PT_CONSOLE_WRITE_MAX into several calls. */
+int pt_call_console_write(const char *text, size_t length);
+/* One-shot timer at absolute hypervisor time deadline_ns; 0 cancels. */
+int pt_call_set_timer(uint64_t deadline_ns);
+int pt_call_yield(void);
+/* Blocks until an event is pending or deadline_ns (0: no deadline). */
+int pt_call_block(uint64_t deadline_ns);
+int pt_call_self_info(struct pt_self_info *out);
+/* Returns only if the hypervisor refuses (e.g. an unknown reason). */
+int pt_call_shutdown(uint32_t reason);
+/* Statistics of call code `code`: count of calls, worst entry time in ns. */
+int pt_call_get_call_stats(uint16_t code, uint64_t *count,
+			   uint64_t *worst_entry_ns);
+
+/*
+ * Rep wrappers: any count, split into rep calls of at most PT_HC_REP_MAX
+ * elements. *done (may be NULL) receives how many elements completed in
+ * total; on failure that is the index of the element that failed.
+ *
+ * pt_call_query_pages: info[i] = PT_PAGE_INFO_* flags of gpfns[i]. Both
+ * arrays must be 8-byte aligned.
+ * pt_call_zero_pages: zeroes the GPFNs first_gpfn .. first_gpfn + count - 1.
+ */
+int pt_call_query_pages(const uint64_t *gpfns, uint64_t *info, size_t count,
+			size_t *done);
+int pt_call_zero_pages(uint64_t first_gpfn, size_t count, size_t *done);
+
+#endif
