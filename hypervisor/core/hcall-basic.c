@@ -133,7 +133,32 @@ static int invoke_get_call_stats(struct hcall_ctx *c)
 	c->regs->rdx = st->count;
 	c->regs->r8 = st->worst_ns;
 	if (reset)
-		*st = (struct hcall_stat){ 0, 0 };
+		memset(st, 0, sizeof(*st));
+	return PT_STATUS_SUCCESS;
+}
+
+static int decode_entry_histogram(struct hcall_ctx *c)
+{
+	const struct pt_entry_histogram_in *in = c->in;
+	u32 code = READ_ONCE(in->code), flags = READ_ONCE(in->flags);
+
+	if (code >= PT_CALL_STATS_MAX || (flags & ~PT_CALL_STATS_RESET))
+		return PT_STATUS_INVALID_PARAMETER;
+	c->arg = (u64)code | ((u64)flags << 32);
+	return PT_STATUS_SUCCESS;
+}
+
+static int invoke_entry_histogram(struct hcall_ctx *c)
+{
+	struct hcall_stat *st = &c->p->hcall_stats[(u32)c->arg];
+	struct pt_entry_histogram *out = c->out;
+
+	out->entries = st->entries;
+	out->worst_ns = st->worst_ns;
+	for (u32 i = 0; i < PT_ENTRY_HIST_BUCKETS; i++)
+		out->counts[i] = st->histogram[i];
+	if ((c->arg >> 32) & PT_CALL_STATS_RESET)
+		memset(st, 0, sizeof(*st));
 	return PT_STATUS_SUCCESS;
 }
 
@@ -161,5 +186,10 @@ const struct hcall_desc hcall_basic_table[] = {
 	{ .code = PT_CALL_GET_CALL_STATS, .flags = HC_FAST_OK,
 	  .name = "get_call_stats", .decode = decode_get_call_stats,
 	  .invoke = invoke_get_call_stats },
+	{ .code = PT_CALL_GET_ENTRY_HISTOGRAM, .flags = HC_MEM_OK,
+	  .in_size = sizeof(struct pt_entry_histogram_in),
+	  .out_size = sizeof(struct pt_entry_histogram),
+	  .name = "get_entry_histogram", .decode = decode_entry_histogram,
+	  .invoke = invoke_entry_histogram },
 };
 const u32 hcall_basic_count = ARRAY_SIZE(hcall_basic_table);

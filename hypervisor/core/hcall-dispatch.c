@@ -147,6 +147,16 @@ static enum hcall_result run_reps(struct hcall_ctx *c,
 	return HCALL_DONE;
 }
 
+static u32 histogram_bucket(u64 ns)
+{
+	static const u32 bounds_us[] = PT_ENTRY_HIST_BOUNDS_US;
+	u32 b = 0;
+
+	while (b < ARRAY_SIZE(bounds_us) && ns > bounds_us[b] * 1000ull)
+		b++;
+	return b;
+}
+
 static void account(struct vcpu *v, u16 code, u64 entry_tsc, bool completed)
 {
 	struct hcall_stat *st = code < PT_CALL_STATS_MAX
@@ -157,6 +167,8 @@ static void account(struct vcpu *v, u16 code, u64 entry_tsc, bool completed)
 	if (st) {
 		st->count += completed;
 		st->worst_ns = MAX(st->worst_ns, ns);
+		st->entries++;
+		st->histogram[histogram_bucket(ns)]++;
 	}
 	v->worst_entry_ns = MAX(v->worst_entry_ns, ns);
 	if (v->vpap) {

@@ -18,12 +18,16 @@
  *
  * Fast calls return their outputs in RDX and R8. Memory calls take 8-byte
  * aligned input and output blocks that must not cross a page boundary and
- * must lie in the caller's own memory.
+ * must lie in the caller's own memory. Rep element lists are the exception:
+ * they may span pages (4095 elements of 8 bytes are 32 KiB), as long as
+ * every page is the caller's RAM.
  *
- * Rep calls process elements [rep start, rep count). An entry that runs out
- * of its time budget writes the new rep start index back into RCX and
- * re-executes the call instruction, so the guest sees one call that returns
- * once every element is done (or one failed: reps completed then says which).
+ * Rep calls process elements [rep start, rep count). Element i of a list
+ * is at list GPA + i * element size, counted from the start of the list,
+ * not from rep start. An entry that runs out of its time budget writes the
+ * new rep start index back into RCX and re-executes the call instruction,
+ * so the guest sees one call that returns once every element is done (or
+ * one failed: reps completed then is that element's index).
  */
 #define PT_HC_CODE_MASK 0xFFFFull
 #define PT_HC_FAST (1ull << 16)
@@ -70,8 +74,9 @@ static inline uint32_t pt_hc_reps_done(uint64_t result)
 #define PT_CALL_SELF_INFO 0x0007 /* out: pt_self_info */
 #define PT_CALL_SHUTDOWN_SELF 0x0008 /* fast: RDX = PT_SHUTDOWN_* */
 #define PT_CALL_GET_CALL_STATS 0x0009 /* fast: RDX code, R8 flags; out RDX, R8 */
+#define PT_CALL_GET_ENTRY_HISTOGRAM 0x000A /* in/out: pt_entry_histogram */
 #define PT_CALL_QUERY_PAGES 0x0010 /* rep: in u64 GPFNs, out u64 info */
-#define PT_CALL_ZERO_PAGES 0x0011 /* rep, fast: RDX = first GPFN */
+#define PT_CALL_ZERO_PAGES 0x0011 /* rep, fast: element i is GPFN RDX + i */
 /* Root-only calls. A guest partition gets PT_STATUS_ACCESS_DENIED. */
 #define PT_CALL_LOG_READ 0x0040 /* in: pt_log_read_in, out: page */
 #define PT_CALL_PARTITION_LIST 0x0041 /* out: pt_partition_list_out */
@@ -113,11 +118,38 @@ PT_ABI_OFFSET(struct pt_self_info, name, 32);
  */
 #define PT_CALL_STATS_RESET 1ull
 
+/*
+ * PT_CALL_GET_ENTRY_HISTOGRAM: how long single entries of one call code
+ * took (the caller's partition), in buckets whose upper bounds in us are
+ * PT_ENTRY_HIST_BOUNDS_US; the last bucket has no bound. Input block
+ * pt_entry_histogram_in, output block pt_entry_histogram.
+ */
+#define PT_ENTRY_HIST_BUCKETS 16
+#define PT_ENTRY_HIST_BOUNDS_US \
+	{ 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 60, 80, 100, 200, 500 }
+
+struct pt_entry_histogram_in {
+	uint32_t code;
+	uint32_t flags; /* PT_CALL_STATS_RESET or 0 */
+};
+PT_ABI_SIZE(struct pt_entry_histogram_in, 8);
+
+struct pt_entry_histogram {
+	uint64_t entries; /* every entry, continued ones included */
+	uint64_t worst_ns;
+	uint32_t counts[PT_ENTRY_HIST_BUCKETS];
+};
+PT_ABI_SIZE(struct pt_entry_histogram, 80);
+
 /* PT_CALL_SHUTDOWN_SELF reasons. */
 #define PT_SHUTDOWN_POWEROFF 0u
 #define PT_SHUTDOWN_CRASH 1u
 
-/* PT_CALL_QUERY_PAGES output element, one per input GPFN. */
+/*
+ * PT_CALL_QUERY_PAGES output element, one per input GPFN. The hypercall
+ * page and VP assist pages are ordinary RAM of the caller, so they report
+ * PRESENT | WRITABLE besides their own bit.
+ */
 #define PT_PAGE_INFO_PRESENT (1ull << 0) /* the GPFN is the caller's RAM */
 #define PT_PAGE_INFO_WRITABLE (1ull << 1)
 #define PT_PAGE_INFO_HYPERCALL (1ull << 2) /* the hypercall page overlay */

@@ -15,8 +15,12 @@
  * call stub. Without a guest OS ID the write is accepted but the enable bit
  * reads back as 0. A GPFN outside the guest's memory raises #GP.
  *
- * VP_ASSIST: bit 0 enable, bits 63:12 GPFN of this vCPU's assist page. The
- * hypervisor fills in the header (struct pt_vpap) when it is enabled.
+ * VP_ASSIST: bit 0 enable, bits 63:12 GPFN of this vCPU's assist page.
+ * Enabling it zeroes the whole struct pt_vpap and fills in the
+ * hypervisor's fields, so set upcall_vector after enabling.
+ *
+ * GUEST_OS_ID and HYPERCALL are per partition (any vCPU may write them);
+ * VP_ASSIST and VP_INDEX are per vCPU.
  */
 #define PT_MSR_GUEST_OS_ID 0x40000000u
 #define PT_MSR_HYPERCALL 0x40000001u

@@ -15,7 +15,8 @@
  *   0x2000  a GDT (null, 0x08 code64, 0x10 data)
  *   0x3000  page tables identity-mapping all RAM (2 MiB pages, RWX)
  *   0x100000 and up: the ELF image's PT_LOAD segments.
- * Everything from free_start up to memory_bytes is zeroed and the guest's.
+ * All RAM starts zeroed, so an image's .bss (memsz beyond filesz) is zero;
+ * everything from free_start up to memory_bytes is the guest's to use.
  */
 #define PT_GUEST_START_INFO_GPA 0x1000ull
 #define PT_GUEST_GDT_GPA 0x2000ull

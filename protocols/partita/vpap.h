@@ -42,7 +42,7 @@ struct pt_vpap {
 	uint64_t tsc_base; /* [hv] TSC at hypervisor time 0 */
 	uint64_t tsc_mul; /* [hv] ns per TSC tick, 32.32 fixed point */
 	uint64_t tsc_khz; /* [hv] calibrated TSC frequency */
-	uint64_t timer_deadline_ns; /* [hv] armed one-shot timer, 0 = none */
+	uint64_t timer_deadline_ns; /* [hv] armed timer; 0 = none or fired */
 	/* Per-vCPU statistics [hv], updated on every exit. */
 	uint64_t stat_exits;
 	uint64_t stat_hypercalls;

@@ -105,3 +105,29 @@ int pt_call_get_call_stats(uint16_t code, uint64_t *count,
 		*worst_entry_ns = w;
 	return ret;
 }
+
+int pt_call_reset_call_stats(uint16_t code)
+{
+	return fast_call(PT_CALL_GET_CALL_STATS, code, PT_CALL_STATS_RESET,
+			 NULL, NULL);
+}
+
+int pt_call_get_entry_histogram(uint16_t code, uint32_t flags,
+				struct pt_entry_histogram *out)
+{
+	uint64_t irq = pt_irq_save();
+	uint8_t *page = (uint8_t *)guest_scratch_page(pt_vcpu_index());
+	struct pt_entry_histogram_in *in = (void *)page;
+	struct pt_entry_histogram *res = (void *)(page + 64);
+	int ret;
+
+	in->code = code;
+	in->flags = flags;
+	ret = status_of(pt_hypercall(
+		pt_hc_input(PT_CALL_GET_ENTRY_HISTOGRAM, 0, 0, 0), pt_gpa(in),
+		pt_gpa(res)));
+	if (!ret)
+		memcpy(out, res, sizeof(*out));
+	pt_irq_restore(irq);
+	return ret;
+}

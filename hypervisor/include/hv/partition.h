@@ -59,8 +59,10 @@ enum partition_state {
 };
 
 struct hcall_stat {
-	u64 count;
-	u64 worst_ns;
+	u64 count; /* calls completed */
+	u64 worst_ns; /* longest single entry */
+	u64 entries; /* entries, continued ones included */
+	u32 histogram[PT_ENTRY_HIST_BUCKETS]; /* entry times */
 };
 
 struct partition {

@@ -64,6 +64,11 @@ int pt_call_shutdown(uint32_t reason);
 /* Statistics of call code `code`: count of calls, worst entry time in ns. */
 int pt_call_get_call_stats(uint16_t code, uint64_t *count,
 			   uint64_t *worst_entry_ns);
+/* Zeroes code's statistics and histogram (to leave a warm-up out). */
+int pt_call_reset_call_stats(uint16_t code);
+/* Entry-time histogram of `code`; flags PT_CALL_STATS_RESET resets it. */
+int pt_call_get_entry_histogram(uint16_t code, uint32_t flags,
+				struct pt_entry_histogram *out);
 
 /*
  * Rep wrappers: any count, split into rep calls of at most PT_HC_REP_MAX
