@@ -6,6 +6,7 @@ packages=(
 	build-essential cmake nasm gnu-efi libyaml-dev libcriterion-dev
 	pkg-config ovmf qemu-system-x86 mtools dosfstools
 	clang libclang-rt-14-dev xenstore-utils python3
+	linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod
 )
 
 missing=()

@@ -201,6 +201,7 @@ PT_ABI_SIZE(struct pt_partition_list_out, 8);
 #define PT_CPU_ROLE_ROOT 1u /* runs the root partition alone */
 #define PT_CPU_ROLE_GUESTS 2u /* runs guest vCPUs */
 #define PT_HV_INFO_MAX_CPUS 64
+#define PT_HV_INFO_HIDDEN_RANGES 4 /* image, heap, pool, CPU start page */
 
 struct pt_hv_info {
 	uint32_t interface_version;
@@ -215,9 +216,13 @@ struct pt_hv_info {
 	uint64_t pool_frames_free;
 	uint8_t cpu_role[PT_HV_INFO_MAX_CPUS]; /* PT_CPU_ROLE_* */
 	uint8_t cpu_apic_id[PT_HV_INFO_MAX_CPUS];
+	/* Host-physical ranges the root cannot touch (size 0: unused). */
+	uint64_t hidden_base[PT_HV_INFO_HIDDEN_RANGES];
+	uint64_t hidden_size[PT_HV_INFO_HIDDEN_RANGES];
 };
 PT_ABI_OFFSET(struct pt_hv_info, tsc_khz, 16);
 PT_ABI_OFFSET(struct pt_hv_info, cpu_role, 64);
-PT_ABI_SIZE(struct pt_hv_info, 192);
+PT_ABI_OFFSET(struct pt_hv_info, hidden_base, 192);
+PT_ABI_SIZE(struct pt_hv_info, 256);
 
 #endif

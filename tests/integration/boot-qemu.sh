@@ -2,24 +2,28 @@
 # Boots partita.efi under QEMU (TCG, OVMF) with a boot config and its guest
 # images, keeping COM1 (root console) and COM2 (hypervisor log) in files.
 #
-# usage: boot-qemu.sh [--show] [--timeout SECONDS] [--smp N] BUILD_DIR CONFIG [OUT_DIR]
+# usage: boot-qemu.sh [--show] [--interactive] [--timeout SECONDS] [--smp N]
+#                     BUILD_DIR CONFIG [OUT_DIR]
 #   --show     print the hypervisor log live while QEMU runs (the demo)
+#   --interactive  COM1 (the root's console) on this terminal instead of a file
 #   BUILD_DIR  the CMake build tree (partita.efi and guests/*.elf live there)
-#   CONFIG     a boot config; each "image = NAME" is copied from BUILD_DIR/guests
+#   CONFIG     a boot config; each "image = NAME" is copied from BUILD_DIR/guests,
+#              "kernel = NAME" and "initrd = NAME" from BUILD_DIR/root
 #   OUT_DIR    where esp.img, com1.log and com2.log go (default: a temp dir)
 # Exit status: 0 when QEMU powered off by itself, 124 on timeout, else QEMU's.
 set -euo pipefail
 
-show=0 timeout_s=120 smp=2
+show=0 interactive=0 timeout_s=120 smp=2
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--show) show=1; shift ;;
+	--interactive) interactive=1; shift ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -ge 2 ] || { sed -n '5,10p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '5,14p' "$0" >&2; exit 2; }
 build=$1 config=$2 out=${3:-$(mktemp -d /tmp/partita-boot.XXXXXX)}
 mkdir -p "$out"
 
@@ -29,7 +33,7 @@ efi=$build/hypervisor/partita.efi
 # The ESP: a FAT image on virtio loads faster under OVMF than fat:rw:.
 esp=$out/esp.img
 rm -f "$esp"
-truncate -s 64M "$esp"
+truncate -s 160M "$esp"
 mkfs.fat -F 32 -n PARTITA "$esp" >/dev/null
 mmd -i "$esp" ::/EFI ::/EFI/BOOT ::/partita
 mcopy -i "$esp" "$efi" ::/EFI/BOOT/BOOTX64.EFI
@@ -40,18 +44,28 @@ for image in $(sed -n 's/^[[:space:]]*image[[:space:]]*=[[:space:]]*\([^[:space:
 	mcopy -i "$esp" "$src" "::/partita/$image"
 done
 
+for key in kernel initrd; do
+	for file in $(sed -n "s/^[[:space:]]*$key[[:space:]]*=[[:space:]]*\([^[:space:]#]*\).*/\1/p" "$config" | sort -u); do
+		src=$build/root/$file
+		[ -f "$src" ] || { echo "boot-qemu: $src not built" >&2; exit 2; }
+		mcopy -i "$esp" "$src" "::/partita/$file"
+	done
+done
+
 ovmf_code=/usr/share/OVMF/OVMF_CODE.fd
 cp /usr/share/OVMF/OVMF_VARS.fd "$out/vars.fd"
 : >"$out/com1.log"
 : >"$out/com2.log"
 
+com1=file:$out/com1.log
+[ $interactive -eq 1 ] && com1=mon:stdio
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg,thread=multi
 	-cpu max -smp "$smp" -m 1024
 	-drive if=pflash,format=raw,readonly=on,file=$ovmf_code
 	-drive if=pflash,format=raw,file=$out/vars.fd
 	-drive if=none,id=esp,format=raw,file=$esp
 	-device virtio-blk-pci,drive=esp
-	-serial file:$out/com1.log -serial file:$out/com2.log
+	-serial "$com1" -serial file:$out/com2.log
 	-display none -monitor none -net none -no-reboot)
 
 if [ $show -eq 1 ]; then
@@ -60,7 +74,11 @@ if [ $show -eq 1 ]; then
 	trap 'kill $tail_pid 2>/dev/null || true' EXIT
 fi
 status=0
-timeout "$timeout_s" "${qemu[@]}" 2>"$out/qemu.err" || status=$?
+if [ $interactive -eq 1 ]; then
+	"${qemu[@]}" 2>"$out/qemu.err" || status=$?
+else
+	timeout "$timeout_s" "${qemu[@]}" 2>"$out/qemu.err" </dev/null || status=$?
+fi
 [ $show -eq 1 ] && sleep 0.5
 echo "boot-qemu: logs in $out (status $status)" >&2
 exit $status

@@ -2,22 +2,26 @@
 # One integration test: boots a config and checks the hypervisor log (COM2).
 #
 # usage: check-boot.sh BUILD_DIR CONFIG [--timeout S] [--expect REGEX]... [--reject REGEX]...
+#                      [--console-expect REGEX]... [--console-reject REGEX]...
 #                      [--check SCRIPT]
-#   --expect  an extended regex that must match some log line
-#   --reject  an extended regex that must match no log line
+#   --expect  an extended regex that must match some hypervisor log line
+#   --reject  an extended regex that must match no hypervisor log line
+#   --console-expect/--console-reject  the same for COM1, the root's console
 #   --check   a script run as SCRIPT COM2_LOG after the boot; non-zero fails
 # Both logs are printed when the test fails.
 set -uo pipefail
 here=$(dirname "$0")
 build=$1 config=$2
 shift 2
-timeout_s=180 expects=() rejects=() checks=()
+timeout_s=180 expects=() rejects=() checks=() cexpects=() crejects=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--timeout) timeout_s=$2; shift 2 ;;
 	--expect) expects+=("$2"); shift 2 ;;
 	--reject) rejects+=("$2"); shift 2 ;;
 	--check) checks+=("$2"); shift 2 ;;
+	--console-expect) cexpects+=("$2"); shift 2 ;;
+	--console-reject) crejects+=("$2"); shift 2 ;;
 	*) echo "check-boot: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -34,6 +38,12 @@ done
 for re in "${rejects[@]}"; do
 	grep -Eq -- "$re" "$log" && failed+=("present but must not be: $re")
 done
+for re in "${cexpects[@]}"; do
+	grep -Eq -- "$re" "$out/com1.log" || failed+=("missing on COM1: $re")
+done
+for re in "${crejects[@]}"; do
+	grep -Eq -- "$re" "$out/com1.log" && failed+=("present on COM1 but must not be: $re")
+done
 for c in "${checks[@]}"; do
 	"$c" "$log" || failed+=("check failed: $c")
 done
@@ -45,5 +55,5 @@ if [ ${#failed[@]} -gt 0 ]; then
 	printf 'FAIL: %s\n' "${failed[@]}"
 	exit 1
 fi
-echo "PASS $(basename "$config"): ${#expects[@]} expected lines, ${#rejects[@]} rejected, ${#checks[@]} checks"
+echo "PASS $(basename "$config"): $((${#expects[@]} + ${#cexpects[@]})) expected lines, $((${#rejects[@]} + ${#crejects[@]})) rejected, ${#checks[@]} checks"
 rm -rf "$out"
