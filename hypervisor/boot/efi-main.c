@@ -15,6 +15,15 @@ static EFI_SYSTEM_TABLE *st;
 static EFI_RUNTIME_SERVICES *rt;
 static struct boot_info boot_info;
 
+EFI_STATUS linux_place_kernel(EFI_BOOT_SERVICES *bs, const u8 *file,
+			      u64 size, struct boot_linux *out);
+u64 linux_initrd_max(const u8 *file);
+
+#define ROOT_BOOT_AREA_BYTES (64 * 1024ull)
+
+static EFI_STATUS alloc_pages(EFI_ALLOCATE_TYPE type, u64 max_addr,
+			      u64 bytes, u64 *out);
+
 static EFI_STATUS open_volume(EFI_HANDLE image, EFI_FILE_HANDLE *root)
 {
 	EFI_GUID loaded_image_guid = LOADED_IMAGE_PROTOCOL;
@@ -27,6 +36,8 @@ static EFI_STATUS open_volume(EFI_HANDLE image, EFI_FILE_HANDLE *root)
 					     (void **)&li);
 	if (EFI_ERROR(s))
 		return s;
+	boot_info.image_base = (u64)li->ImageBase;
+	boot_info.image_size = ALIGN_UP(li->ImageSize, PAGE_SIZE);
 	s = st->BootServices->HandleProtocol(li->DeviceHandle, &fs_guid,
 					     (void **)&fs);
 	if (EFI_ERROR(s))
@@ -36,7 +47,7 @@ static EFI_STATUS open_volume(EFI_HANDLE image, EFI_FILE_HANDLE *root)
 
 /* Reads a whole file into fresh loader pages; *size gets its length. */
 static EFI_STATUS read_file(EFI_FILE_HANDLE root, const CHAR16 *path,
-			    void **data, u64 *size)
+			    u64 max_addr, void **data, u64 *size)
 {
 	EFI_FILE_HANDLE f;
 	EFI_PHYSICAL_ADDRESS buf;
@@ -54,10 +65,13 @@ static EFI_STATUS read_file(EFI_FILE_HANDLE root, const CHAR16 *path,
 		s = EFI_BAD_BUFFER_SIZE;
 	if (!EFI_ERROR(s))
 		s = f->SetPosition(f, 0);
-	if (!EFI_ERROR(s))
+	if (!EFI_ERROR(s)) {
+		buf = max_addr;
 		s = st->BootServices->AllocatePages(
-			AllocateAnyPages, EfiLoaderData,
-			ALIGN_UP(*size + 1, PAGE_SIZE) / PAGE_SIZE, &buf);
+			max_addr ? AllocateMaxAddress : AllocateAnyPages,
+			EfiLoaderData, ALIGN_UP(*size + 1, PAGE_SIZE) / PAGE_SIZE,
+			&buf);
+	}
 	if (!EFI_ERROR(s)) {
 		len = *size;
 		s = f->Read(f, &len, (void *)buf);
@@ -80,6 +94,50 @@ static void image_path(CHAR16 *out, u32 max, const char *name)
 	for (const char *c = name; *c && n < max - 1; c++)
 		out[n++] = (CHAR16)(*c == '/' ? '\\' : *c);
 	out[n] = 0;
+}
+
+/* The root's kernel, initrd and boot area, before boot services end. */
+static EFI_STATUS load_root_linux(EFI_FILE_HANDLE root,
+				  const struct boot_root *cfg,
+				  struct boot_linux *out)
+{
+	CHAR16 path[BOOT_IMAGE_MAX + 16];
+	void *kernel, *initrd;
+	u64 size;
+	EFI_STATUS s;
+
+	image_path(path, ARRAY_SIZE(path), cfg->kernel);
+	s = read_file(root, path, 0, &kernel, &size);
+	if (EFI_ERROR(s)) {
+		hv_err("boot: cannot read the root kernel '%s' (EFI status "
+		       "0x%llx)", cfg->kernel, (unsigned long long)s);
+		return s;
+	}
+	s = linux_place_kernel(st->BootServices, kernel, size, out);
+	if (EFI_ERROR(s))
+		return s;
+	hv_info("boot: root kernel %s (%llu bytes) at 0x%llx", cfg->kernel,
+		(unsigned long long)size, (unsigned long long)out->load_addr);
+	if (cfg->initrd[0]) {
+		image_path(path, ARRAY_SIZE(path), cfg->initrd);
+		s = read_file(root, path, linux_initrd_max(kernel) & PAGE_MASK,
+			      &initrd, &out->initrd_size);
+		if (EFI_ERROR(s)) {
+			hv_err("boot: cannot read the root initrd '%s' (EFI "
+			       "status 0x%llx)", cfg->initrd,
+			       (unsigned long long)s);
+			return s;
+		}
+		out->initrd_addr = (u64)initrd;
+		hv_info("boot: root initrd %s (%llu bytes) at 0x%llx",
+			cfg->initrd, (unsigned long long)out->initrd_size,
+			(unsigned long long)out->initrd_addr);
+	}
+	s = alloc_pages(AllocateMaxAddress, 0xFFFFFFFFull,
+			ROOT_BOOT_AREA_BYTES, &out->boot_area);
+	if (EFI_ERROR(s))
+		hv_err("boot: no memory for the root's boot area");
+	return s;
 }
 
 static u64 find_rsdp(void)
@@ -125,7 +183,7 @@ static EFI_STATUS load_everything(EFI_HANDLE image)
 		       (unsigned long long)s);
 		return s;
 	}
-	s = read_file(root, CONFIG_PATH, &text, &size);
+	s = read_file(root, CONFIG_PATH, 0, &text, &size);
 	if (EFI_ERROR(s)) {
 		hv_err("boot: cannot read \\partita\\boot.cfg (EFI status "
 		       "0x%llx)", (unsigned long long)s);
@@ -142,7 +200,7 @@ static EFI_STATUS load_everything(EFI_HANDLE image)
 		void *data;
 
 		image_path(path, ARRAY_SIZE(path), g->image);
-		s = read_file(root, path, &data, &size);
+		s = read_file(root, path, 0, &data, &size);
 		if (EFI_ERROR(s)) {
 			hv_err("boot: cannot read image '%s' of guest '%s' "
 			       "(EFI status 0x%llx)", g->image, g->name,
@@ -153,6 +211,11 @@ static EFI_STATUS load_everything(EFI_HANDLE image)
 		bi->images[i].size = size;
 		hv_info("boot: loaded %s for guest %s (%llu bytes)", g->image,
 			g->name, (unsigned long long)size);
+	}
+	if (bi->config.root.present) {
+		s = load_root_linux(root, &bi->config.root, &bi->root_linux);
+		if (EFI_ERROR(s))
+			return s;
 	}
 	root->Close(root);
 
@@ -195,8 +258,13 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image)
 		if (EFI_ERROR(s))
 			return s;
 		s = st->BootServices->ExitBootServices(image, key);
-		if (!EFI_ERROR(s))
+		if (!EFI_ERROR(s)) {
+			/* The root's e820 map is built from this one. */
+			boot_info.memory_map.descriptors = map;
+			boot_info.memory_map.size = map_size;
+			boot_info.memory_map.descriptor_size = desc_size;
 			return s;
+		}
 	}
 	return s;
 }

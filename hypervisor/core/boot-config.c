@@ -10,6 +10,7 @@
 struct parser {
 	struct boot_config *cfg;
 	struct boot_guest *guest; /* the [guest] section being read */
+	bool in_root; /* reading the [root] section */
 	u32 line;
 	char *err;
 	size_t err_size;
@@ -174,12 +175,61 @@ static int set_guest(struct parser *ps, const char *key, const char *v)
 		    "memory_mb, vcpus, weight, cpus or cmdline%s", key, "");
 }
 
+static int set_root(struct parser *ps, const char *key, const char *v)
+{
+	struct boot_root *r = &ps->cfg->root;
+	u64 n;
+
+	if (!strcmp(key, "kernel"))
+		return copy_string(ps, key, v, r->kernel, sizeof(r->kernel));
+	if (!strcmp(key, "initrd"))
+		return copy_string(ps, key, v, r->initrd, sizeof(r->initrd));
+	if (!strcmp(key, "cmdline"))
+		return copy_string(ps, key, v, r->cmdline, sizeof(r->cmdline));
+	if (!strcmp(key, "cpu")) {
+		if (parse_u64(ps, key, v, 0, 63, &n))
+			return -1;
+		r->cpu = (u32)n;
+		return 0;
+	}
+	return fail(ps, "unknown root setting '%s'; expected kernel, initrd, "
+		    "cmdline or cpu%s", key, "");
+}
+
+static int start_root(struct parser *ps)
+{
+	if (ps->cfg->root.present)
+		return fail(ps, "a second [root] section; there is one root "
+			    "partition%s%s", "", "");
+	ps->cfg->root.present = true;
+	ps->cfg->root.line = ps->line;
+	ps->in_root = true;
+	ps->guest = NULL;
+	return 0;
+}
+
+static int finish_root(struct parser *ps)
+{
+	u32 line = ps->line;
+	int ret = 0;
+
+	if (!ps->in_root)
+		return 0;
+	ps->in_root = false;
+	ps->line = ps->cfg->root.line;
+	if (!ps->cfg->root.kernel[0])
+		ret = fail(ps, "[root] section has no kernel%s%s", "", "");
+	ps->line = line;
+	return ret;
+}
+
 static int start_guest(struct parser *ps)
 {
 	struct boot_config *cfg = ps->cfg;
 
 	if (cfg->guest_count == BOOT_MAX_GUESTS)
 		return fail(ps, "more than %s [guest] sections%s", "8", "");
+	ps->in_root = false;
 	ps->guest = &cfg->guests[cfg->guest_count++];
 	memset(ps->guest, 0, sizeof(*ps->guest));
 	ps->guest->memory_mb = 4;
@@ -211,7 +261,7 @@ static int finish_guest(struct parser *ps)
 int boot_config_parse(const char *text, size_t len, struct boot_config *cfg,
 		      char *err, size_t err_size)
 {
-	struct parser ps = { cfg, NULL, 0, err, err_size };
+	struct parser ps = { cfg, NULL, false, 0, err, err_size };
 	size_t pos = 0;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -241,23 +291,28 @@ int boot_config_parse(const char *text, size_t len, struct boot_config *cfg,
 		s = trim(buf);
 		if (!*s)
 			continue;
-		if (!strcmp(s, "[guest]")) {
-			if (finish_guest(&ps) || start_guest(&ps))
+		if (!strcmp(s, "[guest]") || !strcmp(s, "[root]")) {
+			if (finish_guest(&ps) || finish_root(&ps))
+				return -1;
+			if (s[1] == 'g' ? start_guest(&ps) : start_root(&ps))
 				return -1;
 			continue;
 		}
 		if (*s == '[')
 			return fail(&ps, "unknown section '%s', expected "
-				    "[guest]%s", s, "");
+				    "[guest] or [root]%s", s, "");
 		eq = s;
 		while (*eq && *eq != '=')
 			eq++;
 		if (!*eq)
 			return fail(&ps, "'%s' is not 'key = value'%s", s, "");
 		*eq = '\0';
-		if ((ps.guest ? set_guest(&ps, trim(s), trim(eq + 1))
-			      : set_global(&ps, trim(s), trim(eq + 1))))
+		if (ps.in_root ? set_root(&ps, trim(s), trim(eq + 1))
+		    : ps.guest ? set_guest(&ps, trim(s), trim(eq + 1))
+			       : set_global(&ps, trim(s), trim(eq + 1)))
 			return -1;
 	}
-	return finish_guest(&ps);
+	if (finish_guest(&ps) || finish_root(&ps))
+		return -1;
+	return 0;
 }

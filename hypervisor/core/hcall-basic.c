@@ -9,10 +9,6 @@
 #include <partita/cpuid.h>
 #include <string.h>
 
-#define PARTITA_FEATURES                                             \
-	(PT_FEATURE_HYPERCALL_PAGE | PT_FEATURE_VPAP | PT_FEATURE_TIMER | \
-	 PT_FEATURE_REP_CONTINUATION | PT_FEATURE_CALL_STATS)
-
 static int invoke_null(struct hcall_ctx *c)
 {
 	return PT_STATUS_SUCCESS;

@@ -5,6 +5,7 @@
 #include <hv/frame.h>
 #include <hv/log.h>
 #include <hv/partition.h>
+#include <hv/root.h>
 #include <hv/sched.h>
 #include <partita/cpuid.h>
 
@@ -60,14 +61,19 @@ static void boot_cpu_main(struct boot_info *bi)
 		(unsigned long long)(bi->pool_frames >> 8),
 		(unsigned long long)bi->pool_base);
 	sched_init(arch_cpu_count());
-	create_boot_guests(bi);
+	root_reserve_cpu(bi);
+	root_create(bi);
+	/* Guests after the CPUs are up, so they only go where one runs. */
 	arch_start_other_cpus(bi);
+	create_boot_guests(bi);
 
 	log_set_async(true);
-	sched_run_cpu(); /* returns on CPU 0 once no partition is left */
+	/* Returns on CPU 0 once no partition is left, or the root ended. */
+	sched_run_cpu();
 	log_set_async(false);
 	log_drain(0);
-	hv_info("all partitions have ended");
+	hv_info("%s", root_present() ? "the root partition has ended"
+				     : "all partitions have ended");
 	report_pool();
 	if (bi->config.poweroff_when_idle) {
 		hv_info("powering off");

@@ -6,7 +6,10 @@
 #include <hv/log.h>
 #include <hv/partition.h>
 #include <hv/sched.h>
+#include <hv/root.h>
+#include <hv/console.h>
 #include <hv/time.h>
+#include <partita/root.h>
 #include <partita/start-info.h>
 #include <string.h>
 
@@ -18,6 +21,26 @@ static struct spinlock teardown_lock = SPINLOCK_INIT;
 
 #define GUEST_MAX_MEMORY (4ull << 30) /* four page directories at 0x5000 */
 #define LARGE_PAGE (2ull << 20)
+
+struct partition *partition_init_root(u32 cpu)
+{
+	struct partition *p = &partitions[ROOT_PARTITION_ID];
+
+	memset(p, 0, sizeof(*p));
+	p->lock = (struct spinlock)SPINLOCK_INIT;
+	p->id = ROOT_PARTITION_ID;
+	strlcpy(p->name, "root", sizeof(p->name));
+	p->vcpu_count = 1;
+	p->weight = 256;
+	p->cpu_mask = BIT(cpu);
+	p->vcpus_alive = 1;
+	p->vcpus[0].part = p;
+	p->vcpus[0].cpu = cpu;
+	p->vcpus[0].state = VCPU_STATE_RUNNABLE;
+	p->console_tokens = CONSOLE_BURST_LINES;
+	p->state = PART_STATE_RUNNING;
+	return p;
+}
 
 struct partition *partition_get(u32 id)
 {
@@ -168,11 +191,16 @@ static void free_slot(struct partition *p)
 }
 
 /* A shift by 64 is undefined: a 64-CPU machine needs its own case. */
+/* CPUs that came up, less the root's: guests never run there. */
 static u64 online_cpu_mask(void)
 {
-	u32 n = arch_cpu_count();
+	u64 mask = 0;
 
-	return n >= 64 ? ~0ull : BIT(n) - 1;
+	for (u32 cpu = 0; cpu < arch_cpu_count() && cpu < 64; cpu++) {
+		if (arch_cpu_online(cpu))
+			mask |= BIT(cpu);
+	}
+	return mask & ~root_cpu_mask();
 }
 
 static int check_config(const struct partition_config *cfg, const char **why)
@@ -187,7 +215,7 @@ static int check_config(const struct partition_config *cfg, const char **why)
 	else if (cfg->weight == 0 || cfg->weight > 65535)
 		*why = "weight must be between 1 and 65535";
 	else if (!cpus)
-		*why = "no CPU of its CPU list exists";
+		*why = "no CPU of its CPU list exists or is free of the root";
 	else
 		return 0;
 	return -1;
@@ -313,9 +341,10 @@ static void teardown_finished(struct partition *p)
 			 (unsigned long long)p->teardown_released);
 	WRITE_ONCE(p->state, PART_STATE_FREE);
 	__atomic_fetch_sub(&teardown_count, 1, __ATOMIC_SEQ_CST);
+	root_notify(PT_ROOT_EVENT_PARTITION);
 	/* CPU 0 decides what happens when the last partition is gone. */
 	if (__atomic_sub_fetch(&live_count, 1, __ATOMIC_SEQ_CST) == 0 &&
-	    arch_cpu_id() != 0)
+	    arch_cpu_id() != 0 && !root_is_cpu(0))
 		arch_kick_cpu(0);
 }
 

@@ -4,6 +4,7 @@
 #include <hv/events.h>
 #include <hv/log.h>
 #include <hv/partition.h>
+#include <hv/root.h>
 #include <hv/sched.h>
 #include <hv/time.h>
 #include <partita/vpap.h>
@@ -36,6 +37,13 @@ struct sched_cpu {
 
 static struct sched_cpu sched_cpus[MAX_CPUS];
 static u32 sched_cpu_count;
+
+/* Our vectors never go to the root's CPU: Linux owns its interrupts. */
+static void kick(u32 cpu)
+{
+	if (!root_is_cpu(cpu))
+		arch_kick_cpu(cpu);
+}
 
 void sched_init(u32 cpu_count)
 {
@@ -76,7 +84,7 @@ int sched_add_vcpu(struct vcpu *v)
 	v->on_runqueue = true;
 	sc->vcpus[sc->count++] = v;
 	spin_unlock(&sc->lock);
-	arch_kick_cpu(v->cpu);
+	kick(v->cpu);
 	return 0;
 }
 
@@ -93,7 +101,7 @@ void sched_wake(struct vcpu *v)
 	}
 	spin_unlock(&sc->lock);
 	if (woke && v->cpu != arch_cpu_id())
-		arch_kick_cpu(v->cpu);
+		kick(v->cpu);
 	else if (woke)
 		sc->kicked = true;
 }
@@ -111,7 +119,7 @@ void sched_timer_changed(struct vcpu *v)
 	if (v->cpu == arch_cpu_id())
 		sched_cpus[v->cpu].kicked = true;
 	else
-		arch_kick_cpu(v->cpu);
+		kick(v->cpu);
 }
 
 /* Called from the host interrupt handlers (timer and kick). */
@@ -242,6 +250,11 @@ void sched_run_cpu(void)
 {
 	struct sched_cpu *sc = &sched_cpus[arch_cpu_id()];
 
+	if (root_is_cpu(arch_cpu_id())) {
+		root_run();
+		return;
+	}
+
 	for (;;) {
 		struct vcpu *gone[8], *v;
 		u64 now, next, deadline;
@@ -263,7 +276,8 @@ void sched_run_cpu(void)
 			partition_vcpu_gone(gone[i]);
 
 		if (!v) {
-			if (arch_cpu_id() == 0 && partition_live_count() == 0)
+			if (arch_cpu_id() == 0 && partition_live_count() == 0 &&
+			    !root_present())
 				return;
 			/* Nothing to run: finish background work first,
 			 * then look again (it may have ended the last one). */
@@ -318,5 +332,5 @@ void sched_mark_dead(struct vcpu *v)
 	if (v->cpu == arch_cpu_id())
 		sc->kicked = true;
 	else
-		arch_kick_cpu(v->cpu);
+		kick(v->cpu);
 }

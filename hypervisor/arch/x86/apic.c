@@ -69,6 +69,11 @@ void apic_send_ipi(u32 dest, u8 vector)
 	icr_send(dest, 0x4000u | vector); /* fixed, physical, assert */
 }
 
+void apic_send_ipi_mode(u32 dest, u8 vector, bool logical)
+{
+	icr_send(dest, 0x4000u | (logical ? BIT(11) : 0) | vector);
+}
+
 static void delay_us(u64 us)
 {
 	u64 end = rdtsc() + time_ns_to_ticks(us * 1000);

@@ -86,6 +86,16 @@ u32 arch_cpu_count(void)
 	return cpus_present;
 }
 
+bool arch_cpu_online(u32 cpu)
+{
+	return cpu < cpus_present && cpu_locals[cpu]->online;
+}
+
+u32 arch_cpu_apic_id(u32 cpu)
+{
+	return cpu < cpus_present ? cpu_locals[cpu]->apic_id : 0;
+}
+
 u64 arch_tsc(void)
 {
 	return rdtsc();

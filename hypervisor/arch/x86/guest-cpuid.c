@@ -25,9 +25,7 @@ static void partita_leaf(u32 leaf, struct cpuid_regs *r)
 		break;
 	case PT_CPUID_LEAF_VERSION:
 		r->eax = PT_INTERFACE_VERSION;
-		r->ebx = PT_FEATURE_HYPERCALL_PAGE | PT_FEATURE_VPAP |
-			 PT_FEATURE_TIMER | PT_FEATURE_REP_CONTINUATION |
-			 PT_FEATURE_CALL_STATS;
+		r->ebx = PARTITA_FEATURES;
 		break;
 	case PT_CPUID_LEAF_MSRS:
 		r->eax = PT_MSR_GUEST_OS_ID;
@@ -47,6 +45,20 @@ static void partita_leaf(u32 leaf, struct cpuid_regs *r)
 	}
 }
 
+/*
+ * The root owns its CPU and its FPU state (the hypervisor never touches
+ * it), so it keeps XSAVE and AVX; it loses only SVM and sees Partita.
+ */
+static void root_cpuid(u32 leaf, struct cpuid_regs *r)
+{
+	if (leaf == 1)
+		r->ecx |= (u32)BIT(PT_CPUID_HV_PRESENT_BIT);
+	else if (leaf == 0x80000001)
+		r->ecx &= ~(u32)CPUID_EXT_ECX_SVM;
+	else if (leaf == 0x8000000A)
+		*r = (struct cpuid_regs){ 0, 0, 0, 0 };
+}
+
 void guest_cpuid(const struct vcpu *v, u32 leaf, u32 subleaf,
 		 struct cpuid_regs *r)
 {
@@ -55,6 +67,10 @@ void guest_cpuid(const struct vcpu *v, u32 leaf, u32 subleaf,
 		return;
 	}
 	cpuid(leaf, subleaf, r);
+	if (v->part->id == ROOT_PARTITION_ID) {
+		root_cpuid(leaf, r);
+		return;
+	}
 	switch (leaf) {
 	case 1:
 		/* No XSAVE: we switch only the legacy FPU/SSE state. */

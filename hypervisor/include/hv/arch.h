@@ -20,6 +20,9 @@ u64 arch_tsc(void);
 /* Index (0..n-1) of the physical CPU we run on. */
 u32 arch_cpu_id(void);
 u32 arch_cpu_count(void);
+/* Whether CPU `cpu` came up, and its local APIC ID. */
+bool arch_cpu_online(u32 cpu);
+u32 arch_cpu_apic_id(u32 cpu);
 
 /* Writes raw log text to the hypervisor's own port (never root's console). */
 void arch_log_port_write(const char *s, size_t len);
@@ -49,6 +52,9 @@ __attribute__((noreturn)) void arch_halt_all(void);
 int arch_npt_init(struct partition *p);
 /* Maps one 4 KiB page; allocates table frames owned by the partition. */
 int arch_npt_map(struct partition *p, u64 gpa, u64 hpa, u32 flags);
+/* Maps a naturally aligned 4 KiB, 2 MiB or 1 GiB page. */
+int arch_npt_map_large(struct partition *p, u64 gpa, u64 hpa, u64 size,
+		       u32 flags);
 /* Returns the host address for `gpa`, or NPT_NO_PAGE; sets *flags. */
 #define NPT_NO_PAGE (~0ull)
 u64 arch_npt_lookup(const struct partition *p, u64 gpa, u32 *flags);

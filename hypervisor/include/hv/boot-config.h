@@ -21,12 +21,25 @@ struct boot_guest {
 	u32 line; /* where its section starts, for messages */
 };
 
+#define BOOT_ROOT_CMDLINE_MAX 512
+
+/* The root partition: a Linux bzImage started with the boot protocol. */
+struct boot_root {
+	bool present;
+	char kernel[BOOT_IMAGE_MAX];
+	char initrd[BOOT_IMAGE_MAX]; /* empty: none */
+	char cmdline[BOOT_ROOT_CMDLINE_MAX];
+	u32 cpu; /* the one physical CPU it owns */
+	u32 line;
+};
+
 struct boot_config {
 	u32 log_level; /* enum log_level */
 	u64 pool_mb;
 	bool poweroff_when_idle;
 	u32 guest_count;
 	struct boot_guest guests[BOOT_MAX_GUESTS];
+	struct boot_root root;
 };
 
 /*

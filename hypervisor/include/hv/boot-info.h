@@ -11,9 +11,31 @@ struct boot_module {
 	u64 size;
 };
 
+/* The root's Linux kernel as the loader placed it (boot protocol). */
+struct boot_linux {
+	u64 load_addr; /* protected-mode kernel, at its preferred address */
+	u64 entry; /* 64-bit entry point */
+	const u8 *setup_header; /* bytes 0x1F1.. of the bzImage */
+	u32 setup_header_len;
+	u64 initrd_addr;
+	u64 initrd_size;
+	u64 boot_area; /* 64 KiB below 4 GiB: GDT, boot_params, tables */
+};
+
+/* The firmware's final memory map, as EFI descriptors. */
+struct boot_memory_map {
+	const void *descriptors;
+	u64 size;
+	u64 descriptor_size;
+};
+
 struct boot_info {
 	struct boot_config config;
 	struct boot_module images[BOOT_MAX_GUESTS]; /* per config guest */
+	struct boot_linux root_linux; /* when config.root.present */
+	struct boot_memory_map memory_map;
+	u64 image_base; /* the hypervisor's own image */
+	u64 image_size;
 	u64 pool_base; /* guest memory pool, page aligned */
 	u64 pool_frames;
 	u64 heap_base; /* hypervisor-private memory below 4 GiB */

@@ -4,6 +4,7 @@
 #define HV_HCALL_H
 
 #include "types.h"
+#include <partita/cpuid.h>
 
 struct vcpu;
 struct partition;
@@ -20,6 +21,11 @@ enum hcall_result {
 	HCALL_YIELD, /* done, then give the CPU away */
 	HCALL_GONE, /* the partition ended */
 };
+
+/* Feature bits reported by GET_VERSION, HV_INFO and CPUID. */
+#define PARTITA_FEATURES                                             \
+	(PT_FEATURE_HYPERCALL_PAGE | PT_FEATURE_VPAP | PT_FEATURE_TIMER | \
+	 PT_FEATURE_REP_CONTINUATION | PT_FEATURE_CALL_STATS)
 
 /* Work each entry may do before it must hand the CPU back (us). */
 #define HCALL_WORK_BUDGET_US 15u

@@ -109,6 +109,9 @@ struct partition_config {
 	u64 image_size;
 };
 
+/* Resets partition 0 for the root, bound to `cpu`; the caller builds it. */
+struct partition *partition_init_root(u32 cpu);
+
 /* Creates and starts a partition; returns it or NULL (reason logged). */
 struct partition *partition_create(const struct partition_config *cfg);
 

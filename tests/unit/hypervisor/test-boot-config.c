@@ -324,11 +324,11 @@ Test(boot_config, line_numbers_after_a_second_section)
 
 Test(boot_config, unknown_section)
 {
-	expect_error(
-		"pool_mb = 8\n[hypervisor]\n",
-		"line 2: unknown section '[hypervisor]', expected [guest]");
-	expect_error("[ guest ]\n",
-		     "line 1: unknown section '[ guest ]', expected [guest]");
+	expect_error("pool_mb = 8\n[hypervisor]\n",
+		     "line 2: unknown section '[hypervisor]', expected [guest] "
+		     "or [root]");
+	expect_error("[ guest ]\n", "line 1: unknown section '[ guest ]', "
+				    "expected [guest] or [root]");
 }
 
 Test(boot_config, line_length_limit)

@@ -103,8 +103,8 @@ Test(hcall_decode, reserved_bits_are_invalid_input)
 
 Test(hcall_decode, unknown_code)
 {
-	static const u16 codes[] = { 0x0000, 0x000A, 0x000F, 0x0012,
-				     0x003F, 0x0042, 0x0080, 0xFFFF };
+	static const u16 codes[] = { 0x0000, 0x000B, 0x000F, 0x0012,
+				     0x003F, 0x0044, 0x0080, 0xFFFF };
 	const struct hcall_desc *d = (void *)1;
 
 	for (u32 i = 0; i < ARRAY_SIZE(codes); i++) {

@@ -190,7 +190,8 @@ Test(partition, bad_configs_are_refused_without_using_frames)
 		{ 2 * MIB, 9, 1, 1, "vcpus must be between 1 and 8" },
 		{ 2 * MIB, 1, 0, 1, "weight must be between 1 and 65535" },
 		{ 2 * MIB, 1, 65536, 1, "weight must be between 1 and 65535" },
-		{ 2 * MIB, 1, 1, 0xF0, "no CPU of its CPU list exists" },
+		{ 2 * MIB, 1, 1, 0xF0,
+		  "no CPU of its CPU list exists or is free of the root" },
 	};
 	char expected[128];
 

@@ -3,6 +3,7 @@
 #include "vmcb.h"
 #include <arch/cpu-local.h>
 #include <arch/guest-emul.h>
+#include <arch/root.h>
 #include <arch/x86.h>
 #include <hv/arch.h>
 #include <hv/events.h>
@@ -61,6 +62,10 @@ static enum vcpu_action handle_cpuid(struct vcpu *v, struct vmcb *vmcb)
 	struct cpuid_regs r;
 
 	guest_cpuid(v, (u32)g->rax, (u32)g->rcx, &r);
+	/* OSXSAVE mirrors the caller's CR4, not the hypervisor's. */
+	if ((u32)g->rax == 1)
+		r.ecx = (r.ecx & ~(u32)BIT(27)) |
+			((vmcb->cr4 & BIT(18)) ? (u32)BIT(27) : 0);
 	g->rax = r.eax;
 	g->rbx = r.ebx;
 	g->rcx = r.ecx;
@@ -81,12 +86,14 @@ static enum vcpu_action handle_msr(struct vcpu *v, struct vmcb *vmcb)
 	if (msr == MSR_EFER) {
 		if (!write)
 			value = vmcb->efer & ~EFER_SVME;
-		else if ((value ^ vmcb->efer) & (EFER_LME | EFER_LMA))
+		else if ((value ^ vmcb->efer) & EFER_LME)
 			ret = -1; /* no leaving long mode */
-		else if (value & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
+		else if (value & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE |
+				   EFER_SVME))
 			ret = -1;
-		else
-			vmcb->efer = value | EFER_SVME;
+		else /* LMA is read-only; SVME stays on (what it read) */
+			vmcb->efer = (value & ~EFER_LMA) |
+				     (vmcb->efer & EFER_LMA) | EFER_SVME;
 	} else if (msr == MSR_PAT) {
 		if (write)
 			vmcb->g_pat = value;
@@ -152,11 +159,60 @@ static enum vcpu_action handle_npf(struct vcpu *v, struct vmcb *vmcb)
 		    (unsigned long long)vmcb->rip);
 }
 
+#define IOIO_IN BIT(0)
+#define IOIO_STRING BIT(2)
+#define IOIO_REP BIT(3)
+
+/* The root's IN/OUT to a trapped port; EXITINFO2 is the next RIP (APM
+ * vol. 2, 15.10.2), so no instruction decoding is needed. */
+static enum vcpu_action handle_root_io(struct vcpu *v, struct vmcb *vmcb)
+{
+	u64 info = vmcb->exit_info1;
+	u32 size = (info & BIT(4)) ? 1 : (info & BIT(5)) ? 2 : 4;
+	u64 mask = size == 4 ? 0xFFFFFFFFull : (1ull << (8 * size)) - 1;
+	bool in = info & IOIO_IN;
+	u32 value = (u32)(v->arch.regs.rax & mask);
+
+	if ((info & (IOIO_STRING | IOIO_REP)) ||
+	    !root_io_access((u16)(info >> 16), size, in, &value)) {
+		inject_exception(vmcb, VECTOR_GP, true, 0);
+		return VCPU_CONTINUE;
+	}
+	if (in)
+		v->arch.regs.rax = size == 4 ? value
+					     : (v->arch.regs.rax & ~mask) | value;
+	vmcb->rip = vmcb->exit_info2;
+	return VCPU_CONTINUE;
+}
+
+/* A root access to hidden memory is refused with #GP(0) at the faulting
+ * instruction: a user process dies with SIGSEGV, the kernel oopses that
+ * task; the memory is never read or written. Logged, with a limit. */
+static enum vcpu_action handle_root_npf(struct vcpu *v, struct vmcb *vmcb)
+{
+	static u64 refused;
+
+	if (refused++ < 16)
+		log_msg(LOG_WARN, "root", "access to hidden memory at 0x%llx "
+			"(%s) refused: #GP injected at rip 0x%llx",
+			(unsigned long long)vmcb->exit_info2,
+			(vmcb->exit_info1 & 2) ? "write" : "read",
+			(unsigned long long)vmcb->rip);
+	inject_exception(vmcb, VECTOR_GP, true, 0);
+	return VCPU_CONTINUE;
+}
+
 static enum vcpu_action handle_exit(struct vcpu *v, struct vmcb *vmcb,
 				    u64 entry_tsc)
 {
 	u64 code = vmcb->exit_code;
 
+	if (v->part->id == ROOT_PARTITION_ID) {
+		if (code == SVM_EXIT_IOIO)
+			return handle_root_io(v, vmcb);
+		if (code == SVM_EXIT_NPF)
+			return handle_root_npf(v, vmcb);
+	}
 	switch (code) {
 	case SVM_EXIT_INTR:
 	case SVM_EXIT_NMI:

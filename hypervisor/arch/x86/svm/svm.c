@@ -3,6 +3,7 @@
 #include "vmcb.h"
 #include <arch/cpu-local.h>
 #include <arch/guest-emul.h>
+#include <arch/root.h>
 #include <arch/x86.h>
 #include <hv/arch.h>
 #include <hv/boot-info.h>
@@ -17,24 +18,69 @@ const u8 arch_hypercall_stub[] = { 0x0F, 0x01, 0xD9, 0xC3 };
 const u32 arch_hypercall_stub_len = sizeof(arch_hypercall_stub);
 
 static u64 msrpm_pa, iopm_pa;
+static u64 root_msrpm_pa, root_iopm_pa;
 bool svm_has_nrip;
 
 #define MSRPM_SIZE (2 * PAGE_SIZE)
 #define IOPM_SIZE (3 * PAGE_SIZE)
 #define VM_CR_SVMDIS BIT(4)
 
+/* Bit index of an MSR's read intercept in the MSR permission map (the
+ * write intercept is the next bit); AMD APM vol. 2, 15.11. */
+static long msrpm_bit(u32 msr)
+{
+	if (msr <= 0x1FFF)
+		return msr * 2;
+	if (msr >= 0xC0000000 && msr <= 0xC0001FFF)
+		return 0x800 * 8 + (msr - 0xC0000000) * 2;
+	if (msr >= 0xC0010000 && msr <= 0xC0011FFF)
+		return 0x1000 * 8 + (msr - 0xC0010000) * 2;
+	return -1;
+}
+
 /* Lets the guest access an MSR directly (both read and write). */
 static void msrpm_allow(u8 *msrpm, u32 msr)
 {
-	u32 base;
+	long bit = msrpm_bit(msr);
 
-	if (msr <= 0x1FFF)
-		base = 0;
-	else if (msr >= 0xC0000000 && msr <= 0xC0001FFF)
-		base = 0x800 * 8, msr -= 0xC0000000;
-	else
+	if (bit >= 0)
+		msrpm[bit / 8] &= (u8)~(3u << (bit % 8));
+}
+
+static void msrpm_trap(u8 *msrpm, u32 msr, bool reads, bool writes)
+{
+	long bit = msrpm_bit(msr);
+
+	if (bit < 0)
 		return;
-	msrpm[(base + msr * 2) / 8] &= (u8)~(3u << ((base + msr * 2) % 8));
+	if (reads)
+		msrpm[bit / 8] |= (u8)(1u << (bit % 8));
+	if (writes)
+		msrpm[(bit + 1) / 8] |= (u8)(1u << ((bit + 1) % 8));
+}
+
+static void iopm_trap(u8 *iopm, u16 port, u32 count)
+{
+	for (u32 p = port; p < port + count; p++)
+		iopm[p / 8] |= (u8)(1u << (p % 8));
+}
+
+/*
+ * The root owns its CPU: it reaches MSRs and ports directly, except EFER
+ * writes (SVME must stay on), the SVM MSRs, COM2 and PCI configuration.
+ */
+static void build_root_maps(void)
+{
+	u8 *msrpm = heap_alloc(MSRPM_SIZE, PAGE_SIZE);
+	u8 *iopm = heap_alloc(IOPM_SIZE, PAGE_SIZE);
+
+	msrpm_trap(msrpm, MSR_EFER, false, true);
+	msrpm_trap(msrpm, MSR_VM_CR, true, true);
+	msrpm_trap(msrpm, MSR_VM_HSAVE_PA, true, true);
+	iopm_trap(iopm, LOG_PORT_BASE, LOG_PORT_COUNT);
+	iopm_trap(iopm, PCI_CONF1_ADDR, 8);
+	root_msrpm_pa = (u64)msrpm;
+	root_iopm_pa = (u64)iopm;
 }
 
 void svm_init_global(void)
@@ -66,6 +112,7 @@ void svm_init_global(void)
 	memset(iopm, 0xFF, IOPM_SIZE);
 	msrpm_pa = (u64)msrpm;
 	iopm_pa = (u64)iopm;
+	build_root_maps();
 }
 
 void svm_init_cpu(void)
@@ -143,6 +190,56 @@ int arch_vcpu_init(struct vcpu *v, u64 entry, u64 rdi, u64 rsi)
 	memset(v->arch.fpu, 0, sizeof(v->arch.fpu));
 	*(u16 *)&v->arch.fpu[0] = 0x037F;
 	*(u32 *)&v->arch.fpu[24] = 0x1F80;
+	return 0;
+}
+
+/* The root starts as the Linux 64-bit boot protocol says, and runs with
+ * its interrupts delivered directly: no INTR intercept, no V_INTR_MASKING. */
+int arch_vcpu_init_root(struct vcpu *v, const struct linux_start *ls)
+{
+	u64 pa = frame_alloc(ROOT_PARTITION_ID, FRAME_KIND_CONTROL);
+	struct vmcb *vmcb;
+
+	if (!pa)
+		return -1;
+	vmcb = phys_to_virt(pa);
+	v->arch.vmcb_pa = pa;
+	v->arch.vmcb = vmcb;
+	v->arch.asid = 1;
+	v->arch.last_cpu = ~0u;
+	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+	v->arch.regs.rsi = ls->boot_params;
+
+	vmcb->intercept_misc1 = SVM_INTERCEPT_CPUID | SVM_INTERCEPT_IOIO |
+				SVM_INTERCEPT_MSR | SVM_INTERCEPT_INVLPGA |
+				SVM_INTERCEPT_SHUTDOWN;
+	vmcb->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
+				SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
+				SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+				SVM_INTERCEPT_SKINIT;
+	vmcb->iopm_base_pa = root_iopm_pa;
+	vmcb->msrpm_base_pa = root_msrpm_pa;
+	vmcb->guest_asid = v->arch.asid;
+	vmcb->int_ctl = 0;
+	vmcb->np_enable = 1;
+	vmcb->n_cr3 = v->part->npt_root;
+
+	vmcb->cs = segment(0x10, 0xA9B);
+	vmcb->ds = vmcb->es = vmcb->ss = vmcb->fs = vmcb->gs =
+		segment(0x18, 0xC93);
+	vmcb->gdtr = (struct vmcb_segment){ 0, 0, ls->gdt_limit, ls->gdt };
+	vmcb->idtr = (struct vmcb_segment){ 0, 0, 0, 0 };
+	vmcb->ldtr = (struct vmcb_segment){ 0, 0x82, 0, 0 };
+	vmcb->tr = (struct vmcb_segment){ 0, 0x8B, 0x67, 0 };
+	vmcb->efer = EFER_LME | EFER_LMA | EFER_SVME;
+	vmcb->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_PG;
+	vmcb->cr3 = ls->cr3;
+	vmcb->cr4 = CR4_PAE;
+	vmcb->rflags = 0x2;
+	vmcb->rip = ls->entry;
+	vmcb->dr6 = 0xFFFF0FF0;
+	vmcb->dr7 = 0x400;
+	vmcb->g_pat = 0x0007040600070406ull;
 	return 0;
 }
 

@@ -16,6 +16,7 @@ extern u64 shim_tsc_step;
 #define SHIM_TSC_KHZ 1000000ull
 
 extern u32 shim_cpu_count;
+extern u32 shim_root_signals; /* arch_root_signal() calls */
 
 /*
  * Fake memory of `bytes` (page multiple) at SHIM_PHYS_BASE; phys_to_virt()

@@ -44,6 +44,32 @@ u32 arch_cpu_count(void)
 	return shim_cpu_count;
 }
 
+bool arch_cpu_online(u32 cpu)
+{
+	return cpu < shim_cpu_count;
+}
+
+u32 arch_cpu_apic_id(u32 cpu)
+{
+	return cpu;
+}
+
+/* The root partition's architecture part: counted, never built here. */
+u32 shim_root_signals;
+
+int arch_root_build(struct partition *p, const struct boot_info *bi)
+{
+	(void)p;
+	(void)bi;
+	return -1;
+}
+
+bool arch_root_signal(void)
+{
+	shim_root_signals++;
+	return true;
+}
+
 void arch_log_port_write(const char *s, size_t len)
 {
 	size_t n = len;

@@ -13,6 +13,8 @@ void apic_init_cpu(void);
 u32 apic_id(void);
 void apic_eoi(void);
 void apic_send_ipi(u32 apic_id, u8 vector);
+/* Fixed delivery; `logical` makes dest a logical destination mask. */
+void apic_send_ipi_mode(u32 dest, u8 vector, bool logical);
 void apic_send_init_sipi(u32 apic_id, u32 start_page);
 /* Timer ticks per second, measured by calibrate.c. */
 extern u64 apic_timer_hz;
