@@ -4,12 +4,16 @@
 #include <efi.h>
 #include <hv/arch.h>
 #include <hv/boot-info.h>
+#include <hv/frame.h>
 #include <hv/log.h>
 #include <string.h>
 
-#define HEAP_BYTES (16ull << 20)
+/* Heap: tables, stacks and control areas, plus the pool's frame table. */
+#define HEAP_BASE_BYTES (16ull << 20)
 #define CONFIG_PATH L"\\partita\\boot.cfg"
 #define MAX_FILE_BYTES (64ull << 20)
+
+void serial_init(void);
 
 static EFI_SYSTEM_TABLE *st;
 static EFI_RUNTIME_SERVICES *rt;
@@ -174,7 +178,7 @@ static EFI_STATUS load_everything(EFI_HANDLE image)
 	EFI_FILE_HANDLE root;
 	char err[160];
 	void *text;
-	u64 size;
+	u64 size, heap_bytes;
 	EFI_STATUS s;
 
 	s = open_volume(image, &root);
@@ -220,17 +224,19 @@ static EFI_STATUS load_everything(EFI_HANDLE image)
 	root->Close(root);
 
 	bi->pool_frames = (bi->config.pool_mb << 20) / PAGE_SIZE;
+	heap_bytes = HEAP_BASE_BYTES +
+		     ALIGN_UP(frame_pool_meta_size(bi->pool_frames), PAGE_SIZE);
 	if (EFI_ERROR(alloc_pages(AllocateAnyPages, 0, bi->pool_frames *
 				  PAGE_SIZE, &bi->pool_base)) ||
 	    EFI_ERROR(alloc_pages(AllocateMaxAddress, 0xFFFFFFFFull,
-				  HEAP_BYTES, &bi->heap_base)) ||
+				  heap_bytes, &bi->heap_base)) ||
 	    EFI_ERROR(alloc_pages(AllocateMaxAddress, 0x9F000ull, PAGE_SIZE,
 				  &bi->trampoline_pa))) {
 		hv_err("boot: not enough memory for a %llu MiB pool",
 		       (unsigned long long)bi->config.pool_mb);
 		return EFI_OUT_OF_RESOURCES;
 	}
-	bi->heap_size = HEAP_BYTES;
+	bi->heap_size = heap_bytes;
 	bi->acpi_rsdp = find_rsdp();
 	bi->efi_runtime = rt;
 	return EFI_SUCCESS;
@@ -279,6 +285,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
 	st = systab;
 	rt = systab->RuntimeServices;
+	serial_init(); /* before the first log line */
 	hv_info("boot: Partita loader started");
 	s = load_everything(image);
 	if (!EFI_ERROR(s))

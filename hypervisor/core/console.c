@@ -13,7 +13,11 @@ static bool take_token(struct partition *p, u64 now)
 	if (earned) {
 		p->console_tokens =
 			MIN(p->console_tokens + earned, CONSOLE_BURST_LINES);
-		p->console_refill_ns = now;
+		/* Keep the fraction of a line already earned. */
+		p->console_refill_ns +=
+			earned * (1000000000ull / CONSOLE_LINES_PER_SEC);
+		if (p->console_tokens == CONSOLE_BURST_LINES)
+			p->console_refill_ns = now;
 	}
 	if (!p->console_tokens)
 		return false;

@@ -3,6 +3,7 @@
 #include <hv/arch.h>
 #include <hv/log.h>
 #include <hv/partition.h>
+#include <hv/root.h>
 #include <hv/spinlock.h>
 #include <hv/time.h>
 #include <fmt.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 enum log_level log_threshold = LOG_INFO;
+volatile bool hv_panicking;
 
 /* The ring keeps the newest LOG_RING_SIZE bytes; seq counts every byte. */
 #define LOG_RING_SIZE (64 * 1024)
@@ -94,12 +96,10 @@ bool log_port_pending(void)
 	return READ_ONCE(port_seq) != READ_ONCE(log_seq);
 }
 
-void log_drain(u64 budget_ns)
+static void drain_locked(u64 budget_ns)
 {
 	u64 end = time_now_ns() + budget_ns;
 
-	if (!spin_trylock(&drain_lock))
-		return; /* another CPU is draining */
 	do {
 		char chunk[DRAIN_CHUNK];
 		u32 n;
@@ -116,6 +116,20 @@ void log_drain(u64 budget_ns)
 			break;
 		arch_log_port_write(chunk, n);
 	} while (!budget_ns || time_now_ns() < end);
+}
+
+void log_drain(u64 budget_ns)
+{
+	if (!spin_trylock(&drain_lock))
+		return; /* another CPU is draining */
+	drain_locked(budget_ns);
+	spin_unlock(&drain_lock);
+}
+
+void log_flush(void)
+{
+	spin_lock(&drain_lock);
+	drain_locked(0);
 	spin_unlock(&drain_lock);
 }
 
@@ -144,9 +158,15 @@ void panic(const char *fmt, ...)
 {
 	va_list ap;
 
+	WRITE_ONCE(hv_panicking, true);
+	for (u32 cpu = 0; cpu < arch_cpu_count(); cpu++) {
+		if (cpu != arch_cpu_id() && !root_is_cpu(cpu))
+			arch_kick_cpu(cpu);
+	}
 	va_start(ap, fmt);
 	log_vmsg(LOG_ERR, "PANIC", fmt, ap);
 	va_end(ap);
-	log_drain(0);
+	log_set_async(false);
+	log_flush();
 	arch_halt_all();
 }

@@ -71,7 +71,7 @@ static void boot_cpu_main(struct boot_info *bi)
 	/* Returns on CPU 0 once no partition is left, or the root ended. */
 	sched_run_cpu();
 	log_set_async(false);
-	log_drain(0);
+	log_flush();
 	hv_info("%s", root_present() ? "the root partition has ended"
 				     : "all partitions have ended");
 	report_pool();

@@ -125,7 +125,12 @@ void sched_timer_changed(struct vcpu *v)
 /* Called from the host interrupt handlers (timer and kick). */
 void sched_interrupt(void)
 {
-	sched_cpus[arch_cpu_id()].kicked = true;
+	struct sched_cpu *sc = &sched_cpus[arch_cpu_id()];
+
+	sc->kicked = true;
+	/* A fired timer is no longer armed: long deadlines are reached in
+	 * several steps, each re-armed from the loop. */
+	sc->armed_ns = 0;
 }
 
 /* Fires due timers and wakes sleepers; returns the next deadline (0: none). */

@@ -19,6 +19,7 @@
 #define APIC_TIMER_DIV 0x3E0
 #define ICR_PENDING BIT(12)
 #define APIC_DIVIDE_BY_16 0x3
+#define TIMER_MAX_NS 10000000000ull /* 10 s */
 
 static volatile u8 *apic_base;
 u64 apic_timer_hz;
@@ -111,8 +112,10 @@ void arch_timer_arm(u64 deadline_ns)
 		return;
 	}
 	now = time_now_ns();
-	ticks = deadline_ns > now ? (deadline_ns - now) * apic_timer_hz /
-					    1000000000ull
+	/* Capped so the product cannot overflow and the count fits 32 bits;
+	 * a later deadline is re-armed when this one fires. */
+	ticks = deadline_ns > now ? MIN(deadline_ns - now, TIMER_MAX_NS) *
+					    apic_timer_hz / 1000000000ull
 				  : 0;
 	apic_write(APIC_TIMER_INIT, (u32)MAX(MIN(ticks, 0xFFFFFFFFull), 1ull));
 }

@@ -3,6 +3,7 @@
 #include <arch/apic.h>
 #include <arch/x86.h>
 #include <hv/log.h>
+#include <hv/arch.h>
 #include <hv/sched.h>
 
 struct irq_frame {
@@ -16,6 +17,10 @@ __attribute__((visibility("hidden"))) void arch_interrupt(struct irq_frame *f);
 
 void arch_interrupt(struct irq_frame *f)
 {
+	if (f->vector == 2) { /* NMI: nothing of ours sends one */
+		log_msg(LOG_WARN, "hv", "NMI on CPU %u ignored", arch_cpu_id());
+		return;
+	}
 	if (f->vector < 32)
 		panic("exception %llu (error 0x%llx) at rip 0x%llx, rsp 0x%llx, "
 		      "cr2 0x%llx",
@@ -27,6 +32,8 @@ void arch_interrupt(struct irq_frame *f)
 	case VECTOR_TIMER:
 	case VECTOR_KICK:
 		apic_eoi();
+		if (READ_ONCE(hv_panicking))
+			arch_halt_all(); /* another CPU panicked */
 		sched_interrupt();
 		break;
 	case VECTOR_SPURIOUS:

@@ -30,8 +30,11 @@ void log_part(enum log_level level, const struct partition *p,
 /* From now on lines wait in the ring until log_drain writes them out. */
 void log_set_async(bool async);
 bool log_port_pending(void);
-/* Copies ring text to the log port for about budget_ns (0: until empty). */
+/* Copies ring text to the log port for about budget_ns (0: until empty);
+ * skipped if another CPU is draining. */
 void log_drain(u64 budget_ns);
+/* Writes out everything, waiting for another drainer (power-off). */
+void log_flush(void);
 
 /* The log ring, for the root's LOG_READ hypercall. */
 struct log_read_result {
@@ -41,7 +44,11 @@ struct log_read_result {
 };
 struct log_read_result log_ring_read(u64 from_seq, char *buf, u32 size);
 
-/* Stops everything after printing the message (a hypervisor bug). */
+/* Set once a CPU panics; the others halt at their next interrupt. */
+extern volatile bool hv_panicking;
+
+/* Stops everything after printing the message (a hypervisor bug). The
+ * root's CPU keeps running Linux: it takes no hypervisor interrupts. */
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt,
 							    ...);
 

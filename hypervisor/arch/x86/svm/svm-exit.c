@@ -13,6 +13,8 @@
 #include <fmt.h>
 
 void svm_vmrun(u64 vmcb_pa, struct guest_gprs *regs);
+
+static u64 last_vmcb[MAX_CPUS]; /* per CPU: the vCPU that ran last */
 extern bool svm_has_nrip;
 
 #define VECTOR_UD 6
@@ -286,9 +288,17 @@ enum vcpu_action arch_vcpu_run(struct vcpu *v)
 
 	prepare_upcall(v, vmcb);
 	irq_requested = (vmcb->int_ctl & SVM_V_IRQ) != 0;
-	/* No flush-by-ASID on TCG: flush everything when the vCPU moves. */
-	vmcb->tlb_control = v->arch.last_cpu != cpu ? 1 : 0;
+	/*
+	 * Flush the whole TLB (no flush-by-ASID on TCG) when this vCPU moved
+	 * here or another vCPU ran here last: ASIDs can be shared when there
+	 * are more vCPUs than the CPU has ASIDs.
+	 */
+	vmcb->tlb_control = (v->arch.last_cpu != cpu ||
+			     last_vmcb[cpu % MAX_CPUS] != v->arch.vmcb_pa)
+				    ? 1
+				    : 0;
 	v->arch.last_cpu = cpu;
+	last_vmcb[cpu % MAX_CPUS] = v->arch.vmcb_pa;
 	vmcb->rax = v->arch.regs.rax;
 
 	svm_vmrun(v->arch.vmcb_pa, &v->arch.regs);

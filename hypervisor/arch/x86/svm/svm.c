@@ -18,6 +18,7 @@ const u8 arch_hypercall_stub[] = { 0x0F, 0x01, 0xD9, 0xC3 };
 const u32 arch_hypercall_stub_len = sizeof(arch_hypercall_stub);
 
 static u64 msrpm_pa, iopm_pa;
+static u32 asid_count = 2; /* CPUID 0x8000000A EBX; ASID 0 is the host */
 static u64 root_msrpm_pa, root_iopm_pa;
 bool svm_has_nrip;
 
@@ -100,6 +101,7 @@ void svm_init_global(void)
 	if (!(r.edx & BIT(0)))
 		panic("this CPU has SVM but no nested paging");
 	svm_has_nrip = (r.edx & BIT(3)) != 0;
+	asid_count = r.ebx > 1 ? r.ebx : 2;
 	hv_info("SVM: nested paging, %u ASIDs, NRIP save %s", r.ebx,
 		svm_has_nrip ? "yes" : "no (RIP advanced by decoding)");
 
@@ -160,7 +162,9 @@ int arch_vcpu_init(struct vcpu *v, u64 entry, u64 rdi, u64 rsi)
 	vmcb = phys_to_virt(pa);
 	v->arch.vmcb_pa = pa;
 	v->arch.vmcb = vmcb;
-	v->arch.asid = v->part->id * MAX_VCPUS + v->index + 1;
+	/* ASIDs may be shared: a CPU flushes when it changes vCPU. */
+	v->arch.asid = 1 + (v->part->id * MAX_VCPUS + v->index) %
+				   (asid_count - 1);
 	v->arch.last_cpu = ~0u;
 	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
 	v->arch.regs.rdi = rdi;
