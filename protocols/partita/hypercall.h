@@ -82,6 +82,18 @@ static inline uint32_t pt_hc_reps_done(uint64_t result)
 #define PT_CALL_PARTITION_LIST 0x0041 /* out: pt_partition_list_out */
 #define PT_CALL_HV_INFO 0x0042 /* out: pt_hv_info */
 #define PT_CALL_ROOT_PING 0x0043 /* fast: raise PT_ROOT_EVENT_PING now */
+/* Partition lifecycle (root-only). See docs/abi.md for the order. */
+#define PT_CALL_PARTITION_CREATE 0x0050 /* in/out: pt_partition_create_* */
+#define PT_CALL_PARTITION_POPULATE 0x0051 /* rep, fast: RDX id, R8 GPFN */
+#define PT_CALL_PARTITION_LOAD 0x0052 /* in: pt_partition_load_in */
+#define PT_CALL_PARTITION_START 0x0053 /* in: pt_partition_start_in */
+#define PT_CALL_PARTITION_PAUSE 0x0054 /* fast: RDX id */
+#define PT_CALL_PARTITION_UNPAUSE 0x0055 /* fast: RDX id */
+#define PT_CALL_PARTITION_DESTROY 0x0056 /* fast: RDX id; continues */
+#define PT_CALL_PARTITION_SHUTDOWN 0x0057 /* fast: RDX id; asks the guest */
+#define PT_CALL_PARTITION_INFO 0x0058 /* in: pt_partition_ref, out: info */
+#define PT_CALL_PARTITION_STATS 0x0059 /* in: pt_partition_ref, out: stats */
+#define PT_CALL_CONSOLE_READ 0x005A /* in: pt_partition_ref, out: page */
 
 /* Highest call code the hypervisor keeps statistics for. */
 #define PT_CALL_STATS_MAX 0x0080
@@ -174,8 +186,9 @@ PT_ABI_SIZE(struct pt_log_read_out, 16);
 /* PT_CALL_PARTITION_LIST output. */
 #define PT_PARTITION_STATE_RUNNING 1u
 #define PT_PARTITION_STATE_PAUSED 2u
-#define PT_PARTITION_STATE_SHUTDOWN 3u
-#define PT_PARTITION_STATE_CRASHED 4u
+#define PT_PARTITION_STATE_SHUTDOWN 3u /* ending or ended cleanly */
+#define PT_PARTITION_STATE_CRASHED 4u /* killed; kept if on_crash says so */
+#define PT_PARTITION_STATE_CREATED 5u /* memory being set up, not started */
 
 struct pt_partition_entry {
 	uint32_t id;
@@ -195,6 +208,127 @@ struct pt_partition_list_out {
 PT_ABI_SIZE(struct pt_partition_list_out, 8);
 #define PT_PARTITION_LIST_MAX \
 	((PT_PAGE_SIZE - 8u) / sizeof(struct pt_partition_entry))
+
+/*
+ * Partition lifecycle, driven by the root:
+ *   CREATE (name, sizes, policy) -> id, state CREATED, no memory yet;
+ *   POPULATE (rep over GPFNs, any order, each once) gives it zeroed RAM;
+ *   LOAD copies image bytes into its RAM (before START only);
+ *   START writes the start-info page, GDT and page tables and runs every
+ *   vCPU at `entry` (the protocol in start-info.h);
+ *   PAUSE / UNPAUSE stop and resume its vCPUs;
+ *   SHUTDOWN raises PT_EVENT_SHUTDOWN_REQUEST in the guest;
+ *   DESTROY takes its vCPUs off their CPUs, scrubs and returns every frame;
+ *   it may take many entries (the call re-enters, RIP unchanged) but each
+ *   is bounded like a rep call. A partition that crashed with on_crash =
+ *   PRESERVE stays CRASHED, memory intact, until DESTROY.
+ * The root is notified (PT_ROOT_EVENT_PARTITION) when a partition shuts
+ * down, crashes or is gone.
+ */
+#define PT_ON_CRASH_DESTROY 0u
+#define PT_ON_CRASH_PRESERVE 1u
+#define PT_PARTITION_MAX_VCPUS 8u
+
+struct pt_partition_create_in {
+	char name[32]; /* unique among live partitions, [A-Za-z0-9_.-] */
+	uint64_t memory_bytes; /* multiple of 2 MiB, 2 MiB .. 4 GiB */
+	uint32_t vcpu_count; /* 1 .. PT_PARTITION_MAX_VCPUS */
+	uint32_t weight; /* 1 .. 65535 */
+	uint32_t cap_percent; /* 0: none; else max % of one CPU per vCPU */
+	uint32_t on_crash; /* PT_ON_CRASH_* */
+	uint64_t cpu_mask; /* CPUs the vCPUs may use (the root's excluded) */
+	char cmdline[256];
+};
+PT_ABI_SIZE(struct pt_partition_create_in, 320);
+
+struct pt_partition_create_out {
+	uint32_t id;
+	uint32_t reserved;
+};
+PT_ABI_SIZE(struct pt_partition_create_out, 8);
+
+struct pt_partition_load_in {
+	uint32_t id;
+	uint32_t length; /* bytes of data, at most PT_PARTITION_LOAD_MAX */
+	uint64_t gpa; /* where they go; must be populated RAM */
+	uint8_t data[];
+};
+PT_ABI_SIZE(struct pt_partition_load_in, 16);
+#define PT_PARTITION_LOAD_MAX (PT_PAGE_SIZE - 16u)
+
+struct pt_partition_start_in {
+	uint32_t id;
+	uint32_t reserved;
+	uint64_t entry; /* RIP of every vCPU */
+	uint64_t image_start; /* reported in the start-info page */
+	uint64_t image_end;
+};
+PT_ABI_SIZE(struct pt_partition_start_in, 32);
+
+/* Names one partition (and, for CONSOLE_READ, where to read from). */
+struct pt_partition_ref {
+	uint32_t id;
+	uint32_t reserved;
+	uint64_t from_seq;
+};
+PT_ABI_SIZE(struct pt_partition_ref, 16);
+
+struct pt_partition_info {
+	struct pt_partition_entry entry;
+	uint32_t cap_percent;
+	uint32_t on_crash;
+	uint64_t cpu_mask;
+	uint64_t frames_owned; /* RAM, page tables and control blocks */
+	uint64_t populated_bytes;
+	uint64_t created_ns; /* hypervisor time */
+	uint64_t runtime_ns; /* all vCPUs */
+	char exit_detail[96]; /* why it ended, if it did */
+	char cmdline[256];
+};
+PT_ABI_SIZE(struct pt_partition_info, 456);
+
+/* Exit reasons counted per partition, architecture-neutral. */
+#define PT_EXIT_HYPERCALL 0u
+#define PT_EXIT_CPUID 1u
+#define PT_EXIT_MSR 2u
+#define PT_EXIT_HALT 3u
+#define PT_EXIT_INTERRUPT 4u
+#define PT_EXIT_PAGE_FAULT 5u
+#define PT_EXIT_IO 6u
+#define PT_EXIT_OTHER 7u
+#define PT_EXIT_REASONS 8u
+
+struct pt_call_stat {
+	uint16_t code;
+	uint16_t reserved0;
+	uint32_t reserved1;
+	uint64_t count; /* calls completed */
+	uint64_t entries; /* entries, continued ones included */
+	uint64_t worst_ns; /* longest single entry */
+};
+PT_ABI_SIZE(struct pt_call_stat, 32);
+
+#define PT_STATS_MAX_CALLS 64u
+
+struct pt_partition_stats {
+	uint32_t id;
+	uint32_t vcpu_count;
+	uint32_t call_count; /* entries used in calls[] */
+	uint32_t reserved;
+	uint64_t exits[PT_EXIT_REASONS];
+	uint64_t vcpu_runtime_ns[PT_PARTITION_MAX_VCPUS];
+	struct pt_call_stat calls[PT_STATS_MAX_CALLS];
+};
+PT_ABI_SIZE(struct pt_partition_stats, 16 + 64 + 64 + 32 * 64);
+
+struct pt_console_read_out {
+	uint64_t next_seq;
+	uint32_t length;
+	uint32_t lost;
+	uint8_t text[];
+};
+PT_ABI_SIZE(struct pt_console_read_out, 16);
+#define PT_CONSOLE_READ_MAX (PT_PAGE_SIZE - 16u)
 
 /* PT_CALL_HV_INFO output: the machine as the hypervisor sees it. */
 #define PT_CPU_ROLE_OFFLINE 0u

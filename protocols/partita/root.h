@@ -26,6 +26,7 @@
 #define PT_ROOT_EVENT_LOG 1u /* new text in the hypervisor log */
 #define PT_ROOT_EVENT_PING 2u /* answer to PT_CALL_ROOT_PING */
 #define PT_ROOT_EVENT_PARTITION 3u /* a partition changed state */
+#define PT_ROOT_EVENT_CONSOLE 4u /* a guest wrote to its console */
 
 /*
  * The root partition's guest-physical memory is host-physical memory,

@@ -10,6 +10,7 @@
 
 /* Event bits in pending_events. */
 #define PT_EVENT_TIMER 0u /* the one-shot timer set by PT_CALL_SET_TIMER */
+#define PT_EVENT_SHUTDOWN_REQUEST 1u /* the root asks for a clean shutdown */
 
 #define PT_VPAP_ARGS_OFFSET 0x100u
 #define PT_VPAP_ARGS_SIZE 0x400u
