@@ -3,6 +3,8 @@
 #include <hv/console.h>
 #include <hv/log.h>
 #include <hv/partition.h>
+#include <hv/root.h>
+#include <partita/root.h>
 
 /* Token bucket: a guest cannot flood the log or hold the log lock long. */
 static bool take_token(struct partition *p, u64 now)
@@ -27,8 +29,12 @@ static bool take_token(struct partition *p, u64 now)
 
 static void emit_line(struct partition *p, u64 now)
 {
+	p->console_line[p->console_len] = '\n';
+	/* The root's console view gets every line; the log is limited. */
+	partition_console_append(p, p->console_line, p->console_len + 1);
 	p->console_line[p->console_len] = '\0';
 	p->console_len = 0;
+	p->console_notify = true;
 	if (!take_token(p, now)) {
 		p->console_dropped++;
 		return;
@@ -43,6 +49,8 @@ static void emit_line(struct partition *p, u64 now)
 
 void console_write(struct partition *p, const char *text, u32 len, u64 now)
 {
+	bool notify;
+
 	spin_lock(&p->lock);
 	for (u32 i = 0; i < len; i++) {
 		char ch = text[i];
@@ -58,5 +66,9 @@ void console_write(struct partition *p, const char *text, u32 len, u64 now)
 		if (p->console_len == sizeof(p->console_line) - 1)
 			emit_line(p, now);
 	}
+	notify = p->console_notify;
+	p->console_notify = false;
 	spin_unlock(&p->lock);
+	if (notify)
+		root_notify(PT_ROOT_EVENT_CONSOLE);
 }

@@ -15,6 +15,7 @@ const struct hcall_desc *hcall_lookup(u16 code)
 		{ hcall_basic_table, &hcall_basic_count },
 		{ hcall_pages_table, &hcall_pages_count },
 		{ hcall_root_table, &hcall_root_count },
+		{ hcall_lifecycle_table, &hcall_lifecycle_count },
 	};
 
 	for (u32 g = 0; g < ARRAY_SIZE(groups); g++) {

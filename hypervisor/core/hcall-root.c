@@ -25,13 +25,33 @@ static int invoke_log_read(struct hcall_ctx *c)
 	return PT_STATUS_SUCCESS;
 }
 
-static u32 state_for_abi(const struct partition *p)
+u32 partition_abi_state(const struct partition *p)
 {
-	if (p->state == PART_STATE_RUNNING)
-		return PT_PARTITION_STATE_RUNNING;
-	return p->exit_reason == PT_SHUTDOWN_CRASH
-		       ? PT_PARTITION_STATE_CRASHED
-		       : PT_PARTITION_STATE_SHUTDOWN;
+	switch (p->state) {
+	case PART_STATE_CREATED:
+		return PT_PARTITION_STATE_CREATED;
+	case PART_STATE_RUNNING:
+		return p->paused ? PT_PARTITION_STATE_PAUSED
+				 : PT_PARTITION_STATE_RUNNING;
+	case PART_STATE_CRASHED:
+		return PT_PARTITION_STATE_CRASHED;
+	default:
+		return p->exit_reason == PT_SHUTDOWN_CRASH
+			       ? PT_PARTITION_STATE_CRASHED
+			       : PT_PARTITION_STATE_SHUTDOWN;
+	}
+}
+
+void partition_fill_entry(const struct partition *p,
+			  struct pt_partition_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->id = p->id;
+	e->state = partition_abi_state(p);
+	e->vcpu_count = p->vcpu_count;
+	e->weight = p->weight;
+	e->memory_bytes = p->memory_bytes;
+	strlcpy(e->name, p->name, sizeof(e->name));
 }
 
 static int invoke_partition_list(struct hcall_ctx *c)
@@ -46,13 +66,7 @@ static int invoke_partition_list(struct hcall_ctx *c)
 
 		if (!p)
 			continue;
-		memset(e, 0, sizeof(*e));
-		e->id = p->id;
-		e->state = state_for_abi(p);
-		e->vcpu_count = p->vcpu_count;
-		e->weight = p->weight;
-		e->memory_bytes = p->memory_bytes;
-		strlcpy(e->name, p->name, sizeof(e->name));
+		partition_fill_entry(p, e);
 		n++;
 	}
 	out->count = n;

@@ -5,6 +5,7 @@
 #include <hv/partition.h>
 #include <hv/root.h>
 #include <hv/spinlock.h>
+#include <hv/text-ring.h>
 #include <hv/time.h>
 #include <fmt.h>
 #include <stdarg.h>
@@ -15,8 +16,8 @@ volatile bool hv_panicking;
 
 /* The ring keeps the newest LOG_RING_SIZE bytes; seq counts every byte. */
 #define LOG_RING_SIZE (64 * 1024)
-static char log_ring[LOG_RING_SIZE];
-static u64 log_seq;
+static char log_buf[LOG_RING_SIZE];
+static struct text_ring log_ring = { log_buf, LOG_RING_SIZE, 0 };
 static struct spinlock log_lock = SPINLOCK_INIT;
 
 /*
@@ -32,32 +33,14 @@ static struct spinlock drain_lock = SPINLOCK_INIT;
 
 static const char *const level_names[] = { "ERR", "WRN", "INF", "DBG" };
 
-static void ring_append(const char *s, u32 len)
-{
-	for (u32 i = 0; i < len; i++)
-		log_ring[(log_seq + i) % LOG_RING_SIZE] = s[i];
-	log_seq += len;
-}
-
 struct log_read_result log_ring_read(u64 from_seq, char *buf, u32 size)
 {
-	struct log_read_result r = { 0, 0, 0 };
-	u64 oldest;
+	struct text_ring_read r;
 
 	spin_lock(&log_lock);
-	oldest = log_seq > LOG_RING_SIZE ? log_seq - LOG_RING_SIZE : 0;
-	if (from_seq < oldest) {
-		r.lost = (u32)MIN(oldest - from_seq, 0xFFFFFFFFull);
-		from_seq = oldest;
-	}
-	if (from_seq > log_seq)
-		from_seq = log_seq;
-	r.length = (u32)MIN(log_seq - from_seq, (u64)size);
-	for (u32 i = 0; i < r.length; i++)
-		buf[i] = log_ring[(from_seq + i) % LOG_RING_SIZE];
-	r.next_seq = from_seq + r.length;
+	r = text_ring_read(&log_ring, from_seq, buf, size);
 	spin_unlock(&log_lock);
-	return r;
+	return (struct log_read_result){ r.next_seq, r.length, r.lost };
 }
 
 static void log_vmsg(enum log_level level, const char *tag, const char *fmt,
@@ -78,10 +61,10 @@ static void log_vmsg(enum log_level level, const char *tag, const char *fmt,
 	n = MIN(n + m, (int)sizeof(line) - 2);
 	line[n++] = '\n';
 	spin_lock(&log_lock);
-	ring_append(line, (u32)n);
+	text_ring_append(&log_ring, line, (u32)n);
 	if (!log_async) {
 		arch_log_port_write(line, (size_t)n);
-		port_seq = log_seq;
+		port_seq = log_ring.seq;
 	}
 	spin_unlock(&log_lock);
 }
@@ -93,7 +76,7 @@ void log_set_async(bool async)
 
 bool log_port_pending(void)
 {
-	return READ_ONCE(port_seq) != READ_ONCE(log_seq);
+	return READ_ONCE(port_seq) != READ_ONCE(log_ring.seq);
 }
 
 static void drain_locked(u64 budget_ns)
@@ -102,15 +85,14 @@ static void drain_locked(u64 budget_ns)
 
 	do {
 		char chunk[DRAIN_CHUNK];
+		struct text_ring_read r;
 		u32 n;
 
 		spin_lock(&log_lock);
-		if (log_seq - port_seq > LOG_RING_SIZE)
-			port_seq = log_seq - LOG_RING_SIZE; /* overwritten */
-		n = (u32)MIN(log_seq - port_seq, (u64)DRAIN_CHUNK);
-		for (u32 i = 0; i < n; i++)
-			chunk[i] = log_ring[(port_seq + i) % LOG_RING_SIZE];
-		port_seq += n;
+		/* Bytes overwritten before reaching the port are skipped. */
+		r = text_ring_read(&log_ring, port_seq, chunk, DRAIN_CHUNK);
+		port_seq = r.next_seq;
+		n = r.length;
 		spin_unlock(&log_lock);
 		if (!n)
 			break;

@@ -1,23 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Partitions: creation, guest memory, and teardown that returns every frame. */
+/* Partitions: the lifecycle steps from an empty slot to running vCPUs. */
 #include <hv/arch.h>
+#include <hv/console.h>
 #include <hv/elf-load.h>
 #include <hv/frame.h>
 #include <hv/log.h>
-#include <hv/partition.h>
-#include <hv/sched.h>
+#include <hv/partition-internal.h>
 #include <hv/root.h>
-#include <hv/console.h>
+#include <hv/sched.h>
 #include <hv/time.h>
 #include <partita/root.h>
 #include <partita/start-info.h>
 #include <string.h>
 
-static struct partition partitions[MAX_PARTITIONS];
+struct partition partitions[MAX_PARTITIONS];
 static struct spinlock partitions_lock = SPINLOCK_INIT;
-static volatile u32 live_count;
-static volatile u32 teardown_count;
-static struct spinlock teardown_lock = SPINLOCK_INIT;
+static u64 next_generation = 1;
+volatile u32 partition_live;
 
 #define GUEST_MAX_MEMORY (4ull << 30) /* four page directories at 0x5000 */
 #define LARGE_PAGE (2ull << 20)
@@ -49,59 +48,19 @@ struct partition *partition_get(u32 id)
 	return &partitions[id];
 }
 
+struct partition *partition_find(const char *name)
+{
+	for (u32 id = 0; id < MAX_PARTITIONS; id++) {
+		if (partitions[id].state != PART_STATE_FREE &&
+		    !strncmp(partitions[id].name, name, PARTITION_NAME_MAX))
+			return &partitions[id];
+	}
+	return NULL;
+}
+
 u32 partition_live_count(void)
 {
-	return READ_ONCE(live_count);
-}
-
-void *partition_gpa_to_hva(const struct partition *p, u64 gpa, bool write)
-{
-	u32 flags = 0;
-	u64 hpa;
-
-	if (gpa >= p->memory_bytes)
-		return NULL;
-	hpa = arch_npt_lookup(p, gpa & PAGE_MASK, &flags);
-	if (hpa == NPT_NO_PAGE || (write && !(flags & NPT_WRITE)))
-		return NULL;
-	return (u8 *)phys_to_virt(hpa) + (gpa & (PAGE_SIZE - 1));
-}
-
-int partition_copy_to_guest(const struct partition *p, u64 gpa,
-			    const void *src, u64 len)
-{
-	const u8 *s = src;
-
-	while (len) {
-		u64 chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
-		void *dst = partition_gpa_to_hva(p, gpa, true);
-
-		if (!dst)
-			return -1;
-		memcpy(dst, s, chunk);
-		gpa += chunk;
-		s += chunk;
-		len -= chunk;
-	}
-	return 0;
-}
-
-static int copy_segment(void *ctx, u64 gpa, const void *src, u64 len)
-{
-	return partition_copy_to_guest(ctx, gpa, src, len);
-}
-
-static int populate_memory(struct partition *p)
-{
-	for (u64 gpa = 0; gpa < p->memory_bytes; gpa += PAGE_SIZE) {
-		u64 hpa = frame_alloc((u16)p->id, FRAME_KIND_RAM);
-
-		if (!hpa)
-			return -1;
-		if (arch_npt_map(p, gpa, hpa, NPT_RWX))
-			return -1;
-	}
-	return 0;
+	return READ_ONCE(partition_live);
 }
 
 /* The boot layout promised in protocols/partita/start-info.h. */
@@ -166,31 +125,6 @@ static u32 cpu_for_vcpu(u64 mask, u32 index)
 	return 0;
 }
 
-static struct partition *alloc_slot(void)
-{
-	struct partition *p = NULL;
-
-	spin_lock(&partitions_lock);
-	for (u32 id = 1; id < MAX_PARTITIONS; id++) {
-		if (partitions[id].state == PART_STATE_FREE) {
-			p = &partitions[id];
-			memset(p, 0, sizeof(*p));
-			p->id = id;
-			p->state = PART_STATE_DYING; /* not yet schedulable */
-			break;
-		}
-	}
-	spin_unlock(&partitions_lock);
-	return p;
-}
-
-static void free_slot(struct partition *p)
-{
-	frame_release_owner((u16)p->id);
-	WRITE_ONCE(p->state, PART_STATE_FREE);
-}
-
-/* A shift by 64 is undefined: a 64-CPU machine needs its own case. */
 /* CPUs that came up, less the root's: guests never run there. */
 static u64 online_cpu_mask(void)
 {
@@ -203,60 +137,127 @@ static u64 online_cpu_mask(void)
 	return mask & ~root_cpu_mask();
 }
 
-static int check_config(const struct partition_config *cfg, const char **why)
+static bool valid_name(const char *name)
+{
+	size_t n = strnlen(name, PARTITION_NAME_MAX);
+
+	if (n == 0 || n == PARTITION_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+		      c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* Decode for CREATE and for boot-time guests: changes nothing. */
+int partition_check_config(const struct partition_config *cfg,
+			   const char **why)
 {
 	u64 cpus = cfg->cpu_mask & online_cpu_mask();
 
-	if (cfg->memory_bytes < LARGE_PAGE ||
-	    cfg->memory_bytes > GUEST_MAX_MEMORY)
-		*why = "memory must be between 2 MiB and 4 GiB";
+	if (!valid_name(cfg->name))
+		*why = "the name must be 1-31 characters of A-Z a-z 0-9 _ . -";
+	else if (cfg->memory_bytes < LARGE_PAGE ||
+		 cfg->memory_bytes > GUEST_MAX_MEMORY ||
+		 (cfg->memory_bytes & (LARGE_PAGE - 1)))
+		*why = "memory must be a multiple of 2 MiB, 2 MiB to 4 GiB";
 	else if (cfg->vcpu_count == 0 || cfg->vcpu_count > MAX_VCPUS)
 		*why = "vcpus must be between 1 and 8";
 	else if (cfg->weight == 0 || cfg->weight > 65535)
 		*why = "weight must be between 1 and 65535";
+	else if (cfg->cap_percent > 100)
+		*why = "cap must be between 0 and 100 percent";
+	else if (cfg->on_crash > PT_ON_CRASH_PRESERVE)
+		*why = "on_crash must be destroy or preserve";
 	else if (!cpus)
 		*why = "no CPU of its CPU list exists or is free of the root";
+	else if (cfg->cmdline &&
+		 strnlen(cfg->cmdline, PARTITION_CMDLINE_MAX) ==
+			 PARTITION_CMDLINE_MAX)
+		*why = "the command line is longer than 255 bytes";
 	else
-		return 0;
-	return -1;
+		return PT_STATUS_SUCCESS;
+	return PT_STATUS_INVALID_PARAMETER;
 }
 
-struct partition *partition_create(const struct partition_config *cfg)
+int partition_new(const struct partition_config *cfg, struct partition **out,
+		  const char **why)
 {
-	struct elf_image_info img;
-	const char *why = "";
-	struct partition *p;
+	struct partition *p = NULL;
+	int status = partition_check_config(cfg, why);
 
-	if (check_config(cfg, &why)) {
-		log_msg(LOG_ERR, "hv", "partition %s: %s", cfg->name, why);
-		return NULL;
+	if (status)
+		return status;
+	spin_lock(&partitions_lock);
+	if (partition_find(cfg->name)) {
+		spin_unlock(&partitions_lock);
+		*why = "a partition of that name exists";
+		return PT_STATUS_INVALID_PARAMETER;
 	}
-	p = alloc_slot();
+	for (u32 id = 1; id < MAX_PARTITIONS && !p; id++) {
+		if (partitions[id].state == PART_STATE_FREE) {
+			p = &partitions[id];
+			memset(p, 0, sizeof(*p));
+			p->id = id;
+			p->generation = next_generation++;
+			strlcpy(p->name, cfg->name, sizeof(p->name));
+			p->state = PART_STATE_CREATED;
+		}
+	}
+	spin_unlock(&partitions_lock);
 	if (!p) {
-		log_msg(LOG_ERR, "hv", "partition %s: no free partition slot",
-			cfg->name);
-		return NULL;
+		*why = "every partition slot is in use";
+		return PT_STATUS_NO_RESOURCES;
 	}
-	strlcpy(p->name, cfg->name, sizeof(p->name));
+	p->lock = (struct spinlock)SPINLOCK_INIT;
 	strlcpy(p->cmdline, cfg->cmdline ? cfg->cmdline : "",
 		sizeof(p->cmdline));
-	p->memory_bytes = ALIGN_UP(cfg->memory_bytes, LARGE_PAGE);
+	p->memory_bytes = cfg->memory_bytes;
 	p->vcpu_count = cfg->vcpu_count;
 	p->weight = cfg->weight;
+	p->cap_percent = cfg->cap_percent;
+	p->on_crash = cfg->on_crash;
 	p->cpu_mask = cfg->cpu_mask & online_cpu_mask();
-	p->lock = (struct spinlock)SPINLOCK_INIT;
+	p->console_tokens = CONSOLE_BURST_LINES;
+	p->created_ns = time_now_ns();
+	__atomic_fetch_add(&partition_live, 1, __ATOMIC_SEQ_CST);
+	if (arch_npt_init(p)) {
+		partition_end(p, PT_SHUTDOWN_CRASH, "no memory for its tables");
+		*why = "the memory pool is too small";
+		return PT_STATUS_INSUFFICIENT_MEMORY;
+	}
+	*out = p;
+	return PT_STATUS_SUCCESS;
+}
 
-	if (arch_npt_init(p) || populate_memory(p)) {
-		why = "the memory pool is too small";
-		goto err_free;
-	}
-	if (elf_load(cfg->image, cfg->image_size, PT_GUEST_IMAGE_MIN_GPA,
-		     p->memory_bytes, copy_segment, p, &img, &why))
-		goto err_free;
-	if (write_boot_layout(p, &img)) {
-		why = "could not write the start-info page";
-		goto err_free;
-	}
+int partition_load(struct partition *p, u64 gpa, const void *data, u64 len)
+{
+	if (p->state != PART_STATE_CREATED)
+		return PT_STATUS_INVALID_PARTITION_STATE;
+	if (gpa + len < gpa || gpa + len > p->memory_bytes ||
+	    partition_copy_to_guest(p, gpa, data, len))
+		return PT_STATUS_INVALID_GPA;
+	return PT_STATUS_SUCCESS;
+}
+
+int partition_start(struct partition *p, u64 entry, u64 image_lo,
+		    u64 image_hi)
+{
+	struct elf_image_info img = { entry, image_lo, image_hi };
+
+	if (p->state != PART_STATE_CREATED ||
+	    p->populated_pages != p->memory_bytes >> PAGE_SHIFT)
+		return PT_STATUS_INVALID_PARTITION_STATE;
+	if (entry < PT_GUEST_IMAGE_MIN_GPA || entry >= p->memory_bytes ||
+	    image_lo > image_hi || image_hi > p->memory_bytes)
+		return PT_STATUS_INVALID_PARAMETER;
+	if (write_boot_layout(p, &img))
+		return PT_STATUS_INVALID_GPA;
 	for (u32 i = 0; i < p->vcpu_count; i++) {
 		struct vcpu *v = &p->vcpus[i];
 
@@ -264,108 +265,68 @@ struct partition *partition_create(const struct partition_config *cfg)
 		v->index = i;
 		v->cpu = cpu_for_vcpu(p->cpu_mask, i);
 		v->state = VCPU_STATE_RUNNABLE;
-		if (arch_vcpu_init(v, img.entry, PT_GUEST_START_INFO_GPA, i)) {
-			why = "could not set up a virtual processor";
-			goto err_free;
-		}
+		if (arch_vcpu_init(v, entry, PT_GUEST_START_INFO_GPA, i))
+			return PT_STATUS_INSUFFICIENT_MEMORY;
 	}
 	p->vcpus_alive = p->vcpu_count;
-	p->console_tokens = 200;
-	__atomic_fetch_add(&live_count, 1, __ATOMIC_SEQ_CST);
 	WRITE_ONCE(p->state, PART_STATE_RUNNING);
 	log_part(LOG_INFO, p,
-		 "created: %llu MiB, %u vCPU(s), weight %u, CPUs 0x%llx, "
-		 "entry 0x%llx, %llu frames",
+		 "started: %llu MiB, %u vCPU(s), weight %u, cap %u%%, CPUs "
+		 "0x%llx, entry 0x%llx, %llu frames",
 		 (unsigned long long)(p->memory_bytes >> 20), p->vcpu_count,
-		 p->weight, (unsigned long long)p->cpu_mask,
-		 (unsigned long long)img.entry,
+		 p->weight, p->cap_percent, (unsigned long long)p->cpu_mask,
+		 (unsigned long long)entry,
 		 (unsigned long long)frame_count_owned((u16)p->id));
 	for (u32 i = 0; i < p->vcpu_count; i++)
 		sched_add_vcpu(&p->vcpus[i]);
+	return PT_STATUS_SUCCESS;
+}
+
+int partition_set_paused(struct partition *p, bool paused)
+{
+	if (p->state != PART_STATE_RUNNING || p->paused == paused)
+		return PT_STATUS_INVALID_PARTITION_STATE;
+	WRITE_ONCE(p->paused, paused);
+	log_part(LOG_INFO, p, "%s", paused ? "paused" : "unpaused");
+	for (u32 i = 0; i < p->vcpu_count; i++)
+		sched_timer_changed(&p->vcpus[i]); /* look at it again */
+	return PT_STATUS_SUCCESS;
+}
+
+static int copy_segment(void *ctx, u64 gpa, const void *src, u64 len)
+{
+	return partition_load(ctx, gpa, src, len) ? -1 : 0;
+}
+
+struct partition *partition_create(const struct partition_config *cfg)
+{
+	struct elf_image_info img;
+	struct partition *p;
+	const char *why = "";
+
+	if (partition_new(cfg, &p, &why)) {
+		log_msg(LOG_ERR, "hv", "partition %s: %s", cfg->name, why);
+		return NULL;
+	}
+	for (u64 gpfn = 0; gpfn < p->memory_bytes >> PAGE_SHIFT; gpfn++) {
+		if (partition_populate(p, gpfn)) {
+			why = "the memory pool is too small";
+			goto err_end;
+		}
+	}
+	if (elf_load(cfg->image, cfg->image_size, PT_GUEST_IMAGE_MIN_GPA,
+		     p->memory_bytes, copy_segment, p, &img, &why))
+		goto err_end;
+	if (partition_start(p, img.entry, img.lo, img.hi)) {
+		why = "could not set up its virtual processors";
+		goto err_end;
+	}
 	return p;
 
-err_free:
+err_end:
 	log_msg(LOG_ERR, "hv", "partition %s: not created: %s", cfg->name,
 		why);
-	free_slot(p);
+	partition_end(p, PT_SHUTDOWN_CRASH, why);
+	partition_destroy_step(p, ~0ull);
 	return NULL;
-}
-
-
-void partition_end(struct partition *p, u32 reason, const char *detail)
-{
-	spin_lock(&p->lock);
-	if (p->state != PART_STATE_RUNNING) {
-		spin_unlock(&p->lock);
-		return;
-	}
-	p->state = PART_STATE_DYING;
-	p->exit_reason = reason;
-	strlcpy(p->exit_detail, detail, sizeof(p->exit_detail));
-	spin_unlock(&p->lock);
-	if (reason == PT_SHUTDOWN_CRASH)
-		log_part(LOG_ERR, p, "killed: %s", detail);
-	for (u32 i = 0; i < p->vcpu_count; i++)
-		sched_mark_dead(&p->vcpus[i]);
-}
-
-void partition_vcpu_gone(struct vcpu *v)
-{
-	struct partition *p = v->part;
-
-	if (__atomic_sub_fetch(&p->vcpus_alive, 1, __ATOMIC_SEQ_CST) != 0)
-		return;
-	if (p->console_len) {
-		p->console_line[p->console_len] = '\0';
-		log_part(LOG_INFO, p, "%s", p->console_line);
-	}
-	p->teardown_cursor = 0;
-	p->teardown_released = 0;
-	__atomic_fetch_add(&teardown_count, 1, __ATOMIC_SEQ_CST);
-	WRITE_ONCE(p->state, PART_STATE_TEARDOWN);
-}
-
-bool partition_teardown_pending(void)
-{
-	return READ_ONCE(teardown_count) != 0;
-}
-
-static void teardown_finished(struct partition *p)
-{
-	if (p->exit_reason == PT_SHUTDOWN_CRASH)
-		log_part(LOG_INFO, p, "destroyed after crash, returned %llu "
-			 "frames", (unsigned long long)p->teardown_released);
-	else
-		log_part(LOG_INFO, p, "shut down (%s), returned %llu frames",
-			 p->exit_detail,
-			 (unsigned long long)p->teardown_released);
-	WRITE_ONCE(p->state, PART_STATE_FREE);
-	__atomic_fetch_sub(&teardown_count, 1, __ATOMIC_SEQ_CST);
-	root_notify(PT_ROOT_EVENT_PARTITION);
-	/* CPU 0 decides what happens when the last partition is gone. */
-	if (__atomic_sub_fetch(&live_count, 1, __ATOMIC_SEQ_CST) == 0 &&
-	    arch_cpu_id() != 0 && !root_is_cpu(0))
-		arch_kick_cpu(0);
-}
-
-bool partition_teardown_step(u64 budget_ns)
-{
-	u64 deadline = budget_ns ? arch_tsc() + time_ns_to_ticks(budget_ns)
-				 : ~0ull;
-
-	if (!partition_teardown_pending() || !spin_trylock(&teardown_lock))
-		return partition_teardown_pending();
-	for (u32 id = 1; id < MAX_PARTITIONS; id++) {
-		struct partition *p = &partitions[id];
-
-		if (READ_ONCE(p->state) != PART_STATE_TEARDOWN)
-			continue;
-		if (frame_release_owner_step((u16)id, &p->teardown_cursor,
-					     &p->teardown_released, deadline))
-			teardown_finished(p);
-		if (arch_tsc() >= deadline)
-			break;
-	}
-	spin_unlock(&teardown_lock);
-	return partition_teardown_pending();
 }

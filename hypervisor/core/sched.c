@@ -106,8 +106,33 @@ void sched_wake(struct vcpu *v)
 		sc->kicked = true;
 }
 
+static u64 cap_allowance_ns(const struct vcpu *v)
+{
+	return SCHED_CAP_PERIOD_NS * v->part->cap_percent / 100;
+}
+
+bool sched_may_run(const struct vcpu *v, u64 now, u64 *until)
+{
+	u64 period_end = v->cap_period_start_ns + SCHED_CAP_PERIOD_NS;
+
+	if (v->state != VCPU_STATE_RUNNABLE || READ_ONCE(v->part->paused))
+		return false;
+	if (!v->part->cap_percent || now >= period_end ||
+	    v->cap_used_ns < cap_allowance_ns(v))
+		return true;
+	*until = period_end;
+	return false;
+}
+
 void sched_charge(struct vcpu *v, u64 ns)
 {
+	u64 now = time_now_ns();
+
+	if (now - v->cap_period_start_ns >= SCHED_CAP_PERIOD_NS) {
+		v->cap_period_start_ns = now;
+		v->cap_used_ns = 0;
+	}
+	v->cap_used_ns += ns;
 	v->runtime_ns += ns;
 	v->pass += sched_pass_increment(ns, v->part->weight);
 	if (v->vpap)
@@ -199,17 +224,26 @@ static u32 reap_dead_locked(struct sched_cpu *sc, struct vcpu **gone, u32 max)
 	return n;
 }
 
-static struct vcpu *pick_locked(struct sched_cpu *sc, u64 now)
+/* *next: the earliest time a capped vCPU may run again (0: none). */
+static struct vcpu *pick_locked(struct sched_cpu *sc, u64 now, u64 *next)
 {
 	struct sched_candidate cand[SCHED_MAX_VCPUS_PER_CPU];
 	struct vcpu *cur = sc->current;
 	int best;
 
-	if (cur && cur->state == VCPU_STATE_RUNNABLE && now < sc->slice_end_ns)
-		return cur;
 	for (u32 i = 0; i < sc->count; i++) {
+		u64 until = 0;
+
 		cand[i].pass = sc->vcpus[i]->pass;
-		cand[i].runnable = sc->vcpus[i]->state == VCPU_STATE_RUNNABLE;
+		cand[i].runnable = sched_may_run(sc->vcpus[i], now, &until);
+		if (until && (!*next || until < *next))
+			*next = until;
+	}
+	if (cur && now < sc->slice_end_ns) {
+		u64 ignored = 0;
+
+		if (sched_may_run(cur, now, &ignored))
+			return cur;
 	}
 	best = sched_pick_index(cand, (int)sc->count);
 	if (best < 0) {
@@ -275,7 +309,7 @@ void sched_run_cpu(void)
 		spin_lock(&sc->lock);
 		ngone = reap_dead_locked(sc, gone, ARRAY_SIZE(gone));
 		next = run_timers_locked(sc, now);
-		v = pick_locked(sc, now);
+		v = pick_locked(sc, now, &next);
 		spin_unlock(&sc->lock);
 		for (u32 i = 0; i < ngone; i++)
 			partition_vcpu_gone(gone[i]);
@@ -298,6 +332,15 @@ void sched_run_cpu(void)
 		}
 		deadline = next && next < sc->slice_end_ns ? next
 							   : sc->slice_end_ns;
+		/* A capped vCPU stops when its share of the period is used. */
+		if (v->part->cap_percent) {
+			u64 left = cap_allowance_ns(v) > v->cap_used_ns
+					   ? cap_allowance_ns(v) - v->cap_used_ns
+					   : 0;
+
+			if (now - v->cap_period_start_ns < SCHED_CAP_PERIOD_NS)
+				deadline = MIN(deadline, now + left);
+		}
 		arm_timer(sc, deadline);
 		if (sc->fpu_owner != v) {
 			arch_fpu_switch(sc->fpu_owner, v);
@@ -320,6 +363,7 @@ void sched_run_cpu(void)
 			}
 			arch_irq_window();
 			if (sc->kicked || v->state != VCPU_STATE_RUNNABLE ||
+			    READ_ONCE(v->part->paused) ||
 			    time_now_ns() >= deadline || log_port_pending() ||
 			    partition_teardown_pending())
 				break;

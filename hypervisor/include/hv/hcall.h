@@ -41,6 +41,8 @@ struct hcall_ctx {
 	void *in; /* validated input block (memory calls) */
 	void *out; /* validated output block (memory calls) */
 	u64 arg; /* a value decode read from guest memory, for invoke */
+	/* Input block copied by decode, so invoke sees what was checked. */
+	u8 in_copy[320] __attribute__((aligned(8)));
 	u64 budget_end_tsc;
 	enum hcall_result result; /* what invoke asks for beyond DONE */
 };
@@ -85,6 +87,8 @@ extern const struct hcall_desc hcall_pages_table[];
 extern const u32 hcall_pages_count;
 extern const struct hcall_desc hcall_root_table[];
 extern const u32 hcall_root_count;
+extern const struct hcall_desc hcall_lifecycle_table[];
+extern const u32 hcall_lifecycle_count;
 
 /* Checks a guest list of `count` elements of `size` bytes from index 0. */
 int hcall_check_list(struct hcall_ctx *c, u64 gpa, u32 size, u32 first,

@@ -21,10 +21,11 @@ enum vcpu_state {
 	VCPU_STATE_DEAD, /* its partition is going away */
 };
 
-/* Progress of a long hypercall between its entries. */
+/* Progress of a long non-rep hypercall between its entries. */
 struct hcall_progress {
 	u64 input; /* RCX of the call in progress, 0 = none */
-	u64 cursor;
+	u64 target; /* what it works on (a partition id) */
+	u64 cursor; /* how far it got (for DESTROY: the generation) */
 };
 
 struct vcpu {
@@ -39,6 +40,8 @@ struct vcpu {
 	u64 runtime_ns;
 	u64 timer_deadline_ns; /* PT_CALL_SET_TIMER, 0 = none */
 	u64 block_deadline_ns; /* wake-up time while blocked, 0 = none */
+	u64 cap_period_start_ns; /* the cap is enforced per period */
+	u64 cap_used_ns;
 
 	/* The VP assist page, once the guest enabled it. */
 	u64 vpap_msr;
@@ -53,10 +56,14 @@ struct vcpu {
 
 enum partition_state {
 	PART_STATE_FREE = 0,
-	PART_STATE_RUNNING,
+	PART_STATE_CREATED, /* memory being populated and loaded */
+	PART_STATE_RUNNING, /* started; may be paused */
 	PART_STATE_DYING, /* vCPUs are being taken off their CPUs */
+	PART_STATE_CRASHED, /* killed and kept (on_crash = preserve) */
 	PART_STATE_TEARDOWN, /* frames are being scrubbed and returned */
 };
+
+#define PARTITION_CONSOLE_RING 8192
 
 struct hcall_stat {
 	u64 count; /* calls completed */
@@ -69,6 +76,13 @@ struct partition {
 	struct spinlock lock;
 	u32 id;
 	volatile u32 state; /* enum partition_state */
+	u64 generation; /* new for every partition that uses this slot */
+	volatile bool paused;
+	bool destroy_requested;
+	u32 cap_percent; /* of one CPU per vCPU, 0 = none */
+	u32 on_crash; /* PT_ON_CRASH_* */
+	u64 populated_pages;
+	u64 created_ns;
 	char name[PARTITION_NAME_MAX];
 	char cmdline[PARTITION_CMDLINE_MAX];
 	u64 memory_bytes;
@@ -93,7 +107,13 @@ struct partition {
 	u64 console_tokens; /* rate limit: lines allowed now */
 	u64 console_refill_ns;
 	u64 console_dropped;
+	bool console_notify; /* a line went to the ring: tell the root */
 
+	/* What the guest printed, for the root's `partita console`. */
+	char console_buf[PARTITION_CONSOLE_RING];
+	u64 console_seq;
+
+	u64 exits[PT_EXIT_REASONS];
 	struct hcall_stat hcall_stats[PT_CALL_STATS_MAX];
 	struct vcpu vcpus[MAX_VCPUS];
 };
@@ -104,15 +124,33 @@ struct partition_config {
 	u64 memory_bytes;
 	u32 vcpu_count;
 	u32 weight;
+	u32 cap_percent;
+	u32 on_crash;
 	u64 cpu_mask;
-	const void *image;
+	const void *image; /* boot-time guests: the ELF image */
 	u64 image_size;
 };
 
 /* Resets partition 0 for the root, bound to `cpu`; the caller builds it. */
 struct partition *partition_init_root(u32 cpu);
 
-/* Creates and starts a partition; returns it or NULL (reason logged). */
+/*
+ * The lifecycle steps; each checks its arguments and returns a
+ * PT_STATUS_* (for `why` in the log, see partition_check_config).
+ * new: a CREATED partition with an empty nested page table.
+ * populate: one zeroed RAM page at `gpfn`.
+ * load: bytes into its populated RAM (CREATED only).
+ * start: boot layout, vCPUs on their CPUs (fully populated, CREATED only).
+ */
+int partition_new(const struct partition_config *cfg, struct partition **out,
+		  const char **why);
+int partition_populate(struct partition *p, u64 gpfn);
+int partition_load(struct partition *p, u64 gpa, const void *data, u64 len);
+int partition_start(struct partition *p, u64 entry, u64 image_lo,
+		    u64 image_hi);
+int partition_set_paused(struct partition *p, bool paused);
+
+/* Boot-time guests: every step at once from an ELF image; NULL on error. */
 struct partition *partition_create(const struct partition_config *cfg);
 
 /*
@@ -126,13 +164,34 @@ void partition_end(struct partition *p, u32 reason, const char *detail);
 void partition_vcpu_gone(struct vcpu *v);
 
 /*
+ * The root's DESTROY: ends the partition if needed, then returns its
+ * frames until `deadline_tsc`. True once the slot is free again.
+ */
+bool partition_destroy_step(struct partition *p, u64 deadline_tsc);
+
+/* Appends guest console text (complete lines) for the root to read. */
+void partition_console_append(struct partition *p, const char *s, u32 len);
+/* Counts an exit of the given PT_EXIT_* reason. */
+static inline void partition_count_exit(struct partition *p, u32 reason)
+{
+	p->exits[reason < PT_EXIT_REASONS ? reason : PT_EXIT_OTHER]++;
+}
+
+/*
  * Returns frames of ended partitions for about budget_ns (0: until done),
  * so that no CPU is held long by a teardown. True while work remains.
  */
 bool partition_teardown_step(u64 budget_ns);
 bool partition_teardown_pending(void);
 
+/* The state and summary the ABI reports (PT_PARTITION_STATE_*). */
+u32 partition_abi_state(const struct partition *p);
+void partition_fill_entry(const struct partition *p,
+			  struct pt_partition_entry *e);
+
 struct partition *partition_get(u32 id);
+/* A live partition by name, or NULL. */
+struct partition *partition_find(const char *name);
 u32 partition_live_count(void);
 
 /* Guest-physical to host-virtual for `len` bytes inside one page. */

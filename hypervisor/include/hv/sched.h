@@ -8,6 +8,7 @@
 struct vcpu;
 
 #define SCHED_SLICE_NS 10000000ull /* 10 ms */
+#define SCHED_CAP_PERIOD_NS 100000000ull /* a cap is a share of 100 ms */
 #define SCHED_MAX_VCPUS_PER_CPU 64
 
 void sched_init(u32 cpu_count);
@@ -32,6 +33,11 @@ struct sched_candidate {
 	bool runnable;
 };
 int sched_pick_index(const struct sched_candidate *c, int n);
+/*
+ * Whether a vCPU may run now (runnable, not paused, within its cap), and
+ * if its cap holds it back, until when (*until, else left alone).
+ */
+bool sched_may_run(const struct vcpu *v, u64 now, u64 *until);
 u64 sched_pass_increment(u64 ns, u32 weight);
 
 #endif

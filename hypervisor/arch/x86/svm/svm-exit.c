@@ -204,11 +204,37 @@ static enum vcpu_action handle_root_npf(struct vcpu *v, struct vmcb *vmcb)
 	return VCPU_CONTINUE;
 }
 
+static u32 exit_reason(u64 code)
+{
+	switch (code) {
+	case SVM_EXIT_VMMCALL:
+		return PT_EXIT_HYPERCALL;
+	case SVM_EXIT_CPUID:
+		return PT_EXIT_CPUID;
+	case SVM_EXIT_MSR:
+		return PT_EXIT_MSR;
+	case SVM_EXIT_HLT:
+		return PT_EXIT_HALT;
+	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI:
+	case SVM_EXIT_SMI:
+	case SVM_EXIT_INIT:
+		return PT_EXIT_INTERRUPT;
+	case SVM_EXIT_NPF:
+		return PT_EXIT_PAGE_FAULT;
+	case SVM_EXIT_IOIO:
+		return PT_EXIT_IO;
+	default:
+		return PT_EXIT_OTHER;
+	}
+}
+
 static enum vcpu_action handle_exit(struct vcpu *v, struct vmcb *vmcb,
 				    u64 entry_tsc)
 {
 	u64 code = vmcb->exit_code;
 
+	partition_count_exit(v->part, exit_reason(code));
 	if (v->part->id == ROOT_PARTITION_ID) {
 		if (code == SVM_EXIT_IOIO)
 			return handle_root_io(v, vmcb);

@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Root-only hypercalls that create, run, inspect and destroy partitions. */
+#include <hv/arch.h>
+#include <hv/events.h>
+#include <hv/frame.h>
+#include <hv/hcall.h>
+#include <hv/log.h>
+#include <hv/partition.h>
+#include <hv/text-ring.h>
+#include <string.h>
+
+/* A guest partition the root may act on (never the root itself). */
+static struct partition *target(u64 id)
+{
+	return id != ROOT_PARTITION_ID ? partition_get((u32)id) : NULL;
+}
+
+static int decode_target_in_state(struct hcall_ctx *c, u64 id, u32 state)
+{
+	struct partition *p = target(id);
+
+	if (!p)
+		return PT_STATUS_INVALID_PARTITION_ID;
+	if (p->state != state)
+		return PT_STATUS_INVALID_PARTITION_STATE;
+	c->arg = id;
+	return PT_STATUS_SUCCESS;
+}
+
+static bool terminated(const char *s, size_t size)
+{
+	return strnlen(s, size) < size;
+}
+
+static void config_from(const struct pt_partition_create_in *in,
+			struct partition_config *cfg)
+{
+	*cfg = (struct partition_config){
+		.name = in->name,
+		.cmdline = in->cmdline,
+		.memory_bytes = in->memory_bytes,
+		.vcpu_count = in->vcpu_count,
+		.weight = in->weight,
+		.cap_percent = in->cap_percent,
+		.on_crash = in->on_crash,
+		.cpu_mask = in->cpu_mask,
+	};
+}
+
+int partition_check_config(const struct partition_config *cfg,
+			   const char **why);
+
+static int decode_create(struct hcall_ctx *c)
+{
+	struct pt_partition_create_in *in = (void *)c->in_copy;
+	struct partition_config cfg;
+	const char *why;
+
+	memcpy(in, c->in, sizeof(*in));
+	if (!terminated(in->name, sizeof(in->name)) ||
+	    !terminated(in->cmdline, sizeof(in->cmdline)))
+		return PT_STATUS_INVALID_PARAMETER;
+	config_from(in, &cfg);
+	return partition_check_config(&cfg, &why);
+}
+
+static int invoke_create(struct hcall_ctx *c)
+{
+	struct pt_partition_create_out *out = c->out;
+	struct partition_config cfg;
+	struct partition *p;
+	const char *why = "";
+	int status;
+
+	config_from((void *)c->in_copy, &cfg);
+	status = partition_new(&cfg, &p, &why);
+	if (status) {
+		log_msg(LOG_WARN, "root", "create %s refused: %s", cfg.name,
+			why);
+		return status;
+	}
+	log_part(LOG_INFO, p, "created by the root: %llu MiB, %u vCPU(s)",
+		 (unsigned long long)(p->memory_bytes >> 20), p->vcpu_count);
+	out->id = p->id;
+	out->reserved = 0;
+	return PT_STATUS_SUCCESS;
+}
+
+static int decode_populate(struct hcall_ctx *c)
+{
+	return decode_target_in_state(c, c->regs->rdx, PART_STATE_CREATED);
+}
+
+static int populate_element(struct hcall_ctx *c, u32 i)
+{
+	struct partition *p = target(c->arg);
+	u64 gpfn = c->regs->r8 + i;
+
+	if (!p)
+		return PT_STATUS_INVALID_PARTITION_ID;
+	if (gpfn < c->regs->r8)
+		return PT_STATUS_INVALID_GPA;
+	return partition_populate(p, gpfn);
+}
+
+static int decode_load(struct hcall_ctx *c)
+{
+	const struct pt_partition_load_in *in = c->in;
+	u32 length = READ_ONCE(in->length);
+	int status = decode_target_in_state(c, READ_ONCE(in->id),
+					    PART_STATE_CREATED);
+
+	if (status)
+		return status;
+	if (length > PT_PARTITION_LOAD_MAX)
+		return PT_STATUS_INVALID_PARAMETER;
+	if ((c->regs->rdx & (PAGE_SIZE - 1)) + sizeof(*in) + length >
+	    PAGE_SIZE)
+		return PT_STATUS_INVALID_ALIGNMENT;
+	memcpy(c->in_copy, in, sizeof(*in));
+	return PT_STATUS_SUCCESS;
+}
+
+static int invoke_load(struct hcall_ctx *c)
+{
+	const struct pt_partition_load_in *hdr = (void *)c->in_copy;
+	const struct pt_partition_load_in *in = c->in;
+
+	return partition_load(target(c->arg), hdr->gpa, in->data, hdr->length);
+}
+
+static int decode_start(struct hcall_ctx *c)
+{
+	const struct pt_partition_start_in *in = c->in;
+
+	memcpy(c->in_copy, in, sizeof(*in));
+	return decode_target_in_state(c, in->id, PART_STATE_CREATED);
+}
+
+static int invoke_start(struct hcall_ctx *c)
+{
+	const struct pt_partition_start_in *in = (void *)c->in_copy;
+
+	return partition_start(target(c->arg), in->entry, in->image_start,
+			       in->image_end);
+}
+
+static int decode_running(struct hcall_ctx *c)
+{
+	return decode_target_in_state(c, c->regs->rdx, PART_STATE_RUNNING);
+}
+
+static int invoke_pause(struct hcall_ctx *c)
+{
+	return partition_set_paused(target(c->arg), true);
+}
+
+static int invoke_unpause(struct hcall_ctx *c)
+{
+	return partition_set_paused(target(c->arg), false);
+}
+
+static int invoke_shutdown(struct hcall_ctx *c)
+{
+	struct partition *p = target(c->arg);
+
+	log_part(LOG_INFO, p, "shutdown requested by the root");
+	vcpu_raise_event(&p->vcpus[0], PT_EVENT_SHUTDOWN_REQUEST);
+	return PT_STATUS_SUCCESS;
+}
+
+/* Re-entries of a DESTROY carry the same input and target. */
+static bool destroy_continues(const struct hcall_ctx *c)
+{
+	const struct hcall_progress *hp = &c->v->hcall;
+
+	return hp->input == c->regs->rcx && hp->target == c->regs->rdx;
+}
+
+static int decode_destroy(struct hcall_ctx *c)
+{
+	if (!destroy_continues(c) && !target(c->regs->rdx))
+		return PT_STATUS_INVALID_PARTITION_ID;
+	c->arg = c->regs->rdx;
+	return PT_STATUS_SUCCESS;
+}
+
+/*
+ * Long non-rep work: each entry scrubs frames until its budget is spent,
+ * then the call re-enters (RIP unchanged). The generation tells a finished
+ * destroy from a new partition that took the same slot meanwhile.
+ */
+static int invoke_destroy(struct hcall_ctx *c)
+{
+	struct hcall_progress *hp = &c->v->hcall;
+	struct partition *p = target(c->arg);
+
+	if (destroy_continues(c)) {
+		if (!p || p->generation != hp->cursor) {
+			*hp = (struct hcall_progress){ 0, 0, 0 };
+			return PT_STATUS_SUCCESS;
+		}
+	} else {
+		*hp = (struct hcall_progress){ c->regs->rcx, c->arg,
+					       p->generation };
+	}
+	if (partition_destroy_step(p, c->budget_end_tsc)) {
+		*hp = (struct hcall_progress){ 0, 0, 0 };
+		return PT_STATUS_SUCCESS;
+	}
+	c->result = HCALL_RETRY;
+	return PT_STATUS_SUCCESS;
+}
+
+static int decode_ref(struct hcall_ctx *c)
+{
+	const struct pt_partition_ref *in = c->in;
+	u32 id = READ_ONCE(in->id);
+
+	if (!target(id))
+		return PT_STATUS_INVALID_PARTITION_ID;
+	c->arg = id;
+	memcpy(c->in_copy, in, sizeof(*in));
+	return PT_STATUS_SUCCESS;
+}
+
+static int invoke_info(struct hcall_ctx *c)
+{
+	const struct partition *p = target(c->arg);
+	struct pt_partition_info *out = c->out;
+	u64 runtime = 0;
+
+	memset(out, 0, sizeof(*out));
+	partition_fill_entry(p, &out->entry);
+	out->cap_percent = p->cap_percent;
+	out->on_crash = p->on_crash;
+	out->cpu_mask = p->cpu_mask;
+	out->frames_owned = frame_count_owned((u16)p->id);
+	out->populated_bytes = p->populated_pages << PAGE_SHIFT;
+	out->created_ns = p->created_ns;
+	for (u32 i = 0; i < p->vcpu_count; i++)
+		runtime += p->vcpus[i].runtime_ns;
+	out->runtime_ns = runtime;
+	strlcpy(out->exit_detail, p->exit_detail, sizeof(out->exit_detail));
+	strlcpy(out->cmdline, p->cmdline, sizeof(out->cmdline));
+	return PT_STATUS_SUCCESS;
+}
+
+static int invoke_stats(struct hcall_ctx *c)
+{
+	const struct partition *p = target(c->arg);
+	struct pt_partition_stats *out = c->out;
+	u32 n = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->id = p->id;
+	out->vcpu_count = p->vcpu_count;
+	memcpy(out->exits, p->exits, sizeof(out->exits));
+	for (u32 i = 0; i < p->vcpu_count; i++)
+		out->vcpu_runtime_ns[i] = p->vcpus[i].runtime_ns;
+	for (u32 code = 0; code < PT_CALL_STATS_MAX && n < PT_STATS_MAX_CALLS;
+	     code++) {
+		const struct hcall_stat *st = &p->hcall_stats[code];
+
+		if (!st->entries)
+			continue;
+		out->calls[n] = (struct pt_call_stat){
+			.code = (u16)code,
+			.count = st->count,
+			.entries = st->entries,
+			.worst_ns = st->worst_ns,
+		};
+		n++;
+	}
+	out->call_count = n;
+	return PT_STATUS_SUCCESS;
+}
+
+static int invoke_console_read(struct hcall_ctx *c)
+{
+	struct partition *p = target(c->arg);
+	const struct pt_partition_ref *in = (void *)c->in_copy;
+	struct pt_console_read_out *out = c->out;
+	struct text_ring ring = { p->console_buf, PARTITION_CONSOLE_RING,
+				  0 };
+	struct text_ring_read r;
+
+	spin_lock(&p->lock);
+	ring.seq = p->console_seq;
+	r = text_ring_read(&ring, in->from_seq, (char *)out->text,
+			   PT_CONSOLE_READ_MAX);
+	spin_unlock(&p->lock);
+	out->next_seq = r.next_seq;
+	out->length = r.length;
+	out->lost = r.lost;
+	return PT_STATUS_SUCCESS;
+}
+
+#define ROOT_MEM (HC_MEM_OK | HC_ROOT_ONLY)
+#define ROOT_FAST (HC_FAST_OK | HC_ROOT_ONLY)
+
+const struct hcall_desc hcall_lifecycle_table[] = {
+	{ .code = PT_CALL_PARTITION_CREATE, .flags = ROOT_MEM,
+	  .in_size = sizeof(struct pt_partition_create_in),
+	  .out_size = sizeof(struct pt_partition_create_out),
+	  .name = "partition_create", .decode = decode_create,
+	  .invoke = invoke_create },
+	{ .code = PT_CALL_PARTITION_POPULATE, .flags = ROOT_FAST | HC_REP,
+	  .name = "partition_populate", .decode = decode_populate,
+	  .rep_element = populate_element },
+	{ .code = PT_CALL_PARTITION_LOAD, .flags = ROOT_MEM,
+	  .in_size = sizeof(struct pt_partition_load_in),
+	  .name = "partition_load", .decode = decode_load,
+	  .invoke = invoke_load },
+	{ .code = PT_CALL_PARTITION_START, .flags = ROOT_MEM,
+	  .in_size = sizeof(struct pt_partition_start_in),
+	  .name = "partition_start", .decode = decode_start,
+	  .invoke = invoke_start },
+	{ .code = PT_CALL_PARTITION_PAUSE, .flags = ROOT_FAST,
+	  .name = "partition_pause", .decode = decode_running,
+	  .invoke = invoke_pause },
+	{ .code = PT_CALL_PARTITION_UNPAUSE, .flags = ROOT_FAST,
+	  .name = "partition_unpause", .decode = decode_running,
+	  .invoke = invoke_unpause },
+	{ .code = PT_CALL_PARTITION_DESTROY, .flags = ROOT_FAST,
+	  .name = "partition_destroy", .decode = decode_destroy,
+	  .invoke = invoke_destroy },
+	{ .code = PT_CALL_PARTITION_SHUTDOWN, .flags = ROOT_FAST,
+	  .name = "partition_shutdown", .decode = decode_running,
+	  .invoke = invoke_shutdown },
+	{ .code = PT_CALL_PARTITION_INFO, .flags = ROOT_MEM,
+	  .in_size = sizeof(struct pt_partition_ref),
+	  .out_size = sizeof(struct pt_partition_info),
+	  .name = "partition_info", .decode = decode_ref,
+	  .invoke = invoke_info },
+	{ .code = PT_CALL_PARTITION_STATS, .flags = ROOT_MEM,
+	  .in_size = sizeof(struct pt_partition_ref),
+	  .out_size = sizeof(struct pt_partition_stats),
+	  .name = "partition_stats", .decode = decode_ref,
+	  .invoke = invoke_stats },
+	{ .code = PT_CALL_CONSOLE_READ, .flags = ROOT_MEM,
+	  .in_size = sizeof(struct pt_partition_ref), .out_size = PAGE_SIZE,
+	  .name = "console_read", .decode = decode_ref,
+	  .invoke = invoke_console_read },
+};
+const u32 hcall_lifecycle_count = ARRAY_SIZE(hcall_lifecycle_table);
