@@ -5,7 +5,7 @@
 #include <fmt.h>
 #include <string.h>
 
-#define MAX_LINE 320
+#define MAX_LINE 640 /* a 512-byte root command line fits */
 
 struct parser {
 	struct boot_config *cfg;
@@ -277,7 +277,7 @@ int boot_config_parse(const char *text, size_t len, struct boot_config *cfg,
 		while (pos < len && text[pos] != '\n') {
 			if (n == sizeof(buf) - 1)
 				return fail(&ps, "line longer than %s "
-					    "characters%s", "319", "");
+					    "characters%s", "639", "");
 			buf[n++] = text[pos++];
 		}
 		pos++;

@@ -3,6 +3,7 @@
 #include <hv/arch.h>
 #include <hv/boot-info.h>
 #include <hv/events.h>
+#include <hv/frame.h>
 #include <hv/log.h>
 #include <hv/partition.h>
 #include <hv/root.h>
@@ -57,6 +58,9 @@ bool root_create(const struct boot_info *bi)
 	p = partition_init_root(root.cpu);
 	if (arch_root_build(p, bi)) {
 		hv_err("root: not started");
+		/* Give back what the partial build took. */
+		frame_release_owner(ROOT_PARTITION_ID);
+		WRITE_ONCE(p->state, PART_STATE_FREE);
 		root.present = false;
 		return false;
 	}

@@ -57,6 +57,8 @@ int arch_npt_map_large(struct partition *p, u64 gpa, u64 hpa, u64 size,
 		}
 		table = phys_to_virt(*e & NPT_ADDR);
 	}
+	if (table[level_index(gpa, leaf_level)] & NPT_P)
+		return -1; /* never drop mappings (or a table) silently */
 	table[level_index(gpa, leaf_level)] = (hpa & NPT_ADDR) |
 					      leaf_bits(flags) |
 					      (leaf_level ? NPT_PS : 0);
@@ -77,6 +79,8 @@ int arch_npt_map(struct partition *p, u64 gpa, u64 hpa, u32 flags)
 			if (!next)
 				return -1;
 			*e = next | NPT_P | NPT_W | NPT_U;
+		} else if (*e & NPT_PS) {
+			return -1; /* inside a large page: not a table */
 		}
 		table = phys_to_virt(*e & NPT_ADDR);
 	}

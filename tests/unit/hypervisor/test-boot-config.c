@@ -333,19 +333,19 @@ Test(boot_config, unknown_section)
 
 Test(boot_config, line_length_limit)
 {
-	char text[400];
+	char text[800];
 
-	/* 319 characters are fine, 320 are not. */
+	/* 639 characters are fine, 640 are not. */
 	memset(text, ' ', sizeof(text));
 	memcpy(text, "pool_mb = 8", 11);
-	text[319] = '\n';
-	memcpy(text + 320, "pool_mb = 16", 13);
+	text[639] = '\n';
+	memcpy(text + 640, "pool_mb = 16", 13);
 	expect_ok(text);
 	cr_assert_eq(cfg.pool_mb, 16);
 	memset(text, ' ', sizeof(text));
 	memcpy(text, "# ok\npool_mb = 8", 16);
-	text[5 + 320] = '\0';
-	expect_error(text, "line 2: line longer than 319 characters");
+	text[5 + 640] = '\0';
+	expect_error(text, "line 2: line longer than 639 characters");
 }
 
 Test(boot_config, error_message_fits_a_small_buffer)
@@ -357,4 +357,237 @@ Test(boot_config, error_message_fits_a_small_buffer)
 				       sizeof(small)),
 		     -1);
 	cr_assert_str_eq(small, "line 1: unk");
+}
+
+/* The [root] section: the root partition's Linux kernel and its CPU. */
+
+Test(boot_config, root_every_key)
+{
+	expect_ok("[root]\n"
+		  "kernel = \\partita\\vmlinuz\n"
+		  "initrd = \\partita\\initrd.img\n"
+		  "cmdline = console=ttyS0 root=/dev/vda1  quiet = 1\n"
+		  "cpu = 3\n");
+	cr_assert(cfg.root.present);
+	cr_assert_str_eq(cfg.root.kernel, "\\partita\\vmlinuz");
+	cr_assert_str_eq(cfg.root.initrd, "\\partita\\initrd.img");
+	/* The value is everything after the first '='. */
+	cr_assert_str_eq(cfg.root.cmdline,
+			 "console=ttyS0 root=/dev/vda1  quiet = 1");
+	cr_assert_eq(cfg.root.cpu, 3);
+	cr_assert_eq(cfg.root.line, 1);
+	cr_assert_eq(cfg.guest_count, 0);
+}
+
+Test(boot_config, root_defaults)
+{
+	expect_ok("pool_mb = 64\n\n  [root]  # the root partition\n"
+		  "kernel=k\n");
+	cr_assert(cfg.root.present);
+	cr_assert_str_eq(cfg.root.kernel, "k");
+	cr_assert_str_eq(cfg.root.initrd, "", "no initrd by default");
+	cr_assert_str_eq(cfg.root.cmdline, "");
+	cr_assert_eq(cfg.root.cpu, 0);
+	cr_assert_eq(cfg.root.line, 3);
+	cr_assert_eq(cfg.pool_mb, 64);
+}
+
+Test(boot_config, no_root_section_means_no_root)
+{
+	expect_ok("pool_mb = 64\n[guest]\nname = a\nimage = a.elf\n");
+	cr_assert_not(cfg.root.present);
+	cr_assert_str_eq(cfg.root.kernel, "");
+	cr_assert_eq(cfg.root.cpu, 0);
+	expect_ok("");
+	cr_assert_not(cfg.root.present);
+}
+
+Test(boot_config, root_cpu_range)
+{
+	expect_ok("[root]\nkernel = k\ncpu = 63\n");
+	cr_assert_eq(cfg.root.cpu, 63);
+	expect_ok("[root]\nkernel = k\ncpu = 0\n");
+	cr_assert_eq(cfg.root.cpu, 0);
+	expect_error("[root]\nkernel = k\ncpu = 64\n",
+		     "line 3: cpu = '64' is out of range");
+	expect_error("[root]\nkernel = k\ncpu = 18446744073709551617\n",
+		     "line 3: cpu = '18446744073709551617' is not a number in "
+		     "range");
+	expect_error("[root]\nkernel = k\ncpu = -1\n",
+		     "line 3: cpu = '-1' is not a number in range");
+	expect_error("[root]\nkernel = k\ncpu = 0-1\n",
+		     "line 3: cpu = '0-1' is not a number in range");
+	expect_error("[root]\nkernel = k\ncpu =\n",
+		     "line 3: cpu has no value, expected a number 0..63");
+}
+
+Test(boot_config, root_without_kernel)
+{
+	expect_error("[root]\ninitrd = i\n",
+		     "line 1: [root] section has no kernel");
+	/* At the section's line, however far the section goes on. */
+	expect_error("pool_mb = 8\n\n[root]\ninitrd = i\n\ncpu = 1\n",
+		     "line 3: [root] section has no kernel");
+	/* Also when a later section ends it. */
+	expect_error("[root]\ncpu = 1\n[guest]\nname = a\nimage = b\n",
+		     "line 1: [root] section has no kernel");
+	expect_error("[guest]\nname = a\nimage = b\n\n[root]\ncpu = 1\n"
+		     "[guest]\nname = c\nimage = d\n",
+		     "line 5: [root] section has no kernel");
+	/* An empty value is no kernel. */
+	expect_error("[root]\nkernel =\n", "line 1: [root] section has no "
+					   "kernel");
+}
+
+Test(boot_config, second_root_section)
+{
+	expect_error("[root]\nkernel = k\n[root]\nkernel = j\n",
+		     "line 3: a second [root] section; there is one root "
+		     "partition");
+	expect_error("[root]\nkernel = k\n\n[guest]\nname = a\nimage = b\n"
+		     "[root]\nkernel = j\n",
+		     "line 7: a second [root] section; there is one root "
+		     "partition");
+}
+
+Test(boot_config, root_unknown_keys)
+{
+	static const char *const keys[] = { "name",  "image", "memory_mb",
+					    "vcpus", "cpus",  "pool_mb",
+					    "Kernel" };
+	char text[128], message[200];
+
+	for (u32 i = 0; i < ARRAY_SIZE(keys); i++) {
+		snprintf(text, sizeof(text), "[root]\nkernel = k\n%s = 1\n",
+			 keys[i]);
+		snprintf(message, sizeof(message),
+			 "line 3: unknown root setting '%s'; expected kernel, "
+			 "initrd, cmdline or cpu",
+			 keys[i]);
+		expect_error(text, message);
+	}
+	/* Root keys do not belong in a guest section or at the top. */
+	expect_error("[guest]\nname = a\nkernel = k\n",
+		     "line 3: unknown guest setting 'kernel'; expected name, "
+		     "image, memory_mb, vcpus, weight, cpus or cmdline");
+	expect_error("cpu = 1\n",
+		     "line 1: unknown setting 'cpu'; expected log_level, "
+		     "pool_mb, on_idle or a [guest] section");
+}
+
+Test(boot_config, root_strings_too_long)
+{
+	char text[600], name[80];
+
+	memset(name, 'k', 64);
+	name[64] = '\0';
+	snprintf(text, sizeof(text), "[root]\nkernel = %s\n", name);
+	cr_assert_eq(parse(text), -1);
+	cr_assert(strstr(err, "line 2: kernel = 'kkkk"), "%s", err);
+	cr_assert(strstr(err, "' is too long"), "%s", err);
+	name[63] = '\0'; /* 63 characters fit */
+	snprintf(text, sizeof(text), "[root]\nkernel = %s\ninitrd = %s\n", name,
+		 name);
+	expect_ok(text);
+	cr_assert_str_eq(cfg.root.kernel, name);
+	cr_assert_str_eq(cfg.root.initrd, name);
+	memset(name, 'i', 64);
+	name[64] = '\0';
+	snprintf(text, sizeof(text), "[root]\nkernel = k\ninitrd = %s\n", name);
+	cr_assert_eq(parse(text), -1);
+	cr_assert(strstr(err, "line 3: initrd = '"), "%s", err);
+}
+
+Test(boot_config, root_cmdline_as_long_as_its_field_allows)
+{
+	char text[700], cmdline[520];
+
+	/* Regression: lines were limited to 319 characters, so the root's
+	 * 512-byte command line could not be used. 511 characters fit. */
+	memset(cmdline, 'c', 511);
+	cmdline[511] = '\0';
+	snprintf(text, sizeof(text), "[root]\nkernel = k\ncmdline = %s\n",
+		 cmdline);
+	expect_ok(text);
+	cr_assert_str_eq(cfg.root.cmdline, cmdline);
+}
+
+Test(boot_config, root_before_guests)
+{
+	expect_ok("log_level = debug\n"
+		  "[root]\nkernel = vmlinuz\ncmdline = ro\ncpu = 2\n"
+		  "\n"
+		  "[guest]\nname = one\nimage = 1.elf\ncmdline = g1\n"
+		  "[guest]\nname = two\nimage = 2.elf\n");
+	cr_assert(cfg.root.present);
+	cr_assert_str_eq(cfg.root.kernel, "vmlinuz");
+	/* A guest's cmdline after the root section is the guest's. */
+	cr_assert_str_eq(cfg.root.cmdline, "ro");
+	cr_assert_eq(cfg.root.cpu, 2);
+	cr_assert_eq(cfg.root.line, 2);
+	cr_assert_eq(cfg.guest_count, 2);
+	cr_assert_str_eq(cfg.guests[0].name, "one");
+	cr_assert_str_eq(cfg.guests[0].cmdline, "g1");
+	cr_assert_eq(cfg.guests[0].line, 7);
+	cr_assert_eq(cfg.guests[1].line, 11);
+	cr_assert_eq(cfg.log_level, LOG_DEBUG);
+}
+
+Test(boot_config, root_after_guests)
+{
+	expect_ok("[guest]\nname = one\nimage = 1.elf\ncmdline = g1\n"
+		  "[root]\nkernel = vmlinuz\ncmdline = r\n");
+	cr_assert_eq(cfg.guest_count, 1);
+	cr_assert_str_eq(cfg.guests[0].cmdline, "g1");
+	cr_assert_str_eq(cfg.root.cmdline, "r");
+	cr_assert_eq(cfg.root.line, 5);
+	/* An unfinished guest is reported before the root starts. */
+	expect_error("[guest]\nname = a\n[root]\nkernel = k\n",
+		     "line 1: guest 'a' has no image");
+	/* Guest keys do not carry on into the root section. */
+	expect_error("[guest]\nname = a\nimage = b\n[root]\nkernel = k\n"
+		     "weight = 5\n",
+		     "line 6: unknown root setting 'weight'; expected kernel, "
+		     "initrd, cmdline or cpu");
+}
+
+Test(boot_config, root_between_guests)
+{
+	expect_ok("[guest]\nname = a\nimage = a.elf\n"
+		  "[root]\nkernel = k\n"
+		  "[guest]\nname = b\nimage = b.elf\nweight = 7\n");
+	cr_assert_eq(cfg.guest_count, 2);
+	cr_assert_str_eq(cfg.guests[1].name, "b");
+	cr_assert_eq(cfg.guests[1].weight, 7);
+	cr_assert_eq(cfg.guests[1].line, 6);
+	cr_assert_eq(cfg.root.line, 4);
+	cr_assert_str_eq(cfg.root.kernel, "k");
+}
+
+/* Line numbers stay right in and after a [root] section. */
+Test(boot_config, line_numbers_after_a_root_section)
+{
+	expect_error("[root]\nkernel = k\n\n# comment\n[guest]\nname = a\n"
+		     "image = b\nfoo = 1\n",
+		     "line 8: unknown guest setting 'foo'; expected name, "
+		     "image, memory_mb, vcpus, weight, cpus or cmdline");
+	expect_error("[guest]\nname = a\nimage = b\n[root]\nkernel = k\n"
+		     "[guest]\nname = c\nbad line\n",
+		     "line 8: 'bad line' is not 'key = value'");
+	expect_error("[root]\nkernel = k\n[guest]\nname = a\n",
+		     "line 3: guest 'a' has no image");
+	expect_error("[root]\nkernel = k\n[guest]\nimage = a\n[guest]\n"
+		     "name = b\nimage = b\n",
+		     "line 3: [guest] section has no name");
+	expect_error("[root]\nkernel = k\ncpu = 1\nlog_level = info\n",
+		     "line 4: unknown root setting 'log_level'; expected "
+		     "kernel, initrd, cmdline or cpu");
+	expect_ok("[root]\nkernel = k\n\n\n[guest]\nname = a\nimage = b\n"
+		  "[guest]\nname = c\nimage = d\n");
+	cr_assert_eq(cfg.root.line, 1);
+	cr_assert_eq(cfg.guests[0].line, 5);
+	cr_assert_eq(cfg.guests[1].line, 8);
+	expect_error("[root]\nkernel = k\n[hypervisor]\n",
+		     "line 3: unknown section '[hypervisor]', expected [guest] "
+		     "or [root]");
 }

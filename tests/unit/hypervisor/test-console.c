@@ -145,3 +145,75 @@ Test(console, long_line_is_split)
 	cr_assert_eq(part.console_len, 0);
 	cr_assert_eq(part.console_tokens, CONSOLE_BURST_LINES - 3);
 }
+
+/*
+ * Regression: the refill dropped the fraction of a line already earned, so
+ * a guest writing faster than the rate, but not in whole multiples of its
+ * 20 ms a line, got fewer than 50 lines a second once the burst was spent
+ * (a line every 15 ms: one in 30 ms).
+ */
+static u32 lines_at_interval(u64 interval_ns, u64 duration_ns)
+{
+	u64 t = 20 * SEC;
+
+	for (u32 i = 0; i < CONSOLE_BURST_LINES; i++)
+		write_text("burst\n", t);
+	cr_assert_eq(part.console_tokens, 0);
+	shim_log_clear();
+	for (u64 dt = interval_ns; dt <= duration_ns; dt += interval_ns)
+		write_text("steady\n", t + dt);
+	return lines_logged();
+}
+
+static void expect_about(u32 got, u32 want)
+{
+	cr_assert(got + 1 >= want && got <= want + 1, "%u lines, expected %u",
+		  got, want);
+}
+
+Test(console, steady_rate_a_line_every_10_ms)
+{
+	expect_about(lines_at_interval(10000000ull, 10 * SEC), 500);
+}
+
+Test(console, steady_rate_keeps_the_fraction_of_a_line)
+{
+	/* 66 lines a second offered, 50 allowed. */
+	expect_about(lines_at_interval(15000000ull, 10 * SEC), 500);
+}
+
+Test(console, steady_rate_a_line_every_7_ms)
+{
+	expect_about(lines_at_interval(7000000ull, 10 * SEC), 500);
+}
+
+Test(console, under_the_rate_every_line_is_logged)
+{
+	/* 33 lines a second: below the limit, nothing may be lost. */
+	u32 n = lines_at_interval(30000000ull, 10 * SEC);
+
+	cr_assert_eq(n, 333, "%u lines", n);
+	cr_assert_eq(part.console_dropped, 0);
+}
+
+Test(console, rate_over_a_minute_of_uneven_writes)
+{
+	u64 t = 20 * SEC, dt = 0;
+	u32 offered = 0, n;
+
+	for (u32 i = 0; i < CONSOLE_BURST_LINES; i++)
+		write_text("burst\n", t);
+	shim_log_clear();
+	/* 11, 17, 23 ms apart in turn: 59 lines a second on average. */
+	for (u32 i = 0; dt < 60 * SEC; i++) {
+		dt += (11 + 6 * (i % 3)) * 1000000ull;
+		write_text("uneven\n", t + dt);
+		offered++;
+	}
+	n = lines_logged();
+	cr_assert_lt(n, offered);
+	/* 50 a second, give or take the line being earned at the end. */
+	cr_assert(n >= 60 * CONSOLE_LINES_PER_SEC - 1 &&
+			  n <= 60 * CONSOLE_LINES_PER_SEC + 1,
+		  "%u lines of %u", n, offered);
+}

@@ -253,3 +253,305 @@ Test(npt, map_fails_for_a_new_region_only)
 	cr_assert_eq(frame_pool_stats().free, 0);
 	cr_assert_eq(arch_npt_lookup(&part, 0x1000, &flags), 0x2000);
 }
+
+/* Large pages (arch_npt_map_large), as the root's identity map uses. */
+#define PTE_PS BIT(7)
+#define SZ_2M (2ull << 20)
+#define SZ_1G (1ull << 30)
+
+/* The entry that maps `gpa`, large or not, and its level (0: 4 KiB). */
+static u64 mapping_entry(u64 gpa, int *leaf_level, u64 *upper_bits_and)
+{
+	u64 table = part.npt_root, e = 0;
+
+	*upper_bits_and = ~0ull;
+	for (int level = 3; level >= 0; level--) {
+		const u64 *t = phys_to_virt(table);
+
+		e = t[(gpa >> (12 + 9 * level)) & 511];
+		*leaf_level = level;
+		if (!(e & PTE_P))
+			return 0;
+		if (level == 0 || (e & PTE_PS))
+			return e;
+		*upper_bits_and &= e;
+		table = e & PTE_ADDR;
+	}
+	return e;
+}
+
+static void expect_lookup(u64 gpa, u64 hpa, u32 flags)
+{
+	u32 got = 0;
+
+	cr_assert_eq(arch_npt_lookup(&part, gpa, &got), hpa,
+		     "gpa 0x%llx: 0x%llx, expected 0x%llx",
+		     (unsigned long long)gpa,
+		     (unsigned long long)arch_npt_lookup(&part, gpa, &got),
+		     (unsigned long long)hpa);
+	if (hpa != NPT_NO_PAGE)
+		cr_assert_eq(got, flags, "gpa 0x%llx: flags %u",
+			     (unsigned long long)gpa, got);
+}
+
+Test(npt, map_large_2mib)
+{
+	u64 gpa = 0x40000000 + 3 * SZ_2M, hpa = 0x123400000ull, upper, e;
+	static const u64 offsets[] = { 0,	 0x1,	   0x1234,
+				       0x100000, 0x1FF000, SZ_2M - 1 };
+	int level;
+
+	shim_pool_init(8);
+	new_partition(1);
+	cr_assert_eq(
+		arch_npt_map_large(&part, gpa, hpa, SZ_2M, NPT_READ | NPT_EXEC),
+		0);
+	for (u32 i = 0; i < ARRAY_SIZE(offsets); i++)
+		expect_lookup(gpa + offsets[i], hpa + offsets[i],
+			      NPT_READ | NPT_EXEC);
+	/* The neighbours were never mapped. */
+	expect_lookup(gpa - 1, NPT_NO_PAGE, 0);
+	expect_lookup(gpa + SZ_2M, NPT_NO_PAGE, 0);
+	/* One leaf in the page directory: PS, user, no W, executable. */
+	e = mapping_entry(gpa + 0x5000, &level, &upper);
+	cr_assert_eq(level, 1);
+	cr_assert(e & PTE_PS);
+	cr_assert(e & PTE_U, "nested walks are user accesses");
+	cr_assert_not(e & PTE_W);
+	cr_assert_not(e & PTE_NX);
+	cr_assert_eq(e & PTE_ADDR, hpa);
+	cr_assert_eq(upper & (PTE_P | PTE_W | PTE_U), PTE_P | PTE_W | PTE_U);
+	cr_assert_eq(upper & (PTE_NX | PTE_PS), 0);
+	/* Root, PDPT and PD: no page table under a 2 MiB leaf. */
+	cr_assert_eq(count_kind(1, FRAME_KIND_PAGE_TABLE), 3);
+	cr_assert_eq(shim_bad_phys, 0);
+}
+
+Test(npt, map_large_1gib)
+{
+	u64 gpa = 2 * SZ_1G, hpa = 5 * SZ_1G, upper, e;
+	static const u64 offsets[] = {
+		0, 0x8, 0x12345678, SZ_2M, SZ_1G - PAGE_SIZE, SZ_1G - 1
+	};
+	int level;
+
+	shim_pool_init(8);
+	new_partition(2);
+	cr_assert_eq(arch_npt_map_large(&part, gpa, hpa, SZ_1G, NPT_RWX), 0);
+	for (u32 i = 0; i < ARRAY_SIZE(offsets); i++)
+		expect_lookup(gpa + offsets[i], hpa + offsets[i], NPT_RWX);
+	expect_lookup(gpa - 1, NPT_NO_PAGE, 0);
+	expect_lookup(gpa + SZ_1G, NPT_NO_PAGE, 0);
+	e = mapping_entry(gpa, &level, &upper);
+	cr_assert_eq(level, 2);
+	cr_assert(e & PTE_PS);
+	cr_assert(e & PTE_U);
+	cr_assert(e & PTE_W);
+	cr_assert_not(e & PTE_NX);
+	cr_assert_eq(e & PTE_ADDR, hpa);
+	/* Root and PDPT only. */
+	cr_assert_eq(count_kind(2, FRAME_KIND_PAGE_TABLE), 2);
+}
+
+Test(npt, map_large_flags)
+{
+	static const u32 flags[] = { NPT_READ, NPT_READ | NPT_WRITE,
+				     NPT_READ | NPT_EXEC, NPT_RWX };
+
+	shim_pool_init(8);
+	new_partition(1);
+	for (u32 i = 0; i < ARRAY_SIZE(flags); i++) {
+		u64 gpa = i * SZ_2M, upper, e;
+		int level;
+
+		cr_assert_eq(arch_npt_map_large(&part, gpa, 0x80000000 + gpa,
+						SZ_2M, flags[i]),
+			     0);
+		expect_lookup(gpa + 0x777, 0x80000000 + gpa + 0x777, flags[i]);
+		e = mapping_entry(gpa, &level, &upper);
+		cr_assert_eq(!!(e & PTE_W), !!(flags[i] & NPT_WRITE));
+		cr_assert_eq(!!(e & PTE_NX), !(flags[i] & NPT_EXEC));
+	}
+}
+
+Test(npt, map_large_4kib_is_a_normal_page)
+{
+	u64 upper, e;
+	int level;
+
+	shim_pool_init(8);
+	new_partition(1);
+	cr_assert_eq(arch_npt_map_large(&part, 0x7000, 0xABC000, PAGE_SIZE,
+					NPT_READ),
+		     0);
+	expect_lookup(0x7123, 0xABC123, NPT_READ);
+	expect_lookup(0x8000, NPT_NO_PAGE, 0);
+	e = mapping_entry(0x7000, &level, &upper);
+	cr_assert_eq(level, 0);
+	cr_assert_not(e & PTE_PS, "PAT bit, not PS, in a 4 KiB entry");
+	cr_assert_eq(count_kind(1, FRAME_KIND_PAGE_TABLE), 4);
+}
+
+Test(npt, map_large_refuses_misaligned_and_odd_sizes)
+{
+	static const struct {
+		u64 gpa, hpa, size;
+	} cases[] = {
+		{ SZ_2M + PAGE_SIZE, SZ_2M, SZ_2M }, /* gpa */
+		{ SZ_2M, SZ_2M + PAGE_SIZE, SZ_2M }, /* hpa */
+		{ SZ_2M, SZ_2M + 1, SZ_2M },
+		{ SZ_2M, SZ_1G, SZ_1G }, /* 2 MiB aligned only */
+		{ SZ_1G, SZ_2M, SZ_1G },
+		{ 0x1800, 0x1000, PAGE_SIZE },
+		{ 0x1000, 0x1800, PAGE_SIZE },
+		{ 0, 0, 0 },
+		{ 0, 0, 2 * PAGE_SIZE },
+		{ 0, 0, 4ull << 20 },
+		{ 0, 0, 3ull << 20 },
+		{ 0, 0, 2 * SZ_1G },
+		{ 0, 0, 512 * SZ_1G },
+	};
+
+	shim_pool_init(8);
+	new_partition(1);
+	for (u32 i = 0; i < ARRAY_SIZE(cases); i++) {
+		cr_assert_eq(arch_npt_map_large(&part, cases[i].gpa,
+						cases[i].hpa, cases[i].size,
+						NPT_RWX),
+			     -1, "case %u", i);
+		expect_lookup(cases[i].gpa, NPT_NO_PAGE, 0);
+	}
+	/* Refused before any table was taken. */
+	cr_assert_eq(count_kind(1, FRAME_KIND_PAGE_TABLE), 1);
+}
+
+Test(npt, map_large_refuses_inside_a_larger_page)
+{
+	u64 g1 = SZ_1G, g2 = 4 * SZ_1G + 5 * SZ_2M;
+
+	shim_pool_init(16);
+	new_partition(1);
+	cr_assert_eq(arch_npt_map_large(&part, g1, 7 * SZ_1G, SZ_1G, NPT_RWX),
+		     0);
+	cr_assert_eq(arch_npt_map_large(&part, g2, 9 * SZ_1G, SZ_2M, NPT_READ),
+		     0);
+	cr_assert_eq(count_kind(1, FRAME_KIND_PAGE_TABLE), 3);
+	/* 2 MiB and 4 KiB pages inside the 1 GiB page. */
+	cr_assert_eq(arch_npt_map_large(&part, g1, 0x1000000, SZ_2M, NPT_READ),
+		     -1);
+	cr_assert_eq(arch_npt_map_large(&part, g1 + 17 * SZ_2M, 0x1000000,
+					SZ_2M, NPT_READ),
+		     -1);
+	cr_assert_eq(arch_npt_map_large(&part, g1 + 0x5000, 0x5000, PAGE_SIZE,
+					NPT_READ),
+		     -1);
+	/* A 4 KiB page inside the 2 MiB page. */
+	cr_assert_eq(arch_npt_map_large(&part, g2 + 0x3000, 0x3000, PAGE_SIZE,
+					NPT_RWX),
+		     -1);
+	/* The large pages are intact, no table was added. */
+	expect_lookup(g1 + 17 * SZ_2M + 0x10, 7 * SZ_1G + 17 * SZ_2M + 0x10,
+		      NPT_RWX);
+	expect_lookup(g1 + 0x5000, 7 * SZ_1G + 0x5000, NPT_RWX);
+	expect_lookup(g2 + 0x3000, 9 * SZ_1G + 0x3000, NPT_READ);
+	cr_assert_eq(count_kind(1, FRAME_KIND_PAGE_TABLE), 3);
+}
+
+/*
+ * Regression (fixed): arch_npt_map() walks down without looking for PS, so a 4 KiB map
+ * inside a 2 MiB or 1 GiB page takes the large page's host frame for a page
+ * table and writes an entry into that memory (here: into a frame of the
+ * pool; on the machine: into the root's RAM), where arch_npt_map_large()
+ * refuses. No caller mixes the two today (guests get 4 KiB pages only, the
+ * root large ones only). Fix: in arch_npt_map()'s walk, return -1 when a
+ * present entry has NPT_PS, as arch_npt_map_large() does.
+ */
+Test(npt, map_4kib_refuses_inside_a_large_page)
+{
+	u64 base = shim_pool_init(1024), leaf_hpa = base + SZ_2M;
+	u64 *target = phys_to_virt(leaf_hpa);
+
+	new_partition(1);
+	cr_assert_eq(arch_npt_map_large(&part, SZ_2M, leaf_hpa, SZ_2M, NPT_RWX),
+		     0);
+	memset(target, 0, PAGE_SIZE);
+	cr_assert_eq(arch_npt_map(&part, SZ_2M + 0x3000, 0x3000, NPT_RWX), -1);
+	cr_assert_eq(target[3], 0, "a page table entry written into RAM");
+	expect_lookup(SZ_2M + 0x3000, leaf_hpa + 0x3000, NPT_RWX);
+}
+
+Test(npt, small_pages_next_to_a_2mib_page)
+{
+	u64 big = 0x40000000 + SZ_2M;
+
+	shim_pool_init(16);
+	new_partition(3);
+	cr_assert_eq(
+		arch_npt_map_large(&part, big, 0x200000000ull, SZ_2M, NPT_RWX),
+		0);
+	cr_assert_eq(count_kind(3, FRAME_KIND_PAGE_TABLE), 3);
+	/* The next 2 MiB region: a page table under the same directory. */
+	cr_assert_eq(arch_npt_map(&part, big + SZ_2M, 0x5000, NPT_READ), 0);
+	cr_assert_eq(count_kind(3, FRAME_KIND_PAGE_TABLE), 4);
+	/* The last page before it: another page table. */
+	cr_assert_eq(arch_npt_map_large(&part, big - PAGE_SIZE, 0x6000,
+					PAGE_SIZE, NPT_READ | NPT_WRITE),
+		     0);
+	cr_assert_eq(count_kind(3, FRAME_KIND_PAGE_TABLE), 5);
+	/* Same page table: no new frame. */
+	cr_assert_eq(arch_npt_map(&part, big - 2 * PAGE_SIZE, 0x7000, NPT_RWX),
+		     0);
+	cr_assert_eq(count_kind(3, FRAME_KIND_PAGE_TABLE), 5);
+	expect_lookup(big, 0x200000000ull, NPT_RWX);
+	expect_lookup(big + SZ_2M - 1, 0x200000000ull + SZ_2M - 1, NPT_RWX);
+	expect_lookup(big + SZ_2M, 0x5000, NPT_READ);
+	expect_lookup(big + SZ_2M + 0xFFF, 0x5FFF, NPT_READ);
+	expect_lookup(big + SZ_2M + PAGE_SIZE, NPT_NO_PAGE, 0);
+	expect_lookup(big - PAGE_SIZE + 4, 0x6004, NPT_READ | NPT_WRITE);
+	expect_lookup(big - 2 * PAGE_SIZE, 0x7000, NPT_RWX);
+	expect_lookup(big - 3 * PAGE_SIZE, NPT_NO_PAGE, 0);
+	cr_assert_eq(shim_bad_phys, 0);
+}
+
+Test(npt, large_page_table_frames_are_counted_and_returned)
+{
+	shim_pool_init(16);
+	new_partition(4);
+	/* Two 1 GiB pages: one PDPT under the root. */
+	cr_assert_eq(arch_npt_map_large(&part, 0, 0, SZ_1G, NPT_RWX), 0);
+	cr_assert_eq(arch_npt_map_large(&part, SZ_1G, SZ_1G, SZ_1G, NPT_RWX),
+		     0);
+	cr_assert_eq(count_kind(4, FRAME_KIND_PAGE_TABLE), 2);
+	/* 2 MiB pages in the next 1 GiB: one page directory. */
+	for (u64 i = 0; i < 512; i++)
+		cr_assert_eq(arch_npt_map_large(&part, 2 * SZ_1G + i * SZ_2M,
+						2 * SZ_1G + i * SZ_2M, SZ_2M,
+						NPT_RWX),
+			     0);
+	cr_assert_eq(count_kind(4, FRAME_KIND_PAGE_TABLE), 3);
+	/* Another 512 GiB region: a PDPT of its own. */
+	cr_assert_eq(arch_npt_map_large(&part, 512 * SZ_1G, 0, SZ_1G, NPT_RWX),
+		     0);
+	cr_assert_eq(count_kind(4, FRAME_KIND_PAGE_TABLE), 4);
+	/* An identity map of 3 GiB: every address comes back as itself. */
+	for (u64 gpa = 0; gpa < 3 * SZ_1G; gpa += 0x3FF1000)
+		expect_lookup(gpa + 0xABC, gpa + 0xABC, NPT_RWX);
+	expect_lookup(512 * SZ_1G + 0x10, 0x10, NPT_RWX);
+	expect_lookup(3 * SZ_1G, NPT_NO_PAGE, 0);
+	cr_assert_eq(frame_count_owned(4), 4);
+	cr_assert_eq(frame_release_owner(4), 4);
+	cr_assert_eq(frame_pool_check(), 0);
+}
+
+Test(npt, map_large_fails_when_pool_runs_out)
+{
+	shim_pool_init(2);
+	new_partition(1);
+	/* Root taken, one frame left: a 2 MiB page needs a PDPT and a PD. */
+	cr_assert_eq(arch_npt_map_large(&part, 0, 0, SZ_2M, NPT_RWX), -1);
+	expect_lookup(0, NPT_NO_PAGE, 0);
+	/* The PDPT it got is enough for a 1 GiB page. */
+	cr_assert_eq(arch_npt_map_large(&part, SZ_1G, 0, SZ_1G, NPT_RWX), 0);
+	expect_lookup(SZ_1G + 5, 5, NPT_RWX);
+	cr_assert_eq(frame_count_owned(1), 2);
+}

@@ -136,9 +136,9 @@ Test(partition, create_builds_the_promised_boot_layout)
 		cr_assert_eq(p->vcpus[i].part, p);
 		cr_assert(p->vcpus[i].on_runqueue);
 	}
-	cr_assert(shim_log_has("INF p1:alpha: created: 4 MiB, 2 vCPU(s), "
-			       "weight 300, CPUs 0xf, entry 0x100020, 1029 "
-			       "frames\n"),
+	cr_assert(shim_log_has("INF p1:alpha: started: 4 MiB, 2 vCPU(s), "
+			       "weight 300, cap 0%, CPUs 0xf, entry 0x100020, "
+			       "1029 frames\n"),
 		  "%s", shim_log());
 	cr_assert_eq(shim_bad_phys, 0);
 }
@@ -162,17 +162,16 @@ Test(partition, vcpus_spread_over_the_cpu_list)
 	cr_assert_eq(shim_kicks[3], 2);
 }
 
-Test(partition, memory_is_rounded_up_to_2_mib)
+Test(partition, memory_must_be_a_multiple_of_2_mib)
 {
 	struct partition_config cfg = config("odd", 2, 1);
-	struct partition *p;
 
 	shim_pool_init(FRAMES_FOR(4));
 	cfg.memory_bytes = 3 * MIB;
-	p = partition_create(&cfg);
-	cr_assert_not_null(p);
-	cr_assert_eq(p->memory_bytes, 4 * MIB);
-	cr_assert_eq(frame_count_owned(1), FRAMES_FOR(4));
+	cr_assert_null(partition_create(&cfg));
+	cr_assert(shim_log_has("memory must be a multiple of 2 MiB"), "%s",
+		  shim_log());
+	check_pool(FRAMES_FOR(4));
 }
 
 Test(partition, bad_configs_are_refused_without_using_frames)
@@ -183,9 +182,10 @@ Test(partition, bad_configs_are_refused_without_using_frames)
 		u64 cpus;
 		const char *why;
 	} cases[] = {
-		{ MIB, 1, 1, 1, "memory must be between 2 MiB and 4 GiB" },
+		{ MIB, 1, 1, 1,
+		  "memory must be a multiple of 2 MiB, 2 MiB to 4 GiB" },
 		{ 4097 * MIB, 1, 1, 1,
-		  "memory must be between 2 MiB and 4 GiB" },
+		  "memory must be a multiple of 2 MiB, 2 MiB to 4 GiB" },
 		{ 2 * MIB, 0, 1, 1, "vcpus must be between 1 and 8" },
 		{ 2 * MIB, 9, 1, 1, "vcpus must be between 1 and 8" },
 		{ 2 * MIB, 1, 0, 1, "weight must be between 1 and 65535" },
@@ -255,7 +255,7 @@ Test(partition, vcpu_setup_failure)
 
 	shim_pool_init(FRAMES_FOR(2));
 	shim_vcpu_init_fail_on = 2;
-	expect_create_failure("could not set up a virtual processor");
+	expect_create_failure("could not set up its virtual processors");
 	/* The slot is usable again. */
 	cr_assert_not_null(partition_create(&cfg));
 	cr_assert_not_null(partition_get(1));

@@ -55,6 +55,11 @@ static int push(struct span *s, u32 *n, u64 start, u64 end, u32 type)
 {
 	if (start >= end)
 		return 0;
+	/* Firmware splits regions into many neighbours: merge as we go. */
+	if (*n && s[*n - 1].type == type && s[*n - 1].end == start) {
+		s[*n - 1].end = end;
+		return 0;
+	}
 	if (*n == WORK_ENTRIES)
 		return -1;
 	s[(*n)++] = (struct span){ start, end, type };
@@ -65,6 +70,8 @@ static int push(struct span *s, u32 *n, u64 start, u64 end, u32 type)
 static int push_visible(struct span *s, u32 *n, u64 start, u64 end, u32 type,
 			const struct mem_range *hidden, u32 count)
 {
+	if (start >= end)
+		return 0; /* nothing left once a hidden range is cut out */
 	for (u32 i = 0; i < count; i++) {
 		u64 hs = hidden[i].base, he = hidden[i].base + hidden[i].size;
 

@@ -6,6 +6,9 @@
 #include <hv/arch.h>
 #include <setjmp.h>
 
+struct boot_info;
+struct partition;
+
 /* Fake "physical" memory starts here: far from any GPA a test uses. */
 #define SHIM_PHYS_BASE 0x100000000ull
 
@@ -16,7 +19,24 @@ extern u64 shim_tsc_step;
 #define SHIM_TSC_KHZ 1000000ull
 
 extern u32 shim_cpu_count;
-extern u32 shim_root_signals; /* arch_root_signal() calls */
+/* CPUs below shim_cpu_count that arch_cpu_online() reports as down. */
+extern u64 shim_cpu_offline_mask;
+
+/* The root partition's arch hooks. */
+extern u32 shim_root_signals;	     /* arch_root_signal() calls */
+extern bool shim_root_signal_result; /* what arch_root_signal() returns */
+/* arch_root_build calls this; NULL makes it fail (-1). */
+extern int (*shim_root_build_fn)(struct partition *p,
+				 const struct boot_info *bi);
+
+/* apic_send_ipi_mode() calls, and the arguments of the last one. */
+struct shim_ipi {
+	u32 dest;
+	u8 vector;
+	bool logical;
+};
+extern u32 shim_ipi_count;
+extern struct shim_ipi shim_last_ipi;
 
 /*
  * Fake memory of `bytes` (page multiple) at SHIM_PHYS_BASE; phys_to_virt()

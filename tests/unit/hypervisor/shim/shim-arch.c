@@ -2,6 +2,7 @@
 /* Host implementations of the arch hooks: a fake clock, log and vCPU hooks. */
 #include "hv-shim.h"
 
+#include <arch/apic.h>
 #include <hv/boot-info.h>
 #include <hv/partition.h>
 #include <hv/time.h>
@@ -12,6 +13,7 @@
 u64 shim_tsc;
 u64 shim_tsc_step;
 u32 shim_cpu_count = 1;
+u64 shim_cpu_offline_mask;
 u32 shim_kicks[64];
 u64 shim_timer_deadline;
 u32 shim_idle_calls;
@@ -46,7 +48,8 @@ u32 arch_cpu_count(void)
 
 bool arch_cpu_online(u32 cpu)
 {
-	return cpu < shim_cpu_count;
+	return cpu < shim_cpu_count &&
+	       !(cpu < 64 && (shim_cpu_offline_mask & BIT(cpu)));
 }
 
 u32 arch_cpu_apic_id(u32 cpu)
@@ -54,20 +57,30 @@ u32 arch_cpu_apic_id(u32 cpu)
 	return cpu;
 }
 
-/* The root partition's architecture part: counted, never built here. */
+/* The root partition's architecture part: a test hook, signals counted. */
 u32 shim_root_signals;
+bool shim_root_signal_result = true;
+int (*shim_root_build_fn)(struct partition *p, const struct boot_info *bi);
 
 int arch_root_build(struct partition *p, const struct boot_info *bi)
 {
-	(void)p;
-	(void)bi;
-	return -1;
+	return shim_root_build_fn ? shim_root_build_fn(p, bi) : -1;
 }
 
 bool arch_root_signal(void)
 {
 	shim_root_signals++;
-	return true;
+	return shim_root_signal_result;
+}
+
+/* What notify-device.c sends: recorded, never delivered. */
+u32 shim_ipi_count;
+struct shim_ipi shim_last_ipi;
+
+void apic_send_ipi_mode(u32 dest, u8 vector, bool logical)
+{
+	shim_ipi_count++;
+	shim_last_ipi = (struct shim_ipi){ dest, vector, logical };
 }
 
 void arch_log_port_write(const char *s, size_t len)
@@ -204,6 +217,12 @@ void shim_reset(void)
 	shim_tsc = 0;
 	shim_tsc_step = 0;
 	shim_cpu_count = 1;
+	shim_cpu_offline_mask = 0;
+	shim_root_signals = 0;
+	shim_root_signal_result = true;
+	shim_root_build_fn = NULL;
+	shim_ipi_count = 0;
+	memset(&shim_last_ipi, 0, sizeof(shim_last_ipi));
 	memset(shim_kicks, 0, sizeof(shim_kicks));
 	shim_timer_deadline = 0;
 	shim_idle_calls = 0;
