@@ -8,6 +8,7 @@
  *   crash_after=N   after tick N, write outside its memory (it is killed)
  */
 #include <partita-guest/guest.h>
+#include <stdbool.h>
 
 #include "string.h"
 
