@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Builds the root partition's initramfs (busybox, Debian modules, partita.ko, tools, tests).
+#
+# usage: build-initramfs.sh --version VER --image VMLINUZ --out DIR
+#            [--init FILE] [--module PARTITA_KO] [--tool FILE]... [--tests DIR]
+#            [--busybox FILE]
+#   --version  the Debian kernel release the modules come from (uname -r form)
+#   --image    the kernel image, copied to DIR/vmlinuz
+#   --out      output folder: DIR/initrd.img (newc cpio, gzip) and DIR/vmlinuz
+#   --init     the /init script (default: init next to this script)
+#   --module   partita.ko; installed as /lib/partita/partita.ko when it exists
+#   --tool     a static program installed as /bin/NAME when it exists
+#   --tests    a folder of *.sh scripts installed as /tests/*.sh
+#   --busybox  a static busybox (default /bin/busybox from busybox-static)
+# Missing optional pieces are reported and skipped. DIR/initrd.img is only
+# replaced when its content changes, so dependants do not rebuild needlessly.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# The Debian modules the root needs, in any order: dependencies are resolved
+# with modprobe, load order is written to /lib/partita/modules.list.
+modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
+	virtio_pci virtio_blk failover net_failover virtio_net)
+
+version="" image="" out="" init=$here/init module="" tests="" busybox=/bin/busybox
+tools=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--version) version=$2; shift 2 ;;
+	--image) image=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--init) init=$2; shift 2 ;;
+	--module) module=$2; shift 2 ;;
+	--tool) tools+=("$2"); shift 2 ;;
+	--tests) tests=$2; shift 2 ;;
+	--busybox) busybox=$2; shift 2 ;;
+	*) echo "build-initramfs: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+if [ -z "$version" ] || [ -z "$image" ] || [ -z "$out" ]; then
+	sed -n '5,16p' "$0" >&2
+	exit 2
+fi
+say() { echo "build-initramfs: $*"; }
+die() { echo "build-initramfs: $*" >&2; exit 1; }
+
+[ -f "$image" ] || die "no kernel image $image"
+[ -x "$busybox" ] || die "no busybox at $busybox (install busybox-static)"
+case "$(ldd "$busybox" 2>&1 || true)" in
+*"not a dynamic"*) ;;
+*) die "$busybox is not static (install busybox-static)" ;;
+esac
+[ -d "/lib/modules/$version" ] || die "no /lib/modules/$version (install linux-image-$version)"
+
+mkdir -p "$out"
+stage=$out/initramfs.d
+rm -rf "$stage"
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,root,etc,lib/partita,tests}
+
+# busybox and one symlink per applet, at the paths busybox itself lists.
+install -m 0755 "$busybox" "$stage/bin/busybox"
+n=0
+while read -r applet; do
+	[ "$applet" = bin/busybox ] && continue
+	dir=$(dirname "$applet")
+	rel=$(realpath -m --relative-to="/$dir" /bin/busybox)
+	mkdir -p "$stage/$dir"
+	ln -sf "$rel" "$stage/$applet"
+	n=$((n + 1))
+done < <("$busybox" --list-full)
+say "busybox with $n applets"
+
+# Kernel modules with their dependencies, in load order, without duplicates.
+: >"$stage/lib/partita/modules.list"
+declare -A seen=()
+for m in "${modules[@]}"; do
+	deps=$(modprobe --show-depends -S "$version" "$m") ||
+		die "modprobe cannot resolve $m for $version"
+	while read -r verb path _; do
+		[ "$verb" = insmod ] || continue
+		[ -z "${seen[$path]:-}" ] || continue
+		seen[$path]=1
+		mkdir -p "$stage$(dirname "$path")"
+		cp "$path" "$stage$path"   # Debian's modules are signed: never strip
+		echo "$path" >>"$stage/lib/partita/modules.list"
+	done <<<"$deps"
+done
+say "$(wc -l <"$stage/lib/partita/modules.list") modules from $version"
+echo "$version" >"$stage/lib/partita/kernel-version"
+
+if [ -n "$module" ] && [ -f "$module" ]; then
+	install -m 0644 "$module" "$stage/lib/partita/partita.ko"
+	say "partita.ko from $module"
+else
+	say "partita.ko not built: the image boots without it"
+fi
+for tool in ${tools[@]+"${tools[@]}"}; do
+	if [ -f "$tool" ]; then
+		install -m 0755 "$tool" "$stage/bin/$(basename "$tool")"
+		say "tool $(basename "$tool")"
+	else
+		say "tool $tool not built: skipped"
+	fi
+done
+if [ -n "$tests" ] && [ -d "$tests" ]; then
+	for t in "$tests"/*.sh; do
+		[ -f "$t" ] && install -m 0755 "$t" "$stage/tests/"
+	done
+	say "$(find "$stage/tests" -name '*.sh' | wc -l) test scripts"
+fi
+
+install -m 0755 "$init" "$stage/init"
+cat >"$stage/etc/profile" <<'EOF'
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
+export PS1='partita-root:\w# '
+cd /root
+EOF
+echo "root:x:0:0:root:/root:/bin/sh" >"$stage/etc/passwd"
+echo "root:x:0:" >"$stage/etc/group"
+echo partita-root >"$stage/etc/hostname"
+
+# newc cpio owned by root, with fixed mtimes so equal inputs give equal bytes.
+find "$stage" -exec touch -h -d @0 {} +
+tmp=$out/initrd.img.tmp
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
+	cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -9 -n >"$tmp"
+if [ -f "$out/initrd.img" ] && cmp -s "$tmp" "$out/initrd.img"; then
+	rm -f "$tmp"
+	say "$out/initrd.img unchanged"
+else
+	mv "$tmp" "$out/initrd.img"
+	say "$out/initrd.img: $(du -k "$out/initrd.img" | cut -f1) KiB"
+fi
+cmp -s "$image" "$out/vmlinuz" 2>/dev/null || cp "$image" "$out/vmlinuz"
