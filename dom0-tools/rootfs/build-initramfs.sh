@@ -4,7 +4,7 @@
 #
 # usage: build-initramfs.sh --version VER --image VMLINUZ --out DIR
 #            [--init FILE] [--module PARTITA_KO] [--tool FILE]... [--tests DIR]
-#            [--busybox FILE]
+#            [--share FILE]... [--busybox FILE]
 #   --version  the Debian kernel release the modules come from (uname -r form)
 #   --image    the kernel image, copied to DIR/vmlinuz
 #   --out      output folder: DIR/initrd.img (newc cpio, gzip) and DIR/vmlinuz
@@ -12,6 +12,8 @@
 #   --module   partita.ko; installed as /lib/partita/partita.ko when it exists
 #   --tool     a static program installed as /bin/NAME when it exists
 #   --tests    a folder of *.sh scripts installed as /tests/*.sh
+#   --share    a file installed in /usr/share/partita/ (guest images and
+#              partition configs, side by side so configs find their kernel)
 #   --busybox  a static busybox (default /bin/busybox from busybox-static)
 # Missing optional pieces are reported and skipped. DIR/initrd.img is only
 # replaced when its content changes, so dependants do not rebuild needlessly.
@@ -24,7 +26,7 @@ modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
 	virtio_pci virtio_blk failover net_failover virtio_net)
 
 version="" image="" out="" init=$here/init module="" tests="" busybox=/bin/busybox
-tools=()
+tools=() shares=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--version) version=$2; shift 2 ;;
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
 	--module) module=$2; shift 2 ;;
 	--tool) tools+=("$2"); shift 2 ;;
 	--tests) tests=$2; shift 2 ;;
+	--share) shares+=("$2"); shift 2 ;;
 	--busybox) busybox=$2; shift 2 ;;
 	*) echo "build-initramfs: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -103,6 +106,15 @@ for tool in ${tools[@]+"${tools[@]}"}; do
 		say "tool $tool not built: skipped"
 	fi
 done
+mkdir -p "$stage/usr/share/partita"
+for file in ${shares[@]+"${shares[@]}"}; do
+	if [ -f "$file" ]; then
+		install -m 0644 "$file" "$stage/usr/share/partita/"
+	else
+		say "shared file $file not built: skipped"
+	fi
+done
+say "$(find "$stage/usr/share/partita" -type f | wc -l) files in /usr/share/partita"
 if [ -n "$tests" ] && [ -d "$tests" ]; then
 	for t in "$tests"/*.sh; do
 		[ -f "$t" ] && install -m 0755 "$t" "$stage/tests/"
