@@ -50,7 +50,10 @@ void partition_fill_entry(const struct partition *p,
 	e->state = partition_abi_state(p);
 	e->vcpu_count = p->vcpu_count;
 	e->weight = p->weight;
-	e->memory_bytes = p->memory_bytes;
+	/* The root's RAM, not the identity map's bound. */
+	e->memory_bytes = p->id == ROOT_PARTITION_ID
+				  ? machine_memory.root_ram_bytes
+				  : p->memory_bytes;
 	strlcpy(e->name, p->name, sizeof(e->name));
 }
 

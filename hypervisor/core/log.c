@@ -6,6 +6,7 @@
 #include <hv/root.h>
 #include <hv/spinlock.h>
 #include <hv/text-ring.h>
+#include <partita/root.h>
 #include <hv/time.h>
 #include <fmt.h>
 #include <stdarg.h>
@@ -67,6 +68,8 @@ static void log_vmsg(enum log_level level, const char *tag, const char *fmt,
 		port_seq = log_ring.seq;
 	}
 	spin_unlock(&log_lock);
+	/* `partita dmesg --follow` waits for this, interrupt-driven. */
+	root_notify(PT_ROOT_EVENT_LOG);
 }
 
 void log_set_async(bool async)

@@ -83,6 +83,10 @@ int arch_root_build(struct partition *p, const struct boot_info *bi)
 		       E820_MAX_ENTRIES);
 		return -1;
 	}
+	for (int i = 0; i < n; i++) {
+		if (e820[i].type == E820_RAM)
+			machine_memory.root_ram_bytes += e820[i].size;
+	}
 	p->memory_bytes = physical_address_top();
 	if (arch_npt_init(p) || map_identity(p, p->memory_bytes)) {
 		hv_err("root: no pool memory left for its nested page tables");

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* /dev/partita: privileged hypercalls and root events as readable files. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/list.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+
+#include <partita/root.h>
+
+#include "partita.h"
+
+/* One open file: the events it wants and those not yet read. */
+struct partita_file {
+	struct list_head node;
+	u64 mask;
+	u64 pending;
+};
+
+static LIST_HEAD(partita_files);
+static DEFINE_SPINLOCK(partita_files_lock);
+static DECLARE_WAIT_QUEUE_HEAD(partita_event_wait);
+
+/* Serialises root hypercalls and guards the memory calls' pages. */
+static DEFINE_MUTEX(partita_hcall_lock);
+static struct page *hcall_in_page;
+static struct page *hcall_out_page;
+
+/* Called from the notification interrupt (and once at probe). */
+void partita_events_deliver(u64 events)
+{
+	struct partita_file *pf;
+	unsigned long flags;
+	bool wake = false;
+
+	spin_lock_irqsave(&partita_files_lock, flags);
+	list_for_each_entry(pf, &partita_files, node) {
+		if (events & pf->mask) {
+			pf->pending |= events & pf->mask;
+			wake = true;
+		}
+	}
+	spin_unlock_irqrestore(&partita_files_lock, flags);
+	if (wake)
+		wake_up_interruptible(&partita_event_wait);
+}
+
+static u64 partita_take_pending(struct partita_file *pf)
+{
+	unsigned long flags;
+	u64 events;
+
+	spin_lock_irqsave(&partita_files_lock, flags);
+	events = pf->pending;
+	pf->pending = 0;
+	spin_unlock_irqrestore(&partita_files_lock, flags);
+	return events;
+}
+
+static int partita_open(struct inode *inode, struct file *file)
+{
+	struct partita_file *pf;
+
+	pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+	if (!pf)
+		return -ENOMEM;
+	pf->mask = PT_ROOT_EVENT_ALL;
+	spin_lock_irq(&partita_files_lock);
+	list_add_tail(&pf->node, &partita_files);
+	spin_unlock_irq(&partita_files_lock);
+	file->private_data = pf;
+	return nonseekable_open(inode, file);
+}
+
+static int partita_release(struct inode *inode, struct file *file)
+{
+	struct partita_file *pf = file->private_data;
+
+	spin_lock_irq(&partita_files_lock);
+	list_del(&pf->node);
+	spin_unlock_irq(&partita_files_lock);
+	kfree(pf);
+	return 0;
+}
+
+static ssize_t partita_read(struct file *file, char __user *buf, size_t len,
+			    loff_t *ppos)
+{
+	struct partita_file *pf = file->private_data;
+	u64 events;
+	int err;
+
+	if (len < sizeof(events))
+		return -EINVAL;
+	for (;;) {
+		events = partita_take_pending(pf);
+		if (events)
+			break;
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		err = wait_event_interruptible(partita_event_wait,
+					       READ_ONCE(pf->pending));
+		if (err)
+			return err;
+	}
+	if (put_user(events, (u64 __user *)buf)) {
+		/* Nothing was consumed: give the events back. */
+		spin_lock_irq(&partita_files_lock);
+		pf->pending |= events;
+		spin_unlock_irq(&partita_files_lock);
+		return -EFAULT;
+	}
+	return sizeof(events);
+}
+
+static __poll_t partita_poll(struct file *file, poll_table *wait)
+{
+	struct partita_file *pf = file->private_data;
+
+	poll_wait(file, &partita_event_wait, wait);
+	return READ_ONCE(pf->pending) ? EPOLLIN | EPOLLRDNORM : 0;
+}
+
+static int partita_check_version(u32 version, const char *request)
+{
+	if (version == PT_ROOT_IOCTL_VERSION)
+		return 0;
+	pr_warn_ratelimited("%s from %s[%d] uses root ioctl version %u, this driver speaks %u: rebuild the tool or the driver\n",
+			    request, current->comm, task_pid_nr(current),
+			    version, PT_ROOT_IOCTL_VERSION);
+	return -EPROTO;
+}
+
+static long partita_ioctl_version(void __user *arg)
+{
+	struct pt_ioc_version v = {
+		.abi_version = PT_ROOT_IOCTL_VERSION,
+		.interface_version = partita_hv.interface_version,
+		.features = partita_hv.features,
+		.flags = PT_ROOT_DRV_VPAP,
+		.notify_irqs = partita_notify_irqs(),
+	};
+
+	if (partita_notify_active())
+		v.flags |= PT_ROOT_DRV_NOTIFY;
+	return copy_to_user(arg, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+static int partita_hcall_check(const struct pt_ioc_hypercall *hc)
+{
+	bool fast = hc->flags & PT_IOC_HC_FAST;
+
+	if (hc->reserved || (hc->flags & ~PT_IOC_HC_FAST))
+		return -EINVAL;
+	if (hc->rep_count > PT_HC_REP_MAX || hc->rep_start > PT_HC_REP_MAX)
+		return -EINVAL;
+	if (hc->in_size > PT_IOC_HC_BLOCK_MAX ||
+	    hc->out_size > PT_IOC_HC_BLOCK_MAX)
+		return -EINVAL;
+	if (fast && (hc->in_size || hc->out_size))
+		return -EINVAL;
+	return 0;
+}
+
+/* A memory call through the shared pages; the caller holds the lock. */
+static int partita_hcall_memory(struct pt_ioc_hypercall *hc, u64 input)
+{
+	void *in = page_address(hcall_in_page);
+	void *out = page_address(hcall_out_page);
+	u64 in_gpa = page_to_phys(hcall_in_page);
+	u64 out_gpa = page_to_phys(hcall_out_page);
+
+	memset(in, 0, PAGE_SIZE);
+	memset(out, 0, PAGE_SIZE);
+	if (copy_from_user(in, u64_to_user_ptr(hc->in_ptr), hc->in_size))
+		return -EFAULT;
+	hc->result = partita_hcall(input, &in_gpa, &out_gpa);
+	if (copy_to_user(u64_to_user_ptr(hc->out_ptr), out, hc->out_size))
+		return -EFAULT;
+	return 0;
+}
+
+static long partita_ioctl_hypercall(void __user *arg)
+{
+	struct pt_ioc_hypercall hc;
+	bool fast;
+	u64 input;
+	int err;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (copy_from_user(&hc, arg, sizeof(hc)))
+		return -EFAULT;
+	err = partita_check_version(hc.abi_version, "hypercall");
+	if (!err)
+		err = partita_hcall_check(&hc);
+	if (err)
+		return err;
+	fast = hc.flags & PT_IOC_HC_FAST;
+	input = pt_hc_input(hc.code, fast, hc.rep_count, hc.rep_start);
+	/*
+	 * One root hypercall at a time, fast ones too: a long call that the
+	 * hypervisor continues may be preempted between its entries, and no
+	 * other root call should start in the middle of it.
+	 */
+	if (mutex_lock_interruptible(&partita_hcall_lock))
+		return -ERESTARTSYS;
+	if (fast) {
+		hc.fast_out[0] = hc.fast_in[0];
+		hc.fast_out[1] = hc.fast_in[1];
+		hc.result = partita_hcall(input, &hc.fast_out[0],
+					  &hc.fast_out[1]);
+	} else {
+		err = partita_hcall_memory(&hc, input);
+	}
+	mutex_unlock(&partita_hcall_lock);
+	if (err)
+		return err;
+	return copy_to_user(arg, &hc, sizeof(hc)) ? -EFAULT : 0;
+}
+
+static long partita_ioctl_event_mask(struct partita_file *pf,
+				     void __user *arg)
+{
+	struct pt_ioc_event_mask m;
+	int err;
+
+	if (copy_from_user(&m, arg, sizeof(m)))
+		return -EFAULT;
+	err = partita_check_version(m.abi_version, "event mask");
+	if (err)
+		return err;
+	if (m.reserved || (m.mask & ~PT_ROOT_EVENT_ALL))
+		return -EINVAL;
+	spin_lock_irq(&partita_files_lock);
+	pf->mask = m.mask;
+	pf->pending &= m.mask;
+	spin_unlock_irq(&partita_files_lock);
+	return 0;
+}
+
+/*
+ * A request of ours whose size or direction differs from this driver's
+ * comes from a tool built against another version of root-ioctl.h.
+ */
+static long partita_ioctl_mismatch(unsigned int cmd)
+{
+	switch (_IOC_NR(cmd)) {
+	case _IOC_NR(PT_IOC_HYPERCALL):
+	case _IOC_NR(PT_IOC_SET_EVENT_MASK):
+		pr_warn_ratelimited("request 0x%x from %s[%d] has a layout this driver (root ioctl version %u) does not know: rebuild the tool or the driver\n",
+				    cmd, current->comm, task_pid_nr(current),
+				    PT_ROOT_IOCTL_VERSION);
+		return -EPROTO;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static long partita_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case PT_IOC_GET_VERSION:
+		return partita_ioctl_version(uarg);
+	case PT_IOC_HYPERCALL:
+		return partita_ioctl_hypercall(uarg);
+	case PT_IOC_SET_EVENT_MASK:
+		return partita_ioctl_event_mask(file->private_data, uarg);
+	default:
+		if (_IOC_TYPE(cmd) == PT_IOC_MAGIC)
+			return partita_ioctl_mismatch(cmd);
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations partita_fops = {
+	.owner = THIS_MODULE,
+	.open = partita_open,
+	.release = partita_release,
+	.read = partita_read,
+	.poll = partita_poll,
+	.unlocked_ioctl = partita_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = no_llseek,
+};
+
+static struct miscdevice partita_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "partita",
+	.fops = &partita_fops,
+	.mode = 0600,
+};
+
+int partita_dev_init(void)
+{
+	int err;
+
+	hcall_in_page = alloc_page(GFP_KERNEL);
+	hcall_out_page = alloc_page(GFP_KERNEL);
+	if (!hcall_in_page || !hcall_out_page) {
+		err = -ENOMEM;
+		goto err_pages;
+	}
+	err = misc_register(&partita_misc);
+	if (err)
+		goto err_pages;
+	return 0;
+
+err_pages:
+	if (hcall_out_page)
+		__free_page(hcall_out_page);
+	if (hcall_in_page)
+		__free_page(hcall_in_page);
+	hcall_in_page = NULL;
+	hcall_out_page = NULL;
+	return err;
+}
+
+void partita_dev_exit(void)
+{
+	misc_deregister(&partita_misc);
+	__free_page(hcall_out_page);
+	__free_page(hcall_in_page);
+	hcall_in_page = NULL;
+	hcall_out_page = NULL;
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Helpers shared by the libpartita-root sources, not part of its API. */
+#ifndef PARTITA_ROOT_INTERNAL_H
+#define PARTITA_ROOT_INTERNAL_H
+
+#include "root-client.h"
+
+/* Formats dev->error and returns err, for "return root_fail(...)". */
+int root_fail(struct root_dev *dev, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The call's name for messages: "LOG_READ", or "call 0x0123". */
+const char *root_call_name(uint16_t code, char *buf, size_t size);
+
+#endif
