@@ -12,7 +12,9 @@
 /* A guest partition the root may act on (never the root itself). */
 static struct partition *target(u64 id)
 {
-	return id != ROOT_PARTITION_ID ? partition_get((u32)id) : NULL;
+	return id != ROOT_PARTITION_ID && id < MAX_PARTITIONS
+		       ? partition_get((u32)id)
+		       : NULL;
 }
 
 static int decode_target_in_state(struct hcall_ctx *c, u64 id, u32 state)
@@ -105,19 +107,19 @@ static int populate_element(struct hcall_ctx *c, u32 i)
 
 static int decode_load(struct hcall_ctx *c)
 {
-	const struct pt_partition_load_in *in = c->in;
-	u32 length = READ_ONCE(in->length);
-	int status = decode_target_in_state(c, READ_ONCE(in->id),
-					    PART_STATE_CREATED);
+	/* Check the copy invoke will use, not memory that may change. */
+	const struct pt_partition_load_in *in = (void *)c->in_copy;
+	int status;
 
+	memcpy(c->in_copy, c->in, sizeof(*in));
+	status = decode_target_in_state(c, in->id, PART_STATE_CREATED);
 	if (status)
 		return status;
-	if (length > PT_PARTITION_LOAD_MAX)
+	if (in->length > PT_PARTITION_LOAD_MAX)
 		return PT_STATUS_INVALID_PARAMETER;
-	if ((c->regs->rdx & (PAGE_SIZE - 1)) + sizeof(*in) + length >
+	if ((c->regs->rdx & (PAGE_SIZE - 1)) + sizeof(*in) + in->length >
 	    PAGE_SIZE)
 		return PT_STATUS_INVALID_ALIGNMENT;
-	memcpy(c->in_copy, in, sizeof(*in));
 	return PT_STATUS_SUCCESS;
 }
 

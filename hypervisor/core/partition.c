@@ -227,6 +227,7 @@ int partition_new(const struct partition_config *cfg, struct partition **out,
 	p->created_ns = time_now_ns();
 	__atomic_fetch_add(&partition_live, 1, __ATOMIC_SEQ_CST);
 	if (arch_npt_init(p)) {
+		p->destroy_requested = true;
 		partition_end(p, PT_SHUTDOWN_CRASH, "no memory for its tables");
 		*why = "the memory pool is too small";
 		return PT_STATUS_INSUFFICIENT_MEMORY;
@@ -249,6 +250,7 @@ int partition_start(struct partition *p, u64 entry, u64 image_lo,
 		    u64 image_hi)
 {
 	struct elf_image_info img = { entry, image_lo, image_hi };
+	u32 need[64] = { 0 }; /* vCPUs each CPU's run queue must take */
 
 	if (p->state != PART_STATE_CREATED ||
 	    p->populated_pages != p->memory_bytes >> PAGE_SHIFT)
@@ -256,6 +258,12 @@ int partition_start(struct partition *p, u64 entry, u64 image_lo,
 	if (entry < PT_GUEST_IMAGE_MIN_GPA || entry >= p->memory_bytes ||
 	    image_lo > image_hi || image_hi > p->memory_bytes)
 		return PT_STATUS_INVALID_PARAMETER;
+	for (u32 i = 0; i < p->vcpu_count; i++)
+		need[cpu_for_vcpu(p->cpu_mask, i)]++;
+	for (u32 cpu = 0; cpu < 64; cpu++) {
+		if (need[cpu] > sched_room(cpu))
+			return PT_STATUS_NO_RESOURCES;
+	}
 	if (write_boot_layout(p, &img))
 		return PT_STATUS_INVALID_GPA;
 	for (u32 i = 0; i < p->vcpu_count; i++) {

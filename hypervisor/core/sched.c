@@ -88,6 +88,20 @@ int sched_add_vcpu(struct vcpu *v)
 	return 0;
 }
 
+u32 sched_room(u32 cpu)
+{
+	struct sched_cpu *sc;
+	u32 room;
+
+	if (cpu >= sched_cpu_count)
+		return 0;
+	sc = &sched_cpus[cpu];
+	spin_lock(&sc->lock);
+	room = SCHED_MAX_VCPUS_PER_CPU - sc->count;
+	spin_unlock(&sc->lock);
+	return room;
+}
+
 void sched_wake(struct vcpu *v)
 {
 	struct sched_cpu *sc = &sched_cpus[v->cpu];
@@ -126,10 +140,10 @@ bool sched_may_run(const struct vcpu *v, u64 now, u64 *until)
 
 void sched_charge(struct vcpu *v, u64 ns)
 {
-	u64 now = time_now_ns();
+	u64 now = time_now_ns(), start = now - ns;
 
-	if (now - v->cap_period_start_ns >= SCHED_CAP_PERIOD_NS) {
-		v->cap_period_start_ns = now;
+	if (start - v->cap_period_start_ns >= SCHED_CAP_PERIOD_NS) {
+		v->cap_period_start_ns = start;
 		v->cap_used_ns = 0;
 	}
 	v->cap_used_ns += ns;

@@ -14,6 +14,8 @@ struct vcpu;
 void sched_init(u32 cpu_count);
 /* Puts a new vCPU on its CPU's run queue. */
 int sched_add_vcpu(struct vcpu *v);
+/* Free run queue places on `cpu` (0 for a CPU the scheduler lacks). */
+u32 sched_room(u32 cpu);
 /* Makes a vCPU runnable (it has an event); safe from any CPU. */
 void sched_wake(struct vcpu *v);
 /* Charge `ns` of CPU time to the vCPU that used it. */
