@@ -86,8 +86,7 @@ static int64_t arg_signed(va_list *ap, int lng)
 	return va_arg(*ap, int);
 }
 
-static const char *parse_spec(const char *f, struct fmt_spec *spec,
-			      va_list *ap)
+static const char *parse_spec(const char *f, struct fmt_spec *spec, va_list *ap)
 {
 	spec->left = spec->zero = spec->width = 0;
 	spec->precision = -1;
@@ -104,7 +103,7 @@ static const char *parse_spec(const char *f, struct fmt_spec *spec,
 		if (spec->width < 0) { /* C: a negative width means '-' */
 			spec->left = 1;
 			spec->width = spec->width < -0x7fffffff ? 0x7fffffff
-								 : -spec->width;
+								: -spec->width;
 		}
 		f++;
 	}
@@ -148,8 +147,8 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 		case 'd':
 		case 'i': {
 			int64_t v = arg_signed(&ap, lng);
-			uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v
-					     : (uint64_t)v;
+			uint64_t mag =
+				v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
 			out_number(&o, &spec, mag, v < 0, 10, 0);
 			break;

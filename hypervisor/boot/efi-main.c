@@ -19,14 +19,14 @@ static EFI_SYSTEM_TABLE *st;
 static EFI_RUNTIME_SERVICES *rt;
 static struct boot_info boot_info;
 
-EFI_STATUS linux_place_kernel(EFI_BOOT_SERVICES *bs, const u8 *file,
-			      u64 size, struct boot_linux *out);
+EFI_STATUS linux_place_kernel(EFI_BOOT_SERVICES *bs, const u8 *file, u64 size,
+			      struct boot_linux *out);
 u64 linux_initrd_max(const u8 *file);
 
 #define ROOT_BOOT_AREA_BYTES (64 * 1024ull)
 
-static EFI_STATUS alloc_pages(EFI_ALLOCATE_TYPE type, u64 max_addr,
-			      u64 bytes, u64 *out);
+static EFI_STATUS alloc_pages(EFI_ALLOCATE_TYPE type, u64 max_addr, u64 bytes,
+			      u64 *out);
 
 static EFI_STATUS open_volume(EFI_HANDLE image, EFI_FILE_HANDLE *root)
 {
@@ -73,8 +73,8 @@ static EFI_STATUS read_file(EFI_FILE_HANDLE root, const CHAR16 *path,
 		buf = max_addr;
 		s = st->BootServices->AllocatePages(
 			max_addr ? AllocateMaxAddress : AllocateAnyPages,
-			EfiLoaderData, ALIGN_UP(*size + 1, PAGE_SIZE) / PAGE_SIZE,
-			&buf);
+			EfiLoaderData,
+			ALIGN_UP(*size + 1, PAGE_SIZE) / PAGE_SIZE, &buf);
 	}
 	if (!EFI_ERROR(s)) {
 		len = *size;
@@ -114,7 +114,8 @@ static EFI_STATUS load_root_linux(EFI_FILE_HANDLE root,
 	s = read_file(root, path, 0, &kernel, &size);
 	if (EFI_ERROR(s)) {
 		hv_err("boot: cannot read the root kernel '%s' (EFI status "
-		       "0x%llx)", cfg->kernel, (unsigned long long)s);
+		       "0x%llx)",
+		       cfg->kernel, (unsigned long long)s);
 		return s;
 	}
 	s = linux_place_kernel(st->BootServices, kernel, size, out);
@@ -128,8 +129,8 @@ static EFI_STATUS load_root_linux(EFI_FILE_HANDLE root,
 			      &initrd, &out->initrd_size);
 		if (EFI_ERROR(s)) {
 			hv_err("boot: cannot read the root initrd '%s' (EFI "
-			       "status 0x%llx)", cfg->initrd,
-			       (unsigned long long)s);
+			       "status 0x%llx)",
+			       cfg->initrd, (unsigned long long)s);
 			return s;
 		}
 		out->initrd_addr = (u64)initrd;
@@ -137,8 +138,8 @@ static EFI_STATUS load_root_linux(EFI_FILE_HANDLE root,
 			cfg->initrd, (unsigned long long)out->initrd_size,
 			(unsigned long long)out->initrd_addr);
 	}
-	s = alloc_pages(AllocateMaxAddress, 0xFFFFFFFFull,
-			ROOT_BOOT_AREA_BYTES, &out->boot_area);
+	s = alloc_pages(AllocateMaxAddress, 0xFFFFFFFFull, ROOT_BOOT_AREA_BYTES,
+			&out->boot_area);
 	if (EFI_ERROR(s))
 		hv_err("boot: no memory for the root's boot area");
 	return s;
@@ -160,8 +161,8 @@ static u64 find_rsdp(void)
 	return found;
 }
 
-static EFI_STATUS alloc_pages(EFI_ALLOCATE_TYPE type, u64 max_addr,
-			      u64 bytes, u64 *out)
+static EFI_STATUS alloc_pages(EFI_ALLOCATE_TYPE type, u64 max_addr, u64 bytes,
+			      u64 *out)
 {
 	EFI_PHYSICAL_ADDRESS addr = max_addr;
 	EFI_STATUS s = st->BootServices->AllocatePages(
@@ -190,7 +191,8 @@ static EFI_STATUS load_everything(EFI_HANDLE image)
 	s = read_file(root, CONFIG_PATH, 0, &text, &size);
 	if (EFI_ERROR(s)) {
 		hv_err("boot: cannot read \\partita\\boot.cfg (EFI status "
-		       "0x%llx)", (unsigned long long)s);
+		       "0x%llx)",
+		       (unsigned long long)s);
 		return s;
 	}
 	if (boot_config_parse(text, size, &bi->config, err, sizeof(err))) {
@@ -207,8 +209,8 @@ static EFI_STATUS load_everything(EFI_HANDLE image)
 		s = read_file(root, path, 0, &data, &size);
 		if (EFI_ERROR(s)) {
 			hv_err("boot: cannot read image '%s' of guest '%s' "
-			       "(EFI status 0x%llx)", g->image, g->name,
-			       (unsigned long long)s);
+			       "(EFI status 0x%llx)",
+			       g->image, g->name, (unsigned long long)s);
 			return s;
 		}
 		bi->images[i].data = data;
@@ -226,10 +228,11 @@ static EFI_STATUS load_everything(EFI_HANDLE image)
 	bi->pool_frames = (bi->config.pool_mb << 20) / PAGE_SIZE;
 	heap_bytes = HEAP_BASE_BYTES +
 		     ALIGN_UP(frame_pool_meta_size(bi->pool_frames), PAGE_SIZE);
-	if (EFI_ERROR(alloc_pages(AllocateAnyPages, 0, bi->pool_frames *
-				  PAGE_SIZE, &bi->pool_base)) ||
-	    EFI_ERROR(alloc_pages(AllocateMaxAddress, 0xFFFFFFFFull,
-				  heap_bytes, &bi->heap_base)) ||
+	if (EFI_ERROR(alloc_pages(AllocateAnyPages, 0,
+				  bi->pool_frames * PAGE_SIZE,
+				  &bi->pool_base)) ||
+	    EFI_ERROR(alloc_pages(AllocateMaxAddress, 0xFFFFFFFFull, heap_bytes,
+				  &bi->heap_base)) ||
 	    EFI_ERROR(alloc_pages(AllocateMaxAddress, 0x9F000ull, PAGE_SIZE,
 				  &bi->trampoline_pa))) {
 		hv_err("boot: not enough memory for a %llu MiB pool",
@@ -254,9 +257,8 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image)
 						   &desc_size, &desc_version);
 		if (s == EFI_BUFFER_TOO_SMALL) {
 			map_size += 8 * desc_size;
-			s = st->BootServices->AllocatePool(EfiLoaderData,
-							   map_size,
-							   (void **)&map);
+			s = st->BootServices->AllocatePool(
+				EfiLoaderData, map_size, (void **)&map);
 			if (EFI_ERROR(s))
 				return s;
 			continue;

@@ -34,9 +34,9 @@ static EFI_STATUS alloc_at(EFI_BOOT_SERVICES *bs, EFI_ALLOCATE_TYPE type,
 			   u64 addr, u64 bytes, u64 *out)
 {
 	EFI_PHYSICAL_ADDRESS a = addr;
-	EFI_STATUS s = bs->AllocatePages(type, EfiLoaderData,
-					 ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE,
-					 &a);
+	EFI_STATUS s =
+		bs->AllocatePages(type, EfiLoaderData,
+				  ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE, &a);
 
 	*out = a;
 	return s;
@@ -47,8 +47,8 @@ static EFI_STATUS alloc_at(EFI_BOOT_SERVICES *bs, EFI_ALLOCATE_TYPE type,
  * relocatable, to any suitably aligned place below 4 GiB) with room for
  * init_size, the memory it needs to decompress itself in place.
  */
-EFI_STATUS linux_place_kernel(EFI_BOOT_SERVICES *bs, const u8 *file,
-			      u64 size, struct boot_linux *out)
+EFI_STATUS linux_place_kernel(EFI_BOOT_SERVICES *bs, const u8 *file, u64 size,
+			      struct boot_linux *out)
 {
 	u64 payload_off, payload_size, init_size, align, pref, need, base;
 	u32 setup_sects;
@@ -85,8 +85,8 @@ EFI_STATUS linux_place_kernel(EFI_BOOT_SERVICES *bs, const u8 *file,
 	out->load_addr = base;
 	out->entry = base + ENTRY_64_OFFSET;
 	out->setup_header = file + HDR_SETUP_SECTS;
-	out->setup_header_len = HDR_JUMP + 2 + file[HDR_JUMP + 1] -
-				HDR_SETUP_SECTS;
+	out->setup_header_len =
+		HDR_JUMP + 2 + file[HDR_JUMP + 1] - HDR_SETUP_SECTS;
 	return EFI_SUCCESS;
 }
 

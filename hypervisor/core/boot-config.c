@@ -10,7 +10,7 @@
 struct parser {
 	struct boot_config *cfg;
 	struct boot_guest *guest; /* the [guest] section being read */
-	bool in_root; /* reading the [root] section */
+	bool in_root;		  /* reading the [root] section */
 	u32 line;
 	char *err;
 	size_t err_size;
@@ -33,15 +33,15 @@ static char *trim(char *s)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	end = s + strlen(s);
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
-			   end[-1] == '\r'))
+	while (end > s &&
+	       (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
 		*--end = '\0';
 	return s;
 }
 
 /* A decimal number in [min, max]. */
-static int parse_u64(struct parser *ps, const char *key, const char *v,
-		     u64 min, u64 max, u64 *out)
+static int parse_u64(struct parser *ps, const char *key, const char *v, u64 min,
+		     u64 max, u64 *out)
 {
 	char range[48];
 	u64 n = 0;
@@ -128,20 +128,26 @@ static int set_global(struct parser *ps, const char *key, const char *v)
 				return 0;
 			}
 		}
-		return fail(ps, "log_level = '%s', expected error, warn, info "
-			    "or debug%s", v, "");
+		return fail(ps,
+			    "log_level = '%s', expected error, warn, info "
+			    "or debug%s",
+			    v, "");
 	}
 	if (!strcmp(key, "pool_mb"))
 		return parse_u64(ps, key, v, 4, 65536, &cfg->pool_mb);
 	if (!strcmp(key, "on_idle")) {
 		if (strcmp(v, "poweroff") && strcmp(v, "halt"))
-			return fail(ps, "on_idle = '%s', expected poweroff or "
-				    "halt%s", v, "");
+			return fail(ps,
+				    "on_idle = '%s', expected poweroff or "
+				    "halt%s",
+				    v, "");
 		cfg->poweroff_when_idle = !strcmp(v, "poweroff");
 		return 0;
 	}
-	return fail(ps, "unknown setting '%s'; expected log_level, pool_mb, "
-		    "on_idle or a [guest] section%s", key, "");
+	return fail(ps,
+		    "unknown setting '%s'; expected log_level, pool_mb, "
+		    "on_idle or a [guest] section%s",
+		    key, "");
 }
 
 static int set_guest(struct parser *ps, const char *key, const char *v)
@@ -171,8 +177,10 @@ static int set_guest(struct parser *ps, const char *key, const char *v)
 	}
 	if (!strcmp(key, "cpus"))
 		return parse_cpus(ps, v, &g->cpu_mask);
-	return fail(ps, "unknown guest setting '%s'; expected name, image, "
-		    "memory_mb, vcpus, weight, cpus or cmdline%s", key, "");
+	return fail(ps,
+		    "unknown guest setting '%s'; expected name, image, "
+		    "memory_mb, vcpus, weight, cpus or cmdline%s",
+		    key, "");
 }
 
 static int set_root(struct parser *ps, const char *key, const char *v)
@@ -192,15 +200,19 @@ static int set_root(struct parser *ps, const char *key, const char *v)
 		r->cpu = (u32)n;
 		return 0;
 	}
-	return fail(ps, "unknown root setting '%s'; expected kernel, initrd, "
-		    "cmdline or cpu%s", key, "");
+	return fail(ps,
+		    "unknown root setting '%s'; expected kernel, initrd, "
+		    "cmdline or cpu%s",
+		    key, "");
 }
 
 static int start_root(struct parser *ps)
 {
 	if (ps->cfg->root.present)
-		return fail(ps, "a second [root] section; there is one root "
-			    "partition%s%s", "", "");
+		return fail(ps,
+			    "a second [root] section; there is one root "
+			    "partition%s%s",
+			    "", "");
 	ps->cfg->root.present = true;
 	ps->cfg->root.line = ps->line;
 	ps->in_root = true;
@@ -276,8 +288,10 @@ int boot_config_parse(const char *text, size_t len, struct boot_config *cfg,
 		ps.line++;
 		while (pos < len && text[pos] != '\n') {
 			if (n == sizeof(buf) - 1)
-				return fail(&ps, "line longer than %s "
-					    "characters%s", "639", "");
+				return fail(&ps,
+					    "line longer than %s "
+					    "characters%s",
+					    "639", "");
 			buf[n++] = text[pos++];
 		}
 		pos++;
@@ -299,8 +313,10 @@ int boot_config_parse(const char *text, size_t len, struct boot_config *cfg,
 			continue;
 		}
 		if (*s == '[')
-			return fail(&ps, "unknown section '%s', expected "
-				    "[guest] or [root]%s", s, "");
+			return fail(&ps,
+				    "unknown section '%s', expected "
+				    "[guest] or [root]%s",
+				    s, "");
 		eq = s;
 		while (*eq && *eq != '=')
 			eq++;

@@ -40,8 +40,10 @@ static void emit_line(struct partition *p, u64 now)
 		return;
 	}
 	if (p->console_dropped) {
-		log_part(LOG_WARN, p, "console: %llu line(s) dropped by the "
-			 "rate limit", (unsigned long long)p->console_dropped);
+		log_part(LOG_WARN, p,
+			 "console: %llu line(s) dropped by the "
+			 "rate limit",
+			 (unsigned long long)p->console_dropped);
 		p->console_dropped = 0;
 	}
 	log_part(LOG_INFO, p, "%s", p->console_line);

@@ -64,8 +64,7 @@ static int check_header(const struct elf64_header *h, u64 size,
 		return -1;
 	}
 	if (h->phentsize != sizeof(struct elf64_phdr) || h->phnum == 0 ||
-	    (h->phoff & 7) ||
-	    h->phnum > ELF_MAX_PHDRS || h->phoff > size ||
+	    (h->phoff & 7) || h->phnum > ELF_MAX_PHDRS || h->phoff > size ||
 	    (u64)h->phnum * sizeof(struct elf64_phdr) > size - h->phoff) {
 		*why = "program headers missing or outside the file";
 		return -1;

@@ -30,8 +30,8 @@ bool vcpu_events_pending(const struct vcpu *v)
 
 void vcpu_events_to_vpap(struct vcpu *v)
 {
-	u64 pending = __atomic_exchange_n(&v->pending_events, 0,
-					  __ATOMIC_SEQ_CST);
+	u64 pending =
+		__atomic_exchange_n(&v->pending_events, 0, __ATOMIC_SEQ_CST);
 
 	if (pending && v->vpap) {
 		__atomic_fetch_or(&v->vpap->pending_events, pending,

@@ -30,8 +30,7 @@ static int decode_console_write(struct hcall_ctx *c)
 	if (READ_ONCE(in->reserved) || length > PT_CONSOLE_WRITE_MAX)
 		return PT_STATUS_INVALID_PARAMETER;
 	/* The text must stay in the header's page as well. */
-	if ((c->regs->rdx & (PAGE_SIZE - 1)) + sizeof(*in) + length >
-	    PAGE_SIZE)
+	if ((c->regs->rdx & (PAGE_SIZE - 1)) + sizeof(*in) + length > PAGE_SIZE)
 		return PT_STATUS_INVALID_ALIGNMENT;
 	c->arg = length;
 	return PT_STATUS_SUCCESS;
@@ -159,33 +158,53 @@ static int invoke_entry_histogram(struct hcall_ctx *c)
 }
 
 const struct hcall_desc hcall_basic_table[] = {
-	{ .code = PT_CALL_NULL, .flags = HC_FAST_OK, .name = "null",
+	{ .code = PT_CALL_NULL,
+	  .flags = HC_FAST_OK,
+	  .name = "null",
 	  .invoke = invoke_null },
-	{ .code = PT_CALL_GET_VERSION, .flags = HC_FAST_OK,
-	  .name = "get_version", .invoke = invoke_get_version },
-	{ .code = PT_CALL_CONSOLE_WRITE, .flags = HC_MEM_OK,
+	{ .code = PT_CALL_GET_VERSION,
+	  .flags = HC_FAST_OK,
+	  .name = "get_version",
+	  .invoke = invoke_get_version },
+	{ .code = PT_CALL_CONSOLE_WRITE,
+	  .flags = HC_MEM_OK,
 	  .in_size = sizeof(struct pt_console_write_in),
-	  .name = "console_write", .decode = decode_console_write,
+	  .name = "console_write",
+	  .decode = decode_console_write,
 	  .invoke = invoke_console_write },
-	{ .code = PT_CALL_SET_TIMER, .flags = HC_FAST_OK, .name = "set_timer",
+	{ .code = PT_CALL_SET_TIMER,
+	  .flags = HC_FAST_OK,
+	  .name = "set_timer",
 	  .invoke = invoke_set_timer },
-	{ .code = PT_CALL_YIELD, .flags = HC_FAST_OK, .name = "yield",
+	{ .code = PT_CALL_YIELD,
+	  .flags = HC_FAST_OK,
+	  .name = "yield",
 	  .invoke = invoke_yield },
-	{ .code = PT_CALL_BLOCK, .flags = HC_FAST_OK, .name = "block",
+	{ .code = PT_CALL_BLOCK,
+	  .flags = HC_FAST_OK,
+	  .name = "block",
 	  .invoke = invoke_block },
-	{ .code = PT_CALL_SELF_INFO, .flags = HC_MEM_OK,
-	  .out_size = sizeof(struct pt_self_info), .name = "self_info",
+	{ .code = PT_CALL_SELF_INFO,
+	  .flags = HC_MEM_OK,
+	  .out_size = sizeof(struct pt_self_info),
+	  .name = "self_info",
 	  .invoke = invoke_self_info },
-	{ .code = PT_CALL_SHUTDOWN_SELF, .flags = HC_FAST_OK,
-	  .name = "shutdown_self", .decode = decode_shutdown_self,
+	{ .code = PT_CALL_SHUTDOWN_SELF,
+	  .flags = HC_FAST_OK,
+	  .name = "shutdown_self",
+	  .decode = decode_shutdown_self,
 	  .invoke = invoke_shutdown_self },
-	{ .code = PT_CALL_GET_CALL_STATS, .flags = HC_FAST_OK,
-	  .name = "get_call_stats", .decode = decode_get_call_stats,
+	{ .code = PT_CALL_GET_CALL_STATS,
+	  .flags = HC_FAST_OK,
+	  .name = "get_call_stats",
+	  .decode = decode_get_call_stats,
 	  .invoke = invoke_get_call_stats },
-	{ .code = PT_CALL_GET_ENTRY_HISTOGRAM, .flags = HC_MEM_OK,
+	{ .code = PT_CALL_GET_ENTRY_HISTOGRAM,
+	  .flags = HC_MEM_OK,
 	  .in_size = sizeof(struct pt_entry_histogram_in),
 	  .out_size = sizeof(struct pt_entry_histogram),
-	  .name = "get_entry_histogram", .decode = decode_entry_histogram,
+	  .name = "get_entry_histogram",
+	  .decode = decode_entry_histogram,
 	  .invoke = invoke_entry_histogram },
 };
 const u32 hcall_basic_count = ARRAY_SIZE(hcall_basic_table);

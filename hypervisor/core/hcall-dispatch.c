@@ -133,8 +133,8 @@ static enum hcall_result run_reps(struct hcall_ctx *c,
 
 		/* At least one element per entry, so every call progresses. */
 		if (i != c->rep_start && arch_tsc() >= c->budget_end_tsc) {
-			c->regs->rcx &= ~(PT_HC_REP_MASK
-					  << PT_HC_REP_START_SHIFT);
+			c->regs->rcx &=
+				~(PT_HC_REP_MASK << PT_HC_REP_START_SHIFT);
 			c->regs->rcx |= (u64)i << PT_HC_REP_START_SHIFT;
 			return HCALL_RETRY;
 		}
@@ -160,9 +160,8 @@ static u32 histogram_bucket(u64 ns)
 
 static void account(struct vcpu *v, u16 code, u64 entry_tsc, bool completed)
 {
-	struct hcall_stat *st = code < PT_CALL_STATS_MAX
-					? &v->part->hcall_stats[code]
-					: NULL;
+	struct hcall_stat *st =
+		code < PT_CALL_STATS_MAX ? &v->part->hcall_stats[code] : NULL;
 	u64 ns = time_tsc_to_ns(arch_tsc()) - time_tsc_to_ns(entry_tsc);
 
 	if (st) {

@@ -53,8 +53,8 @@ static u64 page_info(const struct partition *p, u64 gpfn)
 
 static int query_element(struct hcall_ctx *c, u32 i)
 {
-	const u64 *in = partition_gpa_to_hva(c->p, c->regs->rdx + 8ull * i,
-					     false);
+	const u64 *in =
+		partition_gpa_to_hva(c->p, c->regs->rdx + 8ull * i, false);
 	u64 *out = partition_gpa_to_hva(c->p, c->regs->r8 + 8ull * i, true);
 
 	if (!in || !out)
@@ -78,10 +78,15 @@ static int zero_element(struct hcall_ctx *c, u32 i)
 }
 
 const struct hcall_desc hcall_pages_table[] = {
-	{ .code = PT_CALL_QUERY_PAGES, .flags = HC_MEM_OK | HC_REP,
-	  .rep_in_size = 8, .rep_out_size = 8, .name = "query_pages",
+	{ .code = PT_CALL_QUERY_PAGES,
+	  .flags = HC_MEM_OK | HC_REP,
+	  .rep_in_size = 8,
+	  .rep_out_size = 8,
+	  .name = "query_pages",
 	  .rep_element = query_element },
-	{ .code = PT_CALL_ZERO_PAGES, .flags = HC_FAST_OK | HC_REP,
-	  .name = "zero_pages", .rep_element = zero_element },
+	{ .code = PT_CALL_ZERO_PAGES,
+	  .flags = HC_FAST_OK | HC_REP,
+	  .name = "zero_pages",
+	  .rep_element = zero_element },
 };
 const u32 hcall_pages_count = ARRAY_SIZE(hcall_pages_table);

@@ -97,8 +97,8 @@ static int invoke_hv_info(struct hcall_ctx *c)
 	for (u32 cpu = 0; cpu < MIN(out->cpu_count, PT_HV_INFO_MAX_CPUS);
 	     cpu++) {
 		out->cpu_role[cpu] = !arch_cpu_online(cpu) ? PT_CPU_ROLE_OFFLINE
-				     : root_is_cpu(cpu)	    ? PT_CPU_ROLE_ROOT
-							    : PT_CPU_ROLE_GUESTS;
+				     : root_is_cpu(cpu)	   ? PT_CPU_ROLE_ROOT
+							   : PT_CPU_ROLE_GUESTS;
 		out->cpu_apic_id[cpu] = (u8)arch_cpu_apic_id(cpu);
 	}
 	for (u32 i = 0; i < MIN(m->hidden_count, PT_HV_INFO_HIDDEN_RANGES);
@@ -116,16 +116,25 @@ static int invoke_root_ping(struct hcall_ctx *c)
 }
 
 const struct hcall_desc hcall_root_table[] = {
-	{ .code = PT_CALL_LOG_READ, .flags = HC_MEM_OK | HC_ROOT_ONLY,
-	  .in_size = sizeof(struct pt_log_read_in), .out_size = PAGE_SIZE,
-	  .name = "log_read", .invoke = invoke_log_read },
-	{ .code = PT_CALL_PARTITION_LIST, .flags = HC_MEM_OK | HC_ROOT_ONLY,
-	  .out_size = PAGE_SIZE, .name = "partition_list",
+	{ .code = PT_CALL_LOG_READ,
+	  .flags = HC_MEM_OK | HC_ROOT_ONLY,
+	  .in_size = sizeof(struct pt_log_read_in),
+	  .out_size = PAGE_SIZE,
+	  .name = "log_read",
+	  .invoke = invoke_log_read },
+	{ .code = PT_CALL_PARTITION_LIST,
+	  .flags = HC_MEM_OK | HC_ROOT_ONLY,
+	  .out_size = PAGE_SIZE,
+	  .name = "partition_list",
 	  .invoke = invoke_partition_list },
-	{ .code = PT_CALL_HV_INFO, .flags = HC_MEM_OK | HC_ROOT_ONLY,
-	  .out_size = sizeof(struct pt_hv_info), .name = "hv_info",
+	{ .code = PT_CALL_HV_INFO,
+	  .flags = HC_MEM_OK | HC_ROOT_ONLY,
+	  .out_size = sizeof(struct pt_hv_info),
+	  .name = "hv_info",
 	  .invoke = invoke_hv_info },
-	{ .code = PT_CALL_ROOT_PING, .flags = HC_FAST_OK | HC_ROOT_ONLY,
-	  .name = "root_ping", .invoke = invoke_root_ping },
+	{ .code = PT_CALL_ROOT_PING,
+	  .flags = HC_FAST_OK | HC_ROOT_ONLY,
+	  .name = "root_ping",
+	  .invoke = invoke_root_ping },
 };
 const u32 hcall_root_count = ARRAY_SIZE(hcall_root_table);

@@ -127,8 +127,8 @@ void log_msg(enum log_level level, const char *tag, const char *fmt, ...)
 	va_end(ap);
 }
 
-void log_part(enum log_level level, const struct partition *p,
-	      const char *fmt, ...)
+void log_part(enum log_level level, const struct partition *p, const char *fmt,
+	      ...)
 {
 	char tag[PARTITION_NAME_MAX + 16];
 	va_list ap;

@@ -21,7 +21,8 @@ static void create_boot_guests(const struct boot_info *bi)
 			.name = g->name,
 			.cmdline = g->cmdline,
 			/* boot.cfg takes any MiB count: round up to 2 MiB */
-			.memory_bytes = ALIGN_UP(g->memory_mb << 20, 2ull << 20),
+			.memory_bytes =
+				ALIGN_UP(g->memory_mb << 20, 2ull << 20),
 			.vcpu_count = g->vcpus,
 			.weight = g->weight,
 			.cpu_mask = g->cpu_mask,

@@ -24,7 +24,8 @@ static void vcpus_gone(struct partition *p)
 	if (p->exit_reason == PT_SHUTDOWN_CRASH &&
 	    p->on_crash == PT_ON_CRASH_PRESERVE && !p->destroy_requested) {
 		WRITE_ONCE(p->state, PART_STATE_CRASHED);
-		log_part(LOG_INFO, p, "kept after the crash (on_crash = "
+		log_part(LOG_INFO, p,
+			 "kept after the crash (on_crash = "
 			 "preserve): %llu frames until it is destroyed",
 			 (unsigned long long)frame_count_owned((u16)p->id));
 		root_notify(PT_ROOT_EVENT_PARTITION);
@@ -79,8 +80,10 @@ void partition_vcpu_gone(struct vcpu *v)
 static void teardown_finished(struct partition *p)
 {
 	if (p->exit_reason == PT_SHUTDOWN_CRASH)
-		log_part(LOG_INFO, p, "destroyed after crash, returned %llu "
-			 "frames", (unsigned long long)p->teardown_released);
+		log_part(LOG_INFO, p,
+			 "destroyed after crash, returned %llu "
+			 "frames",
+			 (unsigned long long)p->teardown_released);
 	else if (p->exit_reason == PARTITION_END_DESTROYED)
 		log_part(LOG_INFO, p, "destroyed, returned %llu frames",
 			 (unsigned long long)p->teardown_released);
@@ -107,8 +110,8 @@ static void teardown_locked(struct partition *p, u64 deadline)
 
 bool partition_teardown_step(u64 budget_ns)
 {
-	u64 deadline = budget_ns ? arch_tsc() + time_ns_to_ticks(budget_ns)
-				 : ~0ull;
+	u64 deadline =
+		budget_ns ? arch_tsc() + time_ns_to_ticks(budget_ns) : ~0ull;
 
 	if (!partition_teardown_pending() || !spin_trylock(&teardown_lock))
 		return partition_teardown_pending();

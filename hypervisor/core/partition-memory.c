@@ -22,8 +22,8 @@ void *partition_gpa_to_hva(const struct partition *p, u64 gpa, bool write)
 	return (u8 *)phys_to_virt(hpa) + (gpa & (PAGE_SIZE - 1));
 }
 
-int partition_copy_to_guest(const struct partition *p, u64 gpa,
-			    const void *src, u64 len)
+int partition_copy_to_guest(const struct partition *p, u64 gpa, const void *src,
+			    u64 len)
 {
 	const u8 *s = src;
 

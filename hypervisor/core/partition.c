@@ -155,8 +155,7 @@ static bool valid_name(const char *name)
 }
 
 /* Decode for CREATE and for boot-time guests: changes nothing. */
-int partition_check_config(const struct partition_config *cfg,
-			   const char **why)
+int partition_check_config(const struct partition_config *cfg, const char **why)
 {
 	u64 cpus = cfg->cpu_mask & online_cpu_mask();
 
@@ -176,9 +175,8 @@ int partition_check_config(const struct partition_config *cfg,
 		*why = "on_crash must be destroy or preserve";
 	else if (!cpus)
 		*why = "no CPU of its CPU list exists or is free of the root";
-	else if (cfg->cmdline &&
-		 strnlen(cfg->cmdline, PARTITION_CMDLINE_MAX) ==
-			 PARTITION_CMDLINE_MAX)
+	else if (cfg->cmdline && strnlen(cfg->cmdline, PARTITION_CMDLINE_MAX) ==
+					 PARTITION_CMDLINE_MAX)
 		*why = "the command line is longer than 255 bytes";
 	else
 		return PT_STATUS_SUCCESS;
@@ -246,8 +244,7 @@ int partition_load(struct partition *p, u64 gpa, const void *data, u64 len)
 	return PT_STATUS_SUCCESS;
 }
 
-int partition_start(struct partition *p, u64 entry, u64 image_lo,
-		    u64 image_hi)
+int partition_start(struct partition *p, u64 entry, u64 image_lo, u64 image_hi)
 {
 	struct elf_image_info img = { entry, image_lo, image_hi };
 	u32 need[64] = { 0 }; /* vCPUs each CPU's run queue must take */
@@ -332,8 +329,7 @@ struct partition *partition_create(const struct partition_config *cfg)
 	return p;
 
 err_end:
-	log_msg(LOG_ERR, "hv", "partition %s: not created: %s", cfg->name,
-		why);
+	log_msg(LOG_ERR, "hv", "partition %s: not created: %s", cfg->name, why);
 	partition_end(p, PT_SHUTDOWN_CRASH, why);
 	partition_destroy_step(p, ~0ull);
 	return NULL;

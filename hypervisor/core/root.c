@@ -116,8 +116,8 @@ void root_run(void)
 		u64 t0 = arch_tsc();
 		enum vcpu_action action = arch_vcpu_run(v);
 
-		sched_charge(v, time_tsc_to_ns(arch_tsc()) -
-					time_tsc_to_ns(t0));
+		sched_charge(v,
+			     time_tsc_to_ns(arch_tsc()) - time_tsc_to_ns(t0));
 		if (action == VCPU_GONE) {
 			log_msg(LOG_ERR, "root", "the root partition ended: %s",
 				root.part->exit_detail);

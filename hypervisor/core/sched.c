@@ -206,7 +206,8 @@ static u64 run_timers_locked(struct sched_cpu *sc, u64 now)
 			v->state = VCPU_STATE_RUNNABLE;
 			v->pass = MAX(v->pass, sc->vtime);
 		}
-		if (v->timer_deadline_ns && (!next || v->timer_deadline_ns < next))
+		if (v->timer_deadline_ns &&
+		    (!next || v->timer_deadline_ns < next))
 			next = v->timer_deadline_ns;
 		if (v->state == VCPU_STATE_BLOCKED && v->block_deadline_ns &&
 		    (!next || v->block_deadline_ns < next))
@@ -348,9 +349,10 @@ void sched_run_cpu(void)
 							   : sc->slice_end_ns;
 		/* A capped vCPU stops when its share of the period is used. */
 		if (v->part->cap_percent) {
-			u64 left = cap_allowance_ns(v) > v->cap_used_ns
-					   ? cap_allowance_ns(v) - v->cap_used_ns
-					   : 0;
+			u64 left =
+				cap_allowance_ns(v) > v->cap_used_ns
+					? cap_allowance_ns(v) - v->cap_used_ns
+					: 0;
 
 			if (now - v->cap_period_start_ns < SCHED_CAP_PERIOD_NS)
 				deadline = MIN(deadline, now + left);

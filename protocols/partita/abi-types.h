@@ -17,7 +17,7 @@
 
 #define PT_ABI_SIZE(type, size) \
 	PT_ABI_CHECK(sizeof(type) == (size), #type " size is ABI")
-#define PT_ABI_OFFSET(type, field, off) \
+#define PT_ABI_OFFSET(type, field, off)                        \
 	PT_ABI_CHECK(__builtin_offsetof(type, field) == (off), \
 		     #type "." #field " offset is ABI")
 

@@ -35,9 +35,9 @@
 #define PT_HC_REP_START_SHIFT 48
 #define PT_HC_REP_MASK 0xFFFull
 #define PT_HC_REP_MAX 0xFFFu
-#define PT_HC_RESERVED_MASK                                            \
-	(~(PT_HC_CODE_MASK | PT_HC_FAST |                              \
-	   (PT_HC_REP_MASK << PT_HC_REP_COUNT_SHIFT) |                 \
+#define PT_HC_RESERVED_MASK                            \
+	(~(PT_HC_CODE_MASK | PT_HC_FAST |              \
+	   (PT_HC_REP_MASK << PT_HC_REP_COUNT_SHIFT) | \
 	   (PT_HC_REP_MASK << PT_HC_REP_START_SHIFT)))
 
 #define PT_HC_RESULT_STATUS_MASK 0xFFFFull
@@ -65,42 +65,43 @@ static inline uint32_t pt_hc_reps_done(uint64_t result)
 }
 
 /* Call codes. Numbers are never reused; see docs/abi.md for each call. */
-#define PT_CALL_NULL 0x0001 /* fast: does nothing (benchmarks) */
-#define PT_CALL_GET_VERSION 0x0002 /* fast: out RDX version, R8 features */
+#define PT_CALL_NULL 0x0001	     /* fast: does nothing (benchmarks) */
+#define PT_CALL_GET_VERSION 0x0002   /* fast: out RDX version, R8 features */
 #define PT_CALL_CONSOLE_WRITE 0x0003 /* in: pt_console_write_in */
-#define PT_CALL_SET_TIMER 0x0004 /* fast: RDX deadline ns, 0 cancels */
-#define PT_CALL_YIELD 0x0005 /* fast */
-#define PT_CALL_BLOCK 0x0006 /* fast: RDX deadline ns or 0 */
-#define PT_CALL_SELF_INFO 0x0007 /* out: pt_self_info */
+#define PT_CALL_SET_TIMER 0x0004     /* fast: RDX deadline ns, 0 cancels */
+#define PT_CALL_YIELD 0x0005	     /* fast */
+#define PT_CALL_BLOCK 0x0006	     /* fast: RDX deadline ns or 0 */
+#define PT_CALL_SELF_INFO 0x0007     /* out: pt_self_info */
 #define PT_CALL_SHUTDOWN_SELF 0x0008 /* fast: RDX = PT_SHUTDOWN_* */
-#define PT_CALL_GET_CALL_STATS 0x0009 /* fast: RDX code, R8 flags; out RDX, R8 */
+#define PT_CALL_GET_CALL_STATS \
+	0x0009 /* fast: RDX code, R8 flags; out RDX, R8 */
 #define PT_CALL_GET_ENTRY_HISTOGRAM 0x000A /* in/out: pt_entry_histogram */
-#define PT_CALL_QUERY_PAGES 0x0010 /* rep: in u64 GPFNs, out u64 info */
+#define PT_CALL_QUERY_PAGES 0x0010	   /* rep: in u64 GPFNs, out u64 info */
 #define PT_CALL_ZERO_PAGES 0x0011 /* rep, fast: element i is GPFN RDX + i */
 /* Root-only calls. A guest partition gets PT_STATUS_ACCESS_DENIED. */
-#define PT_CALL_LOG_READ 0x0040 /* in: pt_log_read_in, out: page */
+#define PT_CALL_LOG_READ 0x0040	      /* in: pt_log_read_in, out: page */
 #define PT_CALL_PARTITION_LIST 0x0041 /* out: pt_partition_list_out */
-#define PT_CALL_HV_INFO 0x0042 /* out: pt_hv_info */
-#define PT_CALL_ROOT_PING 0x0043 /* fast: raise PT_ROOT_EVENT_PING now */
+#define PT_CALL_HV_INFO 0x0042	      /* out: pt_hv_info */
+#define PT_CALL_ROOT_PING 0x0043      /* fast: raise PT_ROOT_EVENT_PING now */
 /* Partition lifecycle (root-only). See docs/abi.md for the order. */
-#define PT_CALL_PARTITION_CREATE 0x0050 /* in/out: pt_partition_create_* */
+#define PT_CALL_PARTITION_CREATE 0x0050	  /* in/out: pt_partition_create_* */
 #define PT_CALL_PARTITION_POPULATE 0x0051 /* rep, fast: RDX id, R8 GPFN */
-#define PT_CALL_PARTITION_LOAD 0x0052 /* in: pt_partition_load_in */
-#define PT_CALL_PARTITION_START 0x0053 /* in: pt_partition_start_in */
-#define PT_CALL_PARTITION_PAUSE 0x0054 /* fast: RDX id */
-#define PT_CALL_PARTITION_UNPAUSE 0x0055 /* fast: RDX id */
-#define PT_CALL_PARTITION_DESTROY 0x0056 /* fast: RDX id; continues */
+#define PT_CALL_PARTITION_LOAD 0x0052	  /* in: pt_partition_load_in */
+#define PT_CALL_PARTITION_START 0x0053	  /* in: pt_partition_start_in */
+#define PT_CALL_PARTITION_PAUSE 0x0054	  /* fast: RDX id */
+#define PT_CALL_PARTITION_UNPAUSE 0x0055  /* fast: RDX id */
+#define PT_CALL_PARTITION_DESTROY 0x0056  /* fast: RDX id; continues */
 #define PT_CALL_PARTITION_SHUTDOWN 0x0057 /* fast: RDX id; asks the guest */
-#define PT_CALL_PARTITION_INFO 0x0058 /* in: pt_partition_ref, out: info */
-#define PT_CALL_PARTITION_STATS 0x0059 /* in: pt_partition_ref, out: stats */
-#define PT_CALL_CONSOLE_READ 0x005A /* in: pt_partition_ref, out: page */
+#define PT_CALL_PARTITION_INFO 0x0058	  /* in: pt_partition_ref, out: info */
+#define PT_CALL_PARTITION_STATS 0x0059	  /* in: pt_partition_ref, out: stats */
+#define PT_CALL_CONSOLE_READ 0x005A	  /* in: pt_partition_ref, out: page */
 
 /* Highest call code the hypervisor keeps statistics for. */
 #define PT_CALL_STATS_MAX 0x0080
 
 /* PT_CALL_CONSOLE_WRITE input: the text follows the header. */
 struct pt_console_write_in {
-	uint32_t length; /* bytes of text, at most PT_CONSOLE_WRITE_MAX */
+	uint32_t length;   /* bytes of text, at most PT_CONSOLE_WRITE_MAX */
 	uint32_t reserved; /* must be zero */
 	uint8_t text[];
 };
@@ -137,8 +138,10 @@ PT_ABI_OFFSET(struct pt_self_info, name, 32);
  * pt_entry_histogram_in, output block pt_entry_histogram.
  */
 #define PT_ENTRY_HIST_BUCKETS 16
-#define PT_ENTRY_HIST_BOUNDS_US \
-	{ 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 60, 80, 100, 200, 500 }
+#define PT_ENTRY_HIST_BOUNDS_US                                              \
+	{                                                                    \
+		5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 60, 80, 100, 200, 500 \
+	}
 
 struct pt_entry_histogram_in {
 	uint32_t code;
@@ -165,8 +168,8 @@ PT_ABI_SIZE(struct pt_entry_histogram, 80);
 #define PT_PAGE_INFO_PRESENT (1ull << 0) /* the GPFN is the caller's RAM */
 #define PT_PAGE_INFO_WRITABLE (1ull << 1)
 #define PT_PAGE_INFO_HYPERCALL (1ull << 2) /* the hypercall page overlay */
-#define PT_PAGE_INFO_VPAP (1ull << 3) /* a VP assist page */
-#define PT_PAGE_INFO_ZERO (1ull << 4) /* every byte of the page is zero */
+#define PT_PAGE_INFO_VPAP (1ull << 3)	   /* a VP assist page */
+#define PT_PAGE_INFO_ZERO (1ull << 4)	   /* every byte of the page is zero */
 
 /* PT_CALL_LOG_READ: read the hypervisor log ring from a sequence number. */
 struct pt_log_read_in {
@@ -176,8 +179,8 @@ PT_ABI_SIZE(struct pt_log_read_in, 8);
 
 struct pt_log_read_out {
 	uint64_t next_seq; /* pass as from_seq to continue */
-	uint32_t length; /* bytes of text that follow */
-	uint32_t lost; /* bytes overwritten before they could be read */
+	uint32_t length;   /* bytes of text that follow */
+	uint32_t lost;	   /* bytes overwritten before they could be read */
 	uint8_t text[];
 };
 PT_ABI_SIZE(struct pt_log_read_out, 16);
@@ -187,8 +190,8 @@ PT_ABI_SIZE(struct pt_log_read_out, 16);
 #define PT_PARTITION_STATE_RUNNING 1u
 #define PT_PARTITION_STATE_PAUSED 2u
 #define PT_PARTITION_STATE_SHUTDOWN 3u /* ending or ended cleanly */
-#define PT_PARTITION_STATE_CRASHED 4u /* killed; kept if on_crash says so */
-#define PT_PARTITION_STATE_CREATED 5u /* memory being set up, not started */
+#define PT_PARTITION_STATE_CRASHED 4u  /* killed; kept if on_crash says so */
+#define PT_PARTITION_STATE_CREATED 5u  /* memory being set up, not started */
 
 struct pt_partition_entry {
 	uint32_t id;
@@ -232,10 +235,10 @@ PT_ABI_SIZE(struct pt_partition_list_out, 8);
 struct pt_partition_create_in {
 	char name[32]; /* unique among live partitions, [A-Za-z0-9_.-] */
 	uint64_t memory_bytes; /* multiple of 2 MiB, 2 MiB .. 4 GiB */
-	uint32_t vcpu_count; /* 1 .. PT_PARTITION_MAX_VCPUS */
-	uint32_t weight; /* 1 .. 65535 */
-	uint32_t cap_percent; /* 0: none; else max % of one CPU per vCPU */
-	uint32_t on_crash; /* PT_ON_CRASH_* */
+	uint32_t vcpu_count;   /* 1 .. PT_PARTITION_MAX_VCPUS */
+	uint32_t weight;       /* 1 .. 65535 */
+	uint32_t cap_percent;  /* 0: none; else max % of one CPU per vCPU */
+	uint32_t on_crash;     /* PT_ON_CRASH_* */
 	uint64_t cpu_mask; /* CPUs the vCPUs may use (the root's excluded) */
 	char cmdline[256];
 };
@@ -250,7 +253,7 @@ PT_ABI_SIZE(struct pt_partition_create_out, 8);
 struct pt_partition_load_in {
 	uint32_t id;
 	uint32_t length; /* bytes of data, at most PT_PARTITION_LOAD_MAX */
-	uint64_t gpa; /* where they go; must be populated RAM */
+	uint64_t gpa;	 /* where they go; must be populated RAM */
 	uint8_t data[];
 };
 PT_ABI_SIZE(struct pt_partition_load_in, 16);
@@ -259,7 +262,7 @@ PT_ABI_SIZE(struct pt_partition_load_in, 16);
 struct pt_partition_start_in {
 	uint32_t id;
 	uint32_t reserved;
-	uint64_t entry; /* RIP of every vCPU */
+	uint64_t entry;	      /* RIP of every vCPU */
 	uint64_t image_start; /* reported in the start-info page */
 	uint64_t image_end;
 };
@@ -280,8 +283,8 @@ struct pt_partition_info {
 	uint64_t cpu_mask;
 	uint64_t frames_owned; /* RAM, page tables and control blocks */
 	uint64_t populated_bytes;
-	uint64_t created_ns; /* hypervisor time */
-	uint64_t runtime_ns; /* all vCPUs */
+	uint64_t created_ns;  /* hypervisor time */
+	uint64_t runtime_ns;  /* all vCPUs */
 	char exit_detail[96]; /* why it ended, if it did */
 	char cmdline[256];
 };
@@ -302,8 +305,8 @@ struct pt_call_stat {
 	uint16_t code;
 	uint16_t reserved0;
 	uint32_t reserved1;
-	uint64_t count; /* calls completed */
-	uint64_t entries; /* entries, continued ones included */
+	uint64_t count;	   /* calls completed */
+	uint64_t entries;  /* entries, continued ones included */
 	uint64_t worst_ns; /* longest single entry */
 };
 PT_ABI_SIZE(struct pt_call_stat, 32);
@@ -332,7 +335,7 @@ PT_ABI_SIZE(struct pt_console_read_out, 16);
 
 /* PT_CALL_HV_INFO output: the machine as the hypervisor sees it. */
 #define PT_CPU_ROLE_OFFLINE 0u
-#define PT_CPU_ROLE_ROOT 1u /* runs the root partition alone */
+#define PT_CPU_ROLE_ROOT 1u   /* runs the root partition alone */
 #define PT_CPU_ROLE_GUESTS 2u /* runs guest vCPUs */
 #define PT_HV_INFO_MAX_CPUS 64
 #define PT_HV_INFO_HIDDEN_RANGES 4 /* image, heap, pool, CPU start page */
@@ -344,8 +347,8 @@ struct pt_hv_info {
 	uint32_t partition_count; /* guests alive, root not counted */
 	uint64_t tsc_khz;
 	uint64_t uptime_ns;
-	uint64_t ram_bytes; /* all RAM in the firmware's memory map */
-	uint64_t hypervisor_bytes; /* image, heap and tables */
+	uint64_t ram_bytes;	    /* all RAM in the firmware's memory map */
+	uint64_t hypervisor_bytes;  /* image, heap and tables */
 	uint64_t pool_frames_total; /* guest memory pool, 4 KiB frames */
 	uint64_t pool_frames_free;
 	uint8_t cpu_role[PT_HV_INFO_MAX_CPUS]; /* PT_CPU_ROLE_* */

@@ -35,15 +35,15 @@
 
 /* struct pt_ioc_version.flags */
 #define PT_ROOT_DRV_NOTIFY (1u << 0) /* notification interrupt in use */
-#define PT_ROOT_DRV_VPAP (1u << 1) /* the root's VP assist page is enabled */
+#define PT_ROOT_DRV_VPAP (1u << 1)   /* the root's VP assist page is enabled */
 
 /* PT_IOC_GET_VERSION (out): frozen layout, valid for every version. */
 struct pt_ioc_version {
-	uint32_t abi_version; /* the driver's PT_ROOT_IOCTL_VERSION */
+	uint32_t abi_version;	    /* the driver's PT_ROOT_IOCTL_VERSION */
 	uint32_t interface_version; /* hypervisor, CPUID 0x40000001 EAX */
-	uint32_t features; /* hypervisor, CPUID 0x40000001 EBX */
-	uint32_t flags; /* PT_ROOT_DRV_* */
-	uint64_t notify_irqs; /* notification interrupts taken so far */
+	uint32_t features;	    /* hypervisor, CPUID 0x40000001 EBX */
+	uint32_t flags;		    /* PT_ROOT_DRV_* */
+	uint64_t notify_irqs;	    /* notification interrupts taken so far */
 	uint64_t reserved[3];
 };
 PT_ABI_SIZE(struct pt_ioc_version, 48);
@@ -69,18 +69,18 @@ PT_ABI_SIZE(struct pt_ioc_version, 48);
  */
 struct pt_ioc_hypercall {
 	uint32_t abi_version; /* in: PT_ROOT_IOCTL_VERSION */
-	uint16_t code; /* in: PT_CALL_* */
-	uint16_t flags; /* in: PT_IOC_HC_* */
-	uint16_t rep_count; /* in: 0 or 1..PT_HC_REP_MAX */
-	uint16_t rep_start; /* in: < rep_count */
-	uint32_t reserved; /* in: must be zero */
-	uint64_t in_ptr; /* in: user address of the input block */
-	uint64_t out_ptr; /* in: user address for the output block */
-	uint32_t in_size; /* in: 0..PT_IOC_HC_BLOCK_MAX */
-	uint32_t out_size; /* in: 0..PT_IOC_HC_BLOCK_MAX */
-	uint64_t fast_in[2]; /* in: RDX, R8 of a fast call */
+	uint16_t code;	      /* in: PT_CALL_* */
+	uint16_t flags;	      /* in: PT_IOC_HC_* */
+	uint16_t rep_count;   /* in: 0 or 1..PT_HC_REP_MAX */
+	uint16_t rep_start;   /* in: < rep_count */
+	uint32_t reserved;    /* in: must be zero */
+	uint64_t in_ptr;      /* in: user address of the input block */
+	uint64_t out_ptr;     /* in: user address for the output block */
+	uint32_t in_size;     /* in: 0..PT_IOC_HC_BLOCK_MAX */
+	uint32_t out_size;    /* in: 0..PT_IOC_HC_BLOCK_MAX */
+	uint64_t fast_in[2];  /* in: RDX, R8 of a fast call */
 	uint64_t fast_out[2]; /* out: RDX, R8 after a fast call */
-	uint64_t result; /* out: RAX */
+	uint64_t result;      /* out: RAX */
 };
 PT_ABI_OFFSET(struct pt_ioc_hypercall, in_ptr, 16);
 PT_ABI_OFFSET(struct pt_ioc_hypercall, fast_in, 40);
@@ -90,19 +90,18 @@ PT_ABI_SIZE(struct pt_ioc_hypercall, 80);
 /* PT_IOC_SET_EVENT_MASK (in): which root events this file waits for. */
 struct pt_ioc_event_mask {
 	uint32_t abi_version; /* in: PT_ROOT_IOCTL_VERSION */
-	uint32_t reserved; /* in: must be zero */
+	uint32_t reserved;    /* in: must be zero */
 	uint64_t mask; /* in: bits (1 << PT_ROOT_EVENT_*); others EINVAL */
 };
 PT_ABI_SIZE(struct pt_ioc_event_mask, 16);
 
 #define PT_IOC_GET_VERSION _IOR(PT_IOC_MAGIC, 0x00, struct pt_ioc_version)
 #define PT_IOC_HYPERCALL _IOWR(PT_IOC_MAGIC, 0x01, struct pt_ioc_hypercall)
-#define PT_IOC_SET_EVENT_MASK \
-	_IOW(PT_IOC_MAGIC, 0x02, struct pt_ioc_event_mask)
+#define PT_IOC_SET_EVENT_MASK _IOW(PT_IOC_MAGIC, 0x02, struct pt_ioc_event_mask)
 
 /* Every event a root file can wait for. */
 #define PT_ROOT_EVENT_ALL                                             \
 	((1ull << PT_ROOT_EVENT_LOG) | (1ull << PT_ROOT_EVENT_PING) | \
-	 (1ull << PT_ROOT_EVENT_PARTITION))
+	 (1ull << PT_ROOT_EVENT_PARTITION) | (1ull << PT_ROOT_EVENT_CONSOLE))
 
 #endif

@@ -19,14 +19,14 @@
  */
 #define PT_PCI_VENDOR_ID 0x5041u /* "PA" */
 #define PT_PCI_DEVICE_ID 0x5254u /* "RT" */
-#define PT_PCI_CLASS 0x088000u /* system peripheral, other */
+#define PT_PCI_CLASS 0x088000u	 /* system peripheral, other */
 #define PT_PCI_MSI_CAP_OFFSET 0x40u
 
 /* Event bits in the root vCPU's VPAP pending_events. */
-#define PT_ROOT_EVENT_LOG 1u /* new text in the hypervisor log */
-#define PT_ROOT_EVENT_PING 2u /* answer to PT_CALL_ROOT_PING */
+#define PT_ROOT_EVENT_LOG 1u	   /* new text in the hypervisor log */
+#define PT_ROOT_EVENT_PING 2u	   /* answer to PT_CALL_ROOT_PING */
 #define PT_ROOT_EVENT_PARTITION 3u /* a partition changed state */
-#define PT_ROOT_EVENT_CONSOLE 4u /* a guest wrote to its console */
+#define PT_ROOT_EVENT_CONSOLE 4u   /* a guest wrote to its console */
 
 /*
  * The root partition's guest-physical memory is host-physical memory,

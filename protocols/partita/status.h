@@ -21,8 +21,8 @@
 #define PT_STATUS_INVALID_VP_INDEX 0x000E
 #define PT_STATUS_NOT_FOUND 0x0010
 /* Partita's own, above Hyper-V's range. */
-#define PT_STATUS_INVALID_GPA 0x0100 /* GPA not owned by the caller */
-#define PT_STATUS_WOULD_BLOCK 0x0101 /* bounded queue full, retry later */
+#define PT_STATUS_INVALID_GPA 0x0100  /* GPA not owned by the caller */
+#define PT_STATUS_WOULD_BLOCK 0x0101  /* bounded queue full, retry later */
 #define PT_STATUS_NO_RESOURCES 0x0102 /* a fixed-size table is full */
 
 #endif

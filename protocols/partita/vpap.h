@@ -30,26 +30,26 @@
  * pending_events with an atomic exchange.
  */
 struct pt_vpap {
-	uint32_t magic; /* [hv] PT_VPAP_MAGIC once enabled */
-	uint16_t version; /* [hv] PT_VPAP_VERSION */
-	uint16_t size; /* [hv] sizeof(struct pt_vpap) */
-	uint32_t partition_id; /* [hv] */
-	uint32_t vcpu_index; /* [hv] */
+	uint32_t magic;		/* [hv] PT_VPAP_MAGIC once enabled */
+	uint16_t version;	/* [hv] PT_VPAP_VERSION */
+	uint16_t size;		/* [hv] sizeof(struct pt_vpap) */
+	uint32_t partition_id;	/* [hv] */
+	uint32_t vcpu_index;	/* [hv] */
 	uint8_t upcall_pending; /* [both] hv sets, guest clears */
-	uint8_t upcall_mask; /* [guest] non-zero: no upcall interrupts */
-	uint8_t upcall_vector; /* [guest] 32..255, 0 = no interrupts */
+	uint8_t upcall_mask;	/* [guest] non-zero: no upcall interrupts */
+	uint8_t upcall_vector;	/* [guest] 32..255, 0 = no interrupts */
 	uint8_t reserved0[5];
 	uint64_t pending_events; /* [both] hv sets bits, guest clears */
-	uint64_t tsc_base; /* [hv] TSC at hypervisor time 0 */
-	uint64_t tsc_mul; /* [hv] ns per TSC tick, 32.32 fixed point */
-	uint64_t tsc_khz; /* [hv] calibrated TSC frequency */
+	uint64_t tsc_base;	 /* [hv] TSC at hypervisor time 0 */
+	uint64_t tsc_mul;	 /* [hv] ns per TSC tick, 32.32 fixed point */
+	uint64_t tsc_khz;	 /* [hv] calibrated TSC frequency */
 	uint64_t timer_deadline_ns; /* [hv] armed timer; 0 = none or fired */
 	/* Per-vCPU statistics [hv], updated on every exit. */
 	uint64_t stat_exits;
 	uint64_t stat_hypercalls;
 	uint64_t stat_continuations; /* entries that ran out of budget */
-	uint64_t stat_runtime_ns; /* time spent in guest mode */
-	uint64_t stat_upcalls; /* virtual interrupts delivered */
+	uint64_t stat_runtime_ns;    /* time spent in guest mode */
+	uint64_t stat_upcalls;	     /* virtual interrupts delivered */
 	uint64_t stat_timer_fires;
 	uint64_t stat_worst_entry_ns; /* longest single hypercall entry */
 	uint8_t reserved1[PT_VPAP_ARGS_OFFSET - 0x78];

@@ -123,9 +123,9 @@ int pt_call_get_entry_histogram(uint16_t code, uint32_t flags,
 
 	in->code = code;
 	in->flags = flags;
-	ret = status_of(pt_hypercall(
-		pt_hc_input(PT_CALL_GET_ENTRY_HISTOGRAM, 0, 0, 0), pt_gpa(in),
-		pt_gpa(res)));
+	ret = status_of(
+		pt_hypercall(pt_hc_input(PT_CALL_GET_ENTRY_HISTOGRAM, 0, 0, 0),
+			     pt_gpa(in), pt_gpa(res)));
 	if (!ret)
 		memcpy(out, res, sizeof(*out));
 	pt_irq_restore(irq);

@@ -247,11 +247,11 @@ static int read_histograms(uint64_t *entries, uint64_t *over, char *text,
 			continue;
 		if (b < PT_ENTRY_HIST_BUCKETS - 1)
 			n += fmt_snprintf(text + n, size - n, "<=%uus:%lu ",
-					 bounds[b], (unsigned long)counts[b]);
+					  bounds[b], (unsigned long)counts[b]);
 		else
 			n += fmt_snprintf(text + n, size - n, ">%uus:%lu",
-					 bounds[b - 1],
-					 (unsigned long)counts[b]);
+					  bounds[b - 1],
+					  (unsigned long)counts[b]);
 	}
 	return 0;
 }

@@ -24,9 +24,8 @@ struct table_pointer {
 } __attribute__((packed));
 
 static const u64 gdt[] __attribute__((aligned(16))) = {
-	0,
-	0x00AF9A000000FFFFull, /* 0x08: 64-bit code */
-	0x00CF92000000FFFFull, /* 0x10: data */
+	0, 0x00AF9A000000FFFFull, /* 0x08: 64-bit code */
+	0x00CF92000000FFFFull,	  /* 0x10: data */
 };
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 

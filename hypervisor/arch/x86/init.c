@@ -92,8 +92,7 @@ void arch_init_boot_cpu(struct boot_info *bi)
 		(unsigned long long)(tsc_khz % 1000),
 		(unsigned long long)(apic_timer_hz / 1000));
 
-	n = acpi_cpu_apic_ids(bi->acpi_rsdp, self->apic_id, apic_ids,
-			      MAX_CPUS);
+	n = acpi_cpu_apic_ids(bi->acpi_rsdp, self->apic_id, apic_ids, MAX_CPUS);
 	for (u32 i = 1; i < n; i++)
 		cpu_alloc(i, apic_ids[i]);
 	for (u32 i = 0; i < n; i++)
@@ -123,7 +122,8 @@ void arch_start_other_cpus(struct boot_info *bi)
 
 	memcpy(page, ap_trampoline_start, size);
 	params->cr3 = (u32)paging_cr3();
-	params->far_offset = (u32)(bi->trampoline_pa + params->long_mode_offset);
+	params->far_offset =
+		(u32)(bi->trampoline_pa + params->long_mode_offset);
 	params->far_selector = 0x08;
 	params->entry = (u64)ap_entry;
 	*(u32 *)(page + params->gdt_pointer_offset + 2) =
@@ -144,7 +144,6 @@ void arch_start_other_cpus(struct boot_info *bi)
 		if (c->online)
 			hv_info("CPU %u (APIC %u) online", i, c->apic_id);
 		else
-			hv_err("CPU %u (APIC %u) did not start", i,
-			       c->apic_id);
+			hv_err("CPU %u (APIC %u) did not start", i, c->apic_id);
 	}
 }

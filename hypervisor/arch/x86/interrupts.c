@@ -22,11 +22,12 @@ void arch_interrupt(struct irq_frame *f)
 		return;
 	}
 	if (f->vector < 32)
-		panic("exception %llu (error 0x%llx) at rip 0x%llx, rsp 0x%llx, "
+		panic("exception %llu (error 0x%llx) at rip 0x%llx, rsp "
+		      "0x%llx, "
 		      "cr2 0x%llx",
 		      (unsigned long long)f->vector,
-		      (unsigned long long)f->error,
-		      (unsigned long long)f->rip, (unsigned long long)f->rsp,
+		      (unsigned long long)f->error, (unsigned long long)f->rip,
+		      (unsigned long long)f->rsp,
 		      (unsigned long long)read_cr2());
 	switch (f->vector) {
 	case VECTOR_TIMER:

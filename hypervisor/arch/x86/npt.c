@@ -37,7 +37,9 @@ static u64 leaf_bits(u32 flags)
 int arch_npt_map_large(struct partition *p, u64 gpa, u64 hpa, u64 size,
 		       u32 flags)
 {
-	int leaf_level = size == (1ull << 30) ? 2 : size == (2ull << 20) ? 1 : 0;
+	int leaf_level = size == (1ull << 30)	? 2
+			 : size == (2ull << 20) ? 1
+						: 0;
 	u64 *table = phys_to_virt(p->npt_root);
 
 	if ((gpa | hpa) & (size - 1) || (leaf_level == 0 && size != PAGE_SIZE))
@@ -46,8 +48,8 @@ int arch_npt_map_large(struct partition *p, u64 gpa, u64 hpa, u64 size,
 		u64 *e = &table[level_index(gpa, level)];
 
 		if (!(*e & NPT_P)) {
-			u64 next = frame_alloc((u16)p->id,
-					       FRAME_KIND_PAGE_TABLE);
+			u64 next =
+				frame_alloc((u16)p->id, FRAME_KIND_PAGE_TABLE);
 
 			if (!next)
 				return -1;
@@ -59,9 +61,8 @@ int arch_npt_map_large(struct partition *p, u64 gpa, u64 hpa, u64 size,
 	}
 	if (table[level_index(gpa, leaf_level)] & NPT_P)
 		return -1; /* never drop mappings (or a table) silently */
-	table[level_index(gpa, leaf_level)] = (hpa & NPT_ADDR) |
-					      leaf_bits(flags) |
-					      (leaf_level ? NPT_PS : 0);
+	table[level_index(gpa, leaf_level)] =
+		(hpa & NPT_ADDR) | leaf_bits(flags) | (leaf_level ? NPT_PS : 0);
 	return 0;
 }
 
@@ -73,8 +74,8 @@ int arch_npt_map(struct partition *p, u64 gpa, u64 hpa, u32 flags)
 		u64 *e = &table[level_index(gpa, level)];
 
 		if (!(*e & NPT_P)) {
-			u64 next = frame_alloc((u16)p->id,
-					       FRAME_KIND_PAGE_TABLE);
+			u64 next =
+				frame_alloc((u16)p->id, FRAME_KIND_PAGE_TABLE);
 
 			if (!next)
 				return -1;
@@ -109,7 +110,8 @@ u64 arch_npt_lookup(const struct partition *p, u64 gpa, u32 *flags)
 			u64 size = 1ull << (12 + 9 * level);
 
 			*flags = (u32)leaf_flags(e);
-			return (e & NPT_ADDR & ~(size - 1)) | (gpa & (size - 1));
+			return (e & NPT_ADDR & ~(size - 1)) |
+			       (gpa & (size - 1));
 		}
 		table = phys_to_virt(e & NPT_ADDR);
 	}

@@ -17,7 +17,7 @@ void serial_init(void)
 {
 	outb(LOG_PORT + UART_IER, 0x00); /* polled: no interrupts */
 	outb(LOG_PORT + UART_LCR, 0x80); /* divisor latch */
-	outb(LOG_PORT + 0, 0x01); /* 115200 baud */
+	outb(LOG_PORT + 0, 0x01);	 /* 115200 baud */
 	outb(LOG_PORT + 1, 0x00);
 	outb(LOG_PORT + UART_LCR, 0x03); /* 8N1 */
 	outb(LOG_PORT + UART_FCR, 0x07);

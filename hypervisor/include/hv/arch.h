@@ -65,9 +65,9 @@ int arch_vcpu_init(struct vcpu *v, u64 entry, u64 rdi, u64 rsi);
 /* What the scheduler should do after arch_vcpu_run returns. */
 enum vcpu_action {
 	VCPU_CONTINUE, /* run it again when it is picked */
-	VCPU_YIELD, /* give the rest of the slice away */
-	VCPU_BLOCK, /* sleep until an event or its deadline */
-	VCPU_GONE, /* its partition is shutting down or was killed */
+	VCPU_YIELD,    /* give the rest of the slice away */
+	VCPU_BLOCK,    /* sleep until an event or its deadline */
+	VCPU_GONE,     /* its partition is shutting down or was killed */
 };
 
 /* Enters the guest once and handles the exit it comes back with. */

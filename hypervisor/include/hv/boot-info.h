@@ -14,7 +14,7 @@ struct boot_module {
 /* The root's Linux kernel as the loader placed it (boot protocol). */
 struct boot_linux {
 	u64 load_addr; /* protected-mode kernel, at its preferred address */
-	u64 entry; /* 64-bit entry point */
+	u64 entry;     /* 64-bit entry point */
 	const u8 *setup_header; /* bytes 0x1F1.. of the bzImage */
 	u32 setup_header_len;
 	u64 initrd_addr;

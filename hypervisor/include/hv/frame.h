@@ -14,9 +14,9 @@
 
 enum frame_kind {
 	FRAME_KIND_FREE = 0,
-	FRAME_KIND_RAM, /* guest RAM */
+	FRAME_KIND_RAM,	       /* guest RAM */
 	FRAME_KIND_PAGE_TABLE, /* a nested page table level */
-	FRAME_KIND_CONTROL, /* per-vCPU control blocks and the like */
+	FRAME_KIND_CONTROL,    /* per-vCPU control blocks and the like */
 };
 
 struct frame_info {

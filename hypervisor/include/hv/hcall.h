@@ -15,15 +15,15 @@ struct hcall_regs {
 };
 
 enum hcall_result {
-	HCALL_DONE, /* RAX holds the result: step past the call */
+	HCALL_DONE,  /* RAX holds the result: step past the call */
 	HCALL_RETRY, /* out of budget: RCX updated, run the call again */
 	HCALL_BLOCK, /* done, then sleep until an event or deadline */
 	HCALL_YIELD, /* done, then give the CPU away */
-	HCALL_GONE, /* the partition ended */
+	HCALL_GONE,  /* the partition ended */
 };
 
 /* Feature bits reported by GET_VERSION, HV_INFO and CPUID. */
-#define PARTITA_FEATURES                                             \
+#define PARTITA_FEATURES                                                  \
 	(PT_FEATURE_HYPERCALL_PAGE | PT_FEATURE_VPAP | PT_FEATURE_TIMER | \
 	 PT_FEATURE_REP_CONTINUATION | PT_FEATURE_CALL_STATS)
 
@@ -38,26 +38,26 @@ struct hcall_ctx {
 	bool fast;
 	u32 rep_count;
 	u32 rep_start;
-	void *in; /* validated input block (memory calls) */
+	void *in;  /* validated input block (memory calls) */
 	void *out; /* validated output block (memory calls) */
-	u64 arg; /* a value decode read from guest memory, for invoke */
+	u64 arg;   /* a value decode read from guest memory, for invoke */
 	/* Input block copied by decode, so invoke sees what was checked. */
 	u8 in_copy[320] __attribute__((aligned(8)));
 	u64 budget_end_tsc;
 	enum hcall_result result; /* what invoke asks for beyond DONE */
 };
 
-#define HC_FAST_OK BIT(0) /* may be called with the fast flag */
-#define HC_MEM_OK BIT(1) /* may be called with memory blocks */
-#define HC_REP BIT(2) /* a rep call */
+#define HC_FAST_OK BIT(0)   /* may be called with the fast flag */
+#define HC_MEM_OK BIT(1)    /* may be called with memory blocks */
+#define HC_REP BIT(2)	    /* a rep call */
 #define HC_ROOT_ONLY BIT(3) /* guests get ACCESS_DENIED */
 
 struct hcall_desc {
 	u16 code;
 	u16 flags;
-	u32 in_size; /* memory calls: fixed input block bytes, 0 = none */
-	u32 out_size; /* memory calls: output block bytes, 0 = none */
-	u32 rep_in_size; /* rep memory calls: bytes per input element */
+	u32 in_size;	  /* memory calls: fixed input block bytes, 0 = none */
+	u32 out_size;	  /* memory calls: output block bytes, 0 = none */
+	u32 rep_in_size;  /* rep memory calls: bytes per input element */
 	u32 rep_out_size; /* rep memory calls: bytes per output element */
 	const char *name;
 	/* Call-specific checks on the decoded input; returns a status. */

@@ -19,8 +19,8 @@ extern enum log_level log_threshold;
 void log_msg(enum log_level level, const char *tag, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Same, tagged "p<id>:<name>". */
-void log_part(enum log_level level, const struct partition *p,
-	      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void log_part(enum log_level level, const struct partition *p, const char *fmt,
+	      ...) __attribute__((format(printf, 3, 4)));
 
 #define hv_err(...) log_msg(LOG_ERR, "hv", __VA_ARGS__)
 #define hv_warn(...) log_msg(LOG_WARN, "hv", __VA_ARGS__)
@@ -50,6 +50,6 @@ extern volatile bool hv_panicking;
 /* Stops everything after printing the message (a hypervisor bug). The
  * root's CPU keeps running Linux: it takes no hypervisor interrupts. */
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt,
-							    ...);
+							   ...);
 
 #endif

@@ -16,8 +16,8 @@ struct mem_range {
 struct machine_memory {
 	struct mem_range hidden[MAX_HIDDEN_RANGES];
 	u32 hidden_count;
-	u64 ram_bytes; /* usable RAM in the firmware's map */
-	u64 root_ram_bytes; /* what of it the root's e820 map gives it */
+	u64 ram_bytes;	      /* usable RAM in the firmware's map */
+	u64 root_ram_bytes;   /* what of it the root's e820 map gives it */
 	u64 hypervisor_bytes; /* image and heap */
 };
 

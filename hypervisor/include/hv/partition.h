@@ -23,7 +23,7 @@ enum vcpu_state {
 
 /* Progress of a long non-rep hypercall between its entries. */
 struct hcall_progress {
-	u64 input; /* RCX of the call in progress, 0 = none */
+	u64 input;  /* RCX of the call in progress, 0 = none */
 	u64 target; /* what it works on (a partition id) */
 	u64 cursor; /* how far it got (for DESTROY: the generation) */
 };
@@ -31,15 +31,15 @@ struct hcall_progress {
 struct vcpu {
 	struct partition *part;
 	u32 index;
-	u32 cpu; /* physical CPU it is bound to */
+	u32 cpu;	    /* physical CPU it is bound to */
 	volatile u32 state; /* enum vcpu_state */
 	bool on_runqueue;
 
 	/* Scheduling (stride): lowest pass runs next. */
 	u64 pass;
 	u64 runtime_ns;
-	u64 timer_deadline_ns; /* PT_CALL_SET_TIMER, 0 = none */
-	u64 block_deadline_ns; /* wake-up time while blocked, 0 = none */
+	u64 timer_deadline_ns;	 /* PT_CALL_SET_TIMER, 0 = none */
+	u64 block_deadline_ns;	 /* wake-up time while blocked, 0 = none */
 	u64 cap_period_start_ns; /* the cap is enforced per period */
 	u64 cap_used_ns;
 
@@ -56,19 +56,19 @@ struct vcpu {
 
 enum partition_state {
 	PART_STATE_FREE = 0,
-	PART_STATE_CREATED, /* memory being populated and loaded */
-	PART_STATE_RUNNING, /* started; may be paused */
-	PART_STATE_DYING, /* vCPUs are being taken off their CPUs */
-	PART_STATE_CRASHED, /* killed and kept (on_crash = preserve) */
+	PART_STATE_CREATED,  /* memory being populated and loaded */
+	PART_STATE_RUNNING,  /* started; may be paused */
+	PART_STATE_DYING,    /* vCPUs are being taken off their CPUs */
+	PART_STATE_CRASHED,  /* killed and kept (on_crash = preserve) */
 	PART_STATE_TEARDOWN, /* frames are being scrubbed and returned */
 };
 
 #define PARTITION_CONSOLE_RING 8192
 
 struct hcall_stat {
-	u64 count; /* calls completed */
+	u64 count;    /* calls completed */
 	u64 worst_ns; /* longest single entry */
-	u64 entries; /* entries, continued ones included */
+	u64 entries;  /* entries, continued ones included */
 	u32 histogram[PT_ENTRY_HIST_BUCKETS]; /* entry times */
 };
 
@@ -76,11 +76,11 @@ struct partition {
 	struct spinlock lock;
 	u32 id;
 	volatile u32 state; /* enum partition_state */
-	u64 generation; /* new for every partition that uses this slot */
+	u64 generation;	    /* new for every partition that uses this slot */
 	volatile bool paused;
 	bool destroy_requested;
 	u32 cap_percent; /* of one CPU per vCPU, 0 = none */
-	u32 on_crash; /* PT_ON_CRASH_* */
+	u32 on_crash;	 /* PT_ON_CRASH_* */
 	u64 populated_pages;
 	u64 created_ns;
 	char name[PARTITION_NAME_MAX];
@@ -97,7 +97,7 @@ struct partition {
 	/* Why it is going away: PT_SHUTDOWN_* or a crash with a reason. */
 	u32 exit_reason;
 	char exit_detail[96];
-	u32 vcpus_alive; /* not yet taken off their CPUs */
+	u32 vcpus_alive;     /* not yet taken off their CPUs */
 	u64 teardown_cursor; /* frame table index the teardown reached */
 	u64 teardown_released;
 
@@ -146,8 +146,7 @@ int partition_new(const struct partition_config *cfg, struct partition **out,
 		  const char **why);
 int partition_populate(struct partition *p, u64 gpfn);
 int partition_load(struct partition *p, u64 gpa, const void *data, u64 len);
-int partition_start(struct partition *p, u64 entry, u64 image_lo,
-		    u64 image_hi);
+int partition_start(struct partition *p, u64 entry, u64 image_lo, u64 image_hi);
 int partition_set_paused(struct partition *p, bool paused);
 
 /* Boot-time guests: every step at once from an ELF image; NULL on error. */
@@ -197,7 +196,7 @@ u32 partition_live_count(void);
 /* Guest-physical to host-virtual for `len` bytes inside one page. */
 void *partition_gpa_to_hva(const struct partition *p, u64 gpa, bool write);
 /* Guest memory copies; return 0 or -1 when any byte is not guest RAM. */
-int partition_copy_to_guest(const struct partition *p, u64 gpa,
-			    const void *src, u64 len);
+int partition_copy_to_guest(const struct partition *p, u64 gpa, const void *src,
+			    u64 len);
 
 #endif

@@ -7,7 +7,7 @@
 
 struct vcpu;
 
-#define SCHED_SLICE_NS 10000000ull /* 10 ms */
+#define SCHED_SLICE_NS 10000000ull	 /* 10 ms */
 #define SCHED_CAP_PERIOD_NS 100000000ull /* a cap is a share of 100 ms */
 #define SCHED_MAX_VCPUS_PER_CPU 64
 

@@ -7,7 +7,7 @@
 
 struct time_scale {
 	u64 tsc_base; /* TSC at time 0 */
-	u64 tsc_mul; /* ns per tick, 32.32 fixed point */
+	u64 tsc_mul;  /* ns per tick, 32.32 fixed point */
 	u64 tsc_khz;
 };
 

@@ -87,8 +87,7 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 	pt_guest_init();
 	if (vcpu != 0)
 		return 0;
-	pt_event_register(PT_EVENT_SHUTDOWN_REQUEST, on_shutdown_request,
-			  NULL);
+	pt_event_register(PT_EVENT_SHUTDOWN_REQUEST, on_shutdown_request, NULL);
 	pt_printf("ticker %s: every %lu ms%s\n", si->name,
 		  (unsigned long)interval, spin ? ", spinning" : "");
 	next = pt_time_ns();

@@ -129,9 +129,10 @@ int e820_from_efi(const void *map, u64 map_size, u64 desc_size,
 		}
 		if (count == max)
 			return -1;
-		out[count++] = (struct e820_entry){
-			spans[i].start, spans[i].end - spans[i].start,
-			spans[i].type };
+		out[count++] =
+			(struct e820_entry){ spans[i].start,
+					     spans[i].end - spans[i].start,
+					     spans[i].type };
 	}
 	return (int)count;
 }

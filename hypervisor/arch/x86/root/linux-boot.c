@@ -73,8 +73,10 @@ static int write_cmdline(u8 *area, const char *cfg, u32 max)
 	int n;
 
 	/* One CPU for the root; config space through the ports we trap. */
-	n = fmt_snprintf(cmdline, MIN(max, AREA_CMDLINE_MAX), "%s%snr_cpus=1 "
-			 "pci=nommconf", cfg, cfg[0] ? " " : "");
+	n = fmt_snprintf(cmdline, MIN(max, AREA_CMDLINE_MAX),
+			 "%s%snr_cpus=1 "
+			 "pci=nommconf",
+			 cfg, cfg[0] ? " " : "");
 	return n < (int)MIN(max, AREA_CMDLINE_MAX) ? 0 : -1;
 }
 
@@ -94,7 +96,8 @@ int linux_prepare_boot(const struct boot_info *bi,
 		cmdline_max = 256; /* protocols before 2.06 */
 	if (write_cmdline(area, bi->config.root.cmdline, cmdline_max + 1)) {
 		hv_err("root: the command line is longer than the kernel's "
-		       "%u bytes", cmdline_max);
+		       "%u bytes",
+		       cmdline_max);
 		return -1;
 	}
 	put(bp, BP_TYPE_OF_LOADER, 0xFF, 1);
@@ -117,7 +120,7 @@ int linux_prepare_boot(const struct boot_info *bi,
 	start->cr3 = lx->boot_area + AREA_PML4;
 	start->gdt = lx->boot_area + AREA_GDT;
 	start->gdt_limit = 4 * 8 - 1;
-	hv_info("root: command line \"%s\"", (const char *)(area +
-							      AREA_CMDLINE));
+	hv_info("root: command line \"%s\"",
+		(const char *)(area + AREA_CMDLINE));
 	return 0;
 }

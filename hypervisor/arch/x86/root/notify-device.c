@@ -17,7 +17,7 @@
 #define MSI_64BIT 0x80
 #define MSI_ADDR_LOGICAL BIT(2)
 
-static u8 cfg[CFG_SIZE]; /* what the root reads */
+static u8 cfg[CFG_SIZE];      /* what the root reads */
 static u8 writable[CFG_SIZE]; /* bits the root may change */
 static u32 slot = ~0u;
 static struct spinlock cfg_lock = SPINLOCK_INIT;
@@ -38,12 +38,12 @@ void notify_device_init(u32 dev)
 	set16(cfg, 0x00, PT_PCI_VENDOR_ID);
 	set16(cfg, 0x02, PT_PCI_DEVICE_ID);
 	set16(cfg, 0x06, 0x0010); /* status: capability list */
-	cfg[0x08] = 1; /* revision */
+	cfg[0x08] = 1;		  /* revision */
 	set32(cfg, 0x08, (PT_PCI_CLASS << 8) | 1);
 	set16(cfg, 0x2C, PT_PCI_VENDOR_ID); /* subsystem */
 	set16(cfg, 0x2E, PT_PCI_DEVICE_ID);
-	cfg[0x34] = MSI; /* capabilities pointer */
-	cfg[MSI] = 0x05; /* MSI, last capability */
+	cfg[0x34] = MSI;		 /* capabilities pointer */
+	cfg[MSI] = 0x05;		 /* MSI, last capability */
 	set16(cfg, MSI_CTRL, MSI_64BIT); /* one vector, 64-bit address */
 
 	set16(writable, 0x04, 0x0407); /* I/O, memory, master, INTx off */

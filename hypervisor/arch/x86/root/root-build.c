@@ -75,9 +75,9 @@ int arch_root_build(struct partition *p, const struct boot_info *bi)
 
 	collect_hidden(bi);
 	n = e820_from_efi(bi->memory_map.descriptors, bi->memory_map.size,
-			  bi->memory_map.descriptor_size,
-			  machine_memory.hidden, machine_memory.hidden_count,
-			  e820, E820_MAX_ENTRIES, &machine_memory.ram_bytes);
+			  bi->memory_map.descriptor_size, machine_memory.hidden,
+			  machine_memory.hidden_count, e820, E820_MAX_ENTRIES,
+			  &machine_memory.ram_bytes);
 	if (n < 0) {
 		hv_err("root: the memory map needs more than %u e820 entries",
 		       E820_MAX_ENTRIES);
@@ -97,8 +97,8 @@ int arch_root_build(struct partition *p, const struct boot_info *bi)
 		return -1;
 	if (arch_vcpu_init_root(&p->vcpus[0], &start))
 		return -1;
-	hv_info("root: %d e820 entries, %llu MiB RAM, entry 0x%llx",
-		n, (unsigned long long)(machine_memory.ram_bytes >> 20),
+	hv_info("root: %d e820 entries, %llu MiB RAM, entry 0x%llx", n,
+		(unsigned long long)(machine_memory.ram_bytes >> 20),
 		(unsigned long long)start.entry);
 	return 0;
 }

@@ -14,8 +14,7 @@ static bool conf1_is_notify_device(u32 addr)
 {
 	u32 bus = (addr >> 16) & 0xFF, dev = (addr >> 11) & 0x1F;
 
-	return (addr & CONF1_ENABLE) && bus == 0 &&
-	       dev == notify_device_slot();
+	return (addr & CONF1_ENABLE) && bus == 0 && dev == notify_device_slot();
 }
 
 static u32 port_in(u16 port, u32 size)
@@ -41,8 +40,8 @@ static void config_data(u16 port, u32 size, bool in, u32 *value)
 		u32 fn = (conf1_latch >> 8) & 7;
 
 		if (in)
-			*value = fn ? 0xFFFFFFFFu : notify_config_read(offset,
-								       size);
+			*value = fn ? 0xFFFFFFFFu
+				    : notify_config_read(offset, size);
 		else if (!fn)
 			notify_config_write(offset, size, *value);
 		return;
@@ -61,7 +60,8 @@ bool root_io_access(u16 port, u32 size, bool in, u32 *value)
 		/* COM2 is the hypervisor's: it reads as no device at all. */
 		if (!com2_warned) {
 			com2_warned = true;
-			log_msg(LOG_INFO, "root", "access to the hypervisor's "
+			log_msg(LOG_INFO, "root",
+				"access to the hypervisor's "
 				"serial port 0x%x refused (reads as absent)",
 				port);
 		}
@@ -97,11 +97,14 @@ void root_io_init(void)
 		outl(PCI_CONF1_ADDR, CONF1_ENABLE | (dev << 11));
 		if ((inl(PCI_CONF1_DATA) & 0xFFFF) == 0xFFFF) {
 			notify_device_init(dev);
-			log_msg(LOG_INFO, "root", "notification device at PCI "
-				"00:%02x.0", dev);
+			log_msg(LOG_INFO, "root",
+				"notification device at PCI "
+				"00:%02x.0",
+				dev);
 			return;
 		}
 	}
-	log_msg(LOG_WARN, "root", "no free PCI slot on bus 0: the root "
+	log_msg(LOG_WARN, "root",
+		"no free PCI slot on bus 0: the root "
 		"gets no notifications");
 }

@@ -23,11 +23,9 @@ extern bool svm_has_nrip;
 static void inject_exception(struct vmcb *vmcb, u8 vector, bool has_error,
 			     u32 error)
 {
-	vmcb->event_inject = vector | SVM_EVENT_TYPE_EXCEPTION |
-			     SVM_EVENT_VALID |
-			     (has_error ? SVM_EVENT_ERROR_VALID |
-						  ((u64)error << 32)
-					: 0);
+	vmcb->event_inject =
+		vector | SVM_EVENT_TYPE_EXCEPTION | SVM_EVENT_VALID |
+		(has_error ? SVM_EVENT_ERROR_VALID | ((u64)error << 32) : 0);
 }
 
 /*
@@ -181,8 +179,8 @@ static enum vcpu_action handle_root_io(struct vcpu *v, struct vmcb *vmcb)
 		return VCPU_CONTINUE;
 	}
 	if (in)
-		v->arch.regs.rax = size == 4 ? value
-					     : (v->arch.regs.rax & ~mask) | value;
+		v->arch.regs.rax =
+			size == 4 ? value : (v->arch.regs.rax & ~mask) | value;
 	vmcb->rip = vmcb->exit_info2;
 	return VCPU_CONTINUE;
 }
@@ -195,7 +193,8 @@ static enum vcpu_action handle_root_npf(struct vcpu *v, struct vmcb *vmcb)
 	static u64 refused;
 
 	if (refused++ < 16)
-		log_msg(LOG_WARN, "root", "access to hidden memory at 0x%llx "
+		log_msg(LOG_WARN, "root",
+			"access to hidden memory at 0x%llx "
 			"(%s) refused: #GP injected at rip 0x%llx",
 			(unsigned long long)vmcb->exit_info2,
 			(vmcb->exit_info1 & 2) ? "write" : "read",
@@ -333,13 +332,13 @@ enum vcpu_action arch_vcpu_run(struct vcpu *v)
 	v->arch.regs.rax = vmcb->rax;
 	/* An exception cut short by the exit is delivered again; an
 	 * interrupted upcall comes back through upcall_pending. */
-	vmcb->event_inject = ((vmcb->exit_int_info & SVM_EVENT_VALID) &&
-			      (vmcb->exit_int_info & (7ull << 8)) ==
-				      SVM_EVENT_TYPE_EXCEPTION)
-				     ? (u32)vmcb->exit_int_info |
-					       (vmcb->exit_int_info &
-						~0xFFFFFFFFull)
-				     : 0;
+	vmcb->event_inject =
+		((vmcb->exit_int_info & SVM_EVENT_VALID) &&
+		 (vmcb->exit_int_info & (7ull << 8)) ==
+			 SVM_EVENT_TYPE_EXCEPTION)
+			? (u32)vmcb->exit_int_info |
+				  (vmcb->exit_int_info & ~0xFFFFFFFFull)
+			: 0;
 	if (v->vpap) {
 		v->vpap->stat_exits++;
 		if (irq_requested && !(vmcb->int_ctl & SVM_V_IRQ))

@@ -45,7 +45,7 @@ static void msrpm_allow(u8 *msrpm, u32 msr)
 	long bit = msrpm_bit(msr);
 
 	if (bit >= 0)
-		msrpm[bit / 8] &= (u8)~(3u << (bit % 8));
+		msrpm[bit / 8] &= (u8) ~(3u << (bit % 8));
 }
 
 static void msrpm_trap(u8 *msrpm, u32 msr, bool reads, bool writes)
@@ -88,8 +88,9 @@ void svm_init_global(void)
 {
 	static const u32 direct_msrs[] = {
 		MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
-		0xC0000081, 0xC0000082, 0xC0000083, 0xC0000084, /* syscall */
-		0x174, 0x175, 0x176, /* sysenter */
+		0xC0000081,  0xC0000082,  0xC0000083,
+		0xC0000084,			 /* syscall */
+		0x174,	     0x175,	  0x176, /* sysenter */
 	};
 	struct cpuid_regs r;
 	u8 *msrpm, *iopm;
@@ -163,8 +164,8 @@ int arch_vcpu_init(struct vcpu *v, u64 entry, u64 rdi, u64 rsi)
 	v->arch.vmcb_pa = pa;
 	v->arch.vmcb = vmcb;
 	/* ASIDs may be shared: a CPU flushes when it changes vCPU. */
-	v->arch.asid = 1 + (v->part->id * MAX_VCPUS + v->index) %
-				   (asid_count - 1);
+	v->arch.asid =
+		1 + (v->part->id * MAX_VCPUS + v->index) % (asid_count - 1);
 	v->arch.last_cpu = ~0u;
 	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
 	v->arch.regs.rdi = rdi;
@@ -173,15 +174,14 @@ int arch_vcpu_init(struct vcpu *v, u64 entry, u64 rdi, u64 rsi)
 	vmcb->intercept_misc1 =
 		SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_SMI |
 		SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
-		SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA |
-		SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR |
-		SVM_INTERCEPT_TASK_SWITCH | SVM_INTERCEPT_SHUTDOWN;
-	vmcb->intercept_misc2 =
-		SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
-		SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
-		SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI | SVM_INTERCEPT_SKINIT |
-		SVM_INTERCEPT_MONITOR | SVM_INTERCEPT_MWAIT |
-		SVM_INTERCEPT_XSETBV;
+		SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO |
+		SVM_INTERCEPT_MSR | SVM_INTERCEPT_TASK_SWITCH |
+		SVM_INTERCEPT_SHUTDOWN;
+	vmcb->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
+				SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
+				SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+				SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_MONITOR |
+				SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_XSETBV;
 	vmcb->iopm_base_pa = iopm_pa;
 	vmcb->msrpm_base_pa = msrpm_pa;
 	vmcb->guest_asid = v->arch.asid;

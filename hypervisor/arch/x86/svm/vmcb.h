@@ -14,58 +14,58 @@ struct vmcb_segment {
 
 struct vmcb {
 	/* Control area. */
-	u32 intercept_cr; /* 0x000 */
-	u32 intercept_dr; /* 0x004 */
+	u32 intercept_cr;	  /* 0x000 */
+	u32 intercept_dr;	  /* 0x004 */
 	u32 intercept_exceptions; /* 0x008 */
-	u32 intercept_misc1; /* 0x00C */
-	u32 intercept_misc2; /* 0x010 */
-	u32 intercept_misc3; /* 0x014 */
+	u32 intercept_misc1;	  /* 0x00C */
+	u32 intercept_misc2;	  /* 0x010 */
+	u32 intercept_misc3;	  /* 0x014 */
 	u8 reserved0[0x03C - 0x018];
 	u16 pause_filter_threshold; /* 0x03C */
-	u16 pause_filter_count; /* 0x03E */
-	u64 iopm_base_pa; /* 0x040 */
-	u64 msrpm_base_pa; /* 0x048 */
-	u64 tsc_offset; /* 0x050 */
-	u32 guest_asid; /* 0x058 */
-	u8 tlb_control; /* 0x05C */
+	u16 pause_filter_count;	    /* 0x03E */
+	u64 iopm_base_pa;	    /* 0x040 */
+	u64 msrpm_base_pa;	    /* 0x048 */
+	u64 tsc_offset;		    /* 0x050 */
+	u32 guest_asid;		    /* 0x058 */
+	u8 tlb_control;		    /* 0x05C */
 	u8 reserved1[3];
-	u64 int_ctl; /* 0x060 */
-	u64 int_state; /* 0x068 */
-	u64 exit_code; /* 0x070 */
-	u64 exit_info1; /* 0x078 */
-	u64 exit_info2; /* 0x080 */
+	u64 int_ctl;	   /* 0x060 */
+	u64 int_state;	   /* 0x068 */
+	u64 exit_code;	   /* 0x070 */
+	u64 exit_info1;	   /* 0x078 */
+	u64 exit_info2;	   /* 0x080 */
 	u64 exit_int_info; /* 0x088 */
-	u64 np_enable; /* 0x090 */
+	u64 np_enable;	   /* 0x090 */
 	u64 avic_apic_bar; /* 0x098 */
-	u64 ghcb_pa; /* 0x0A0 */
-	u64 event_inject; /* 0x0A8 */
-	u64 n_cr3; /* 0x0B0 */
-	u64 virt_ext; /* 0x0B8 */
-	u32 clean_bits; /* 0x0C0 */
+	u64 ghcb_pa;	   /* 0x0A0 */
+	u64 event_inject;  /* 0x0A8 */
+	u64 n_cr3;	   /* 0x0B0 */
+	u64 virt_ext;	   /* 0x0B8 */
+	u32 clean_bits;	   /* 0x0C0 */
 	u32 reserved2;
 	u64 next_rip; /* 0x0C8 */
-	u8 insn_len; /* 0x0D0 */
+	u8 insn_len;  /* 0x0D0 */
 	u8 insn_bytes[15];
 	u8 reserved3[0x400 - 0x0E0];
 	/* State save area. */
 	struct vmcb_segment es, cs, ss, ds, fs, gs; /* 0x400 */
-	struct vmcb_segment gdtr, ldtr, idtr, tr; /* 0x460 */
+	struct vmcb_segment gdtr, ldtr, idtr, tr;   /* 0x460 */
 	u8 reserved4[0x4CB - 0x4A0];
 	u8 cpl; /* 0x4CB */
 	u32 reserved5;
 	u64 efer; /* 0x4D0 */
 	u8 reserved6[0x548 - 0x4D8];
-	u64 cr4; /* 0x548 */
-	u64 cr3; /* 0x550 */
-	u64 cr0; /* 0x558 */
-	u64 dr7; /* 0x560 */
-	u64 dr6; /* 0x568 */
+	u64 cr4;    /* 0x548 */
+	u64 cr3;    /* 0x550 */
+	u64 cr0;    /* 0x558 */
+	u64 dr7;    /* 0x560 */
+	u64 dr6;    /* 0x568 */
 	u64 rflags; /* 0x570 */
-	u64 rip; /* 0x578 */
+	u64 rip;    /* 0x578 */
 	u8 reserved7[0x5D8 - 0x580];
 	u64 rsp; /* 0x5D8 */
 	u8 reserved8[0x5F8 - 0x5E0];
-	u64 rax; /* 0x5F8 */
+	u64 rax;  /* 0x5F8 */
 	u64 star; /* 0x600 */
 	u64 lstar;
 	u64 cstar;

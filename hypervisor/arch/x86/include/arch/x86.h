@@ -102,15 +102,15 @@ static inline u32 inl(u16 port)
 	return v;
 }
 
-#define DEFINE_CR(n)                                                   \
-	static inline u64 read_cr##n(void)                             \
-	{                                                              \
-		u64 v;                                                 \
-		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));      \
-		return v;                                              \
-	}                                                              \
-	static inline void write_cr##n(u64 v)                          \
-	{                                                              \
+#define DEFINE_CR(n)                                                     \
+	static inline u64 read_cr##n(void)                               \
+	{                                                                \
+		u64 v;                                                   \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));        \
+		return v;                                                \
+	}                                                                \
+	static inline void write_cr##n(u64 v)                            \
+	{                                                                \
 		__asm__ volatile("mov %0, %%cr" #n ::"r"(v) : "memory"); \
 	}
 DEFINE_CR(0)
