@@ -13,8 +13,13 @@
 #include <partita/start-info.h>
 #include <string.h>
 
-/* vmmcall; ret — the page hides the vendor instruction from guests. */
-const u8 arch_hypercall_stub[] = { 0x0F, 0x01, 0xD9, 0xC3 };
+/*
+ * endbr64; vmmcall; ret. The page hides the vendor instruction from guests;
+ * endbr64 makes it a valid indirect-call target for kernels built with
+ * IBT (Debian's is) and is a no-op on CPUs without CET.
+ */
+const u8 arch_hypercall_stub[] = { 0xF3, 0x0F, 0x1E, 0xFA,
+				   0x0F, 0x01, 0xD9, 0xC3 };
 const u32 arch_hypercall_stub_len = sizeof(arch_hypercall_stub);
 
 static u64 msrpm_pa, iopm_pa;
