@@ -59,8 +59,11 @@ int arch_npt_map_large(struct partition *p, u64 gpa, u64 hpa, u64 size,
 		}
 		table = phys_to_virt(*e & NPT_ADDR);
 	}
-	if (table[level_index(gpa, leaf_level)] & NPT_P)
-		return -1; /* never drop mappings (or a table) silently */
+	/* A remap of a leaf is fine; replacing a table would drop the
+	 * mappings below it. */
+	if (leaf_level &&
+	    (table[level_index(gpa, leaf_level)] & (NPT_P | NPT_PS)) == NPT_P)
+		return -1;
 	table[level_index(gpa, leaf_level)] =
 		(hpa & NPT_ADDR) | leaf_bits(flags) | (leaf_level ? NPT_PS : 0);
 	return 0;
@@ -68,25 +71,7 @@ int arch_npt_map_large(struct partition *p, u64 gpa, u64 hpa, u64 size,
 
 int arch_npt_map(struct partition *p, u64 gpa, u64 hpa, u32 flags)
 {
-	u64 *table = phys_to_virt(p->npt_root);
-
-	for (int level = 3; level > 0; level--) {
-		u64 *e = &table[level_index(gpa, level)];
-
-		if (!(*e & NPT_P)) {
-			u64 next =
-				frame_alloc((u16)p->id, FRAME_KIND_PAGE_TABLE);
-
-			if (!next)
-				return -1;
-			*e = next | NPT_P | NPT_W | NPT_U;
-		} else if (*e & NPT_PS) {
-			return -1; /* inside a large page: not a table */
-		}
-		table = phys_to_virt(*e & NPT_ADDR);
-	}
-	table[level_index(gpa, 0)] = (hpa & NPT_ADDR) | leaf_bits(flags);
-	return 0;
+	return arch_npt_map_large(p, gpa, hpa, PAGE_SIZE, flags);
 }
 
 static u64 leaf_flags(u64 e)

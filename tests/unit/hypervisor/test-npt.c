@@ -555,3 +555,28 @@ Test(npt, map_large_fails_when_pool_runs_out)
 	expect_lookup(SZ_1G + 5, 5, NPT_RWX);
 	cr_assert_eq(frame_count_owned(1), 2);
 }
+
+/*
+ * Regression: a large page mapped where a table already was would drop
+ * every small mapping below it. It is refused and they stay.
+ */
+Test(npt, large_page_over_a_table_is_refused)
+{
+	const u64 gpa = SZ_2M, small = gpa + 5 * PAGE_SIZE;
+	const u64 hpa = 0x123456000ull;
+
+	shim_pool_init(8);
+	new_partition(1);
+	cr_assert_eq(arch_npt_map(&part, small, hpa, NPT_RWX), 0);
+	cr_assert_eq(arch_npt_map_large(&part, gpa, 2 * SZ_2M, SZ_2M, NPT_RWX),
+		     -1);
+	expect_lookup(small, hpa, NPT_RWX);
+	/* Replacing a large leaf with another is a remap: allowed. */
+	cr_assert_eq(
+		arch_npt_map_large(&part, 4 * SZ_2M, 4 * SZ_2M, SZ_2M, NPT_RWX),
+		0);
+	cr_assert_eq(arch_npt_map_large(&part, 4 * SZ_2M, 5 * SZ_2M, SZ_2M,
+					NPT_READ),
+		     0);
+	expect_lookup(4 * SZ_2M + 16, 5 * SZ_2M + 16, NPT_READ);
+}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Starts the root's Linux kernel through the x86 64-bit boot protocol. */
 #include <arch/e820.h>
+#include <arch/root.h>
 #include <hv/boot-info.h>
 #include <hv/log.h>
 #include <fmt.h>
@@ -30,15 +31,6 @@
 #define AREA_CMDLINE_MAX 0x1000
 #define AREA_PML4 0x3000
 #define AREA_PDPT 0x4000
-
-/* What the root's vCPU starts with. */
-struct linux_start {
-	u64 entry;
-	u64 boot_params;
-	u64 cr3;
-	u64 gdt;
-	u32 gdt_limit;
-};
 
 static void put(u8 *bp, u32 off, u64 v, u32 len)
 {

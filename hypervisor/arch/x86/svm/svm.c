@@ -136,64 +136,90 @@ static struct vmcb_segment segment(u16 sel, u16 attrib)
 	return (struct vmcb_segment){ sel, attrib, 0xFFFFFFFF, 0 };
 }
 
-/* The state promised in protocols/partita/start-info.h. */
-static void init_guest_state(struct vmcb *vmcb, u64 entry)
+/* 64-bit mode with paging: what guests and the root both start in. */
+struct long_mode_start {
+	u16 code_selector, data_selector;
+	u64 gdt, gdt_limit, cr3, cr4, efer, rip;
+};
+
+static void init_long_mode(struct vmcb *vmcb, const struct long_mode_start *s)
 {
-	vmcb->cs = segment(PT_GUEST_CODE_SELECTOR, 0xA9B); /* L, P, code */
+	vmcb->cs = segment(s->code_selector, 0xA9B); /* L, P, code */
 	vmcb->ds = vmcb->es = vmcb->ss = vmcb->fs = vmcb->gs =
-		segment(PT_GUEST_DATA_SELECTOR, 0xC93);
-	vmcb->gdtr = (struct vmcb_segment){ 0, 0, 23, PT_GUEST_GDT_GPA };
+		segment(s->data_selector, 0xC93);
+	vmcb->gdtr = (struct vmcb_segment){ 0, 0, (u32)s->gdt_limit, s->gdt };
 	vmcb->idtr = (struct vmcb_segment){ 0, 0, 0, 0 };
 	vmcb->ldtr = (struct vmcb_segment){ 0, 0x82, 0, 0 };
 	vmcb->tr = (struct vmcb_segment){ 0, 0x8B, 0x67, 0 };
 	vmcb->cpl = 0;
-	vmcb->efer = EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME;
-	vmcb->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
-	vmcb->cr3 = PT_GUEST_PAGE_TABLE_GPA;
-	vmcb->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+	vmcb->efer = s->efer | EFER_LME | EFER_LMA | EFER_SVME;
+	vmcb->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_PG;
+	vmcb->cr3 = s->cr3;
+	vmcb->cr4 = s->cr4 | CR4_PAE;
 	vmcb->rflags = 0x2;
-	vmcb->rip = entry;
+	vmcb->rip = s->rip;
 	vmcb->dr6 = 0xFFFF0FF0;
 	vmcb->dr7 = 0x400;
 	vmcb->g_pat = 0x0007040600070406ull; /* the reset value */
 }
 
-int arch_vcpu_init(struct vcpu *v, u64 entry, u64 rdi, u64 rsi)
+/* A zeroed control block for the vCPU, owned by its partition. */
+static struct vmcb *alloc_vmcb(struct vcpu *v, u32 asid)
 {
 	u64 pa = frame_alloc((u16)v->part->id, FRAME_KIND_CONTROL);
-	struct vmcb *vmcb;
 
 	if (!pa)
-		return -1;
-	vmcb = phys_to_virt(pa);
+		return NULL;
 	v->arch.vmcb_pa = pa;
-	v->arch.vmcb = vmcb;
-	/* ASIDs may be shared: a CPU flushes when it changes vCPU. */
-	v->arch.asid =
-		1 + (v->part->id * MAX_VCPUS + v->index) % (asid_count - 1);
+	v->arch.vmcb = phys_to_virt(pa);
+	v->arch.asid = asid;
 	v->arch.last_cpu = ~0u;
 	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+	v->arch.vmcb->guest_asid = asid;
+	v->arch.vmcb->np_enable = 1;
+	v->arch.vmcb->n_cr3 = v->part->npt_root;
+	return v->arch.vmcb;
+}
+
+/* The instructions every partition is denied (SVM itself: no nesting). */
+#define SVM_DENIED_MISC2                                                      \
+	(SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD | \
+	 SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |     \
+	 SVM_INTERCEPT_SKINIT)
+
+int arch_vcpu_init(struct vcpu *v, u64 entry, u64 rdi, u64 rsi)
+{
+	const struct long_mode_start start = {
+		.code_selector = PT_GUEST_CODE_SELECTOR,
+		.data_selector = PT_GUEST_DATA_SELECTOR,
+		.gdt = PT_GUEST_GDT_GPA,
+		.gdt_limit = 23,
+		.cr3 = PT_GUEST_PAGE_TABLE_GPA,
+		.cr4 = CR4_OSFXSR | CR4_OSXMMEXCPT,
+		.efer = EFER_NXE,
+		.rip = entry,
+	};
+	/* ASIDs may be shared: a CPU flushes when it changes vCPU. */
+	struct vmcb *vmcb = alloc_vmcb(
+		v, 1 + (v->part->id * MAX_VCPUS + v->index) % (asid_count - 1));
+
+	if (!vmcb)
+		return -1;
 	v->arch.regs.rdi = rdi;
 	v->arch.regs.rsi = rsi;
-
 	vmcb->intercept_misc1 =
 		SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_SMI |
 		SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
 		SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO |
 		SVM_INTERCEPT_MSR | SVM_INTERCEPT_TASK_SWITCH |
 		SVM_INTERCEPT_SHUTDOWN;
-	vmcb->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
-				SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
-				SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-				SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_MONITOR |
+	vmcb->intercept_misc2 = SVM_DENIED_MISC2 | SVM_INTERCEPT_MONITOR |
 				SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_XSETBV;
 	vmcb->iopm_base_pa = iopm_pa;
 	vmcb->msrpm_base_pa = msrpm_pa;
-	vmcb->guest_asid = v->arch.asid;
 	vmcb->int_ctl = SVM_V_INTR_MASKING;
-	vmcb->np_enable = 1;
-	vmcb->n_cr3 = v->part->npt_root;
-	init_guest_state(vmcb, entry);
+	init_long_mode(vmcb, &start);
+	vmcb->cr0 |= CR0_WP;
 
 	/* A clean FPU: FCW and MXCSR at their reset values. */
 	memset(v->arch.fpu, 0, sizeof(v->arch.fpu));
@@ -206,49 +232,27 @@ int arch_vcpu_init(struct vcpu *v, u64 entry, u64 rdi, u64 rsi)
  * its interrupts delivered directly: no INTR intercept, no V_INTR_MASKING. */
 int arch_vcpu_init_root(struct vcpu *v, const struct linux_start *ls)
 {
-	u64 pa = frame_alloc(ROOT_PARTITION_ID, FRAME_KIND_CONTROL);
-	struct vmcb *vmcb;
+	const struct long_mode_start start = {
+		.code_selector = 0x10, /* __BOOT_CS */
+		.data_selector = 0x18, /* __BOOT_DS */
+		.gdt = ls->gdt,
+		.gdt_limit = ls->gdt_limit,
+		.cr3 = ls->cr3,
+		.rip = ls->entry,
+	};
+	struct vmcb *vmcb = alloc_vmcb(v, 1);
 
-	if (!pa)
+	if (!vmcb)
 		return -1;
-	vmcb = phys_to_virt(pa);
-	v->arch.vmcb_pa = pa;
-	v->arch.vmcb = vmcb;
-	v->arch.asid = 1;
-	v->arch.last_cpu = ~0u;
-	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
 	v->arch.regs.rsi = ls->boot_params;
-
 	vmcb->intercept_misc1 = SVM_INTERCEPT_CPUID | SVM_INTERCEPT_IOIO |
 				SVM_INTERCEPT_MSR | SVM_INTERCEPT_INVLPGA |
 				SVM_INTERCEPT_SHUTDOWN;
-	vmcb->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
-				SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
-				SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-				SVM_INTERCEPT_SKINIT;
+	vmcb->intercept_misc2 = SVM_DENIED_MISC2;
 	vmcb->iopm_base_pa = root_iopm_pa;
 	vmcb->msrpm_base_pa = root_msrpm_pa;
-	vmcb->guest_asid = v->arch.asid;
 	vmcb->int_ctl = 0;
-	vmcb->np_enable = 1;
-	vmcb->n_cr3 = v->part->npt_root;
-
-	vmcb->cs = segment(0x10, 0xA9B);
-	vmcb->ds = vmcb->es = vmcb->ss = vmcb->fs = vmcb->gs =
-		segment(0x18, 0xC93);
-	vmcb->gdtr = (struct vmcb_segment){ 0, 0, ls->gdt_limit, ls->gdt };
-	vmcb->idtr = (struct vmcb_segment){ 0, 0, 0, 0 };
-	vmcb->ldtr = (struct vmcb_segment){ 0, 0x82, 0, 0 };
-	vmcb->tr = (struct vmcb_segment){ 0, 0x8B, 0x67, 0 };
-	vmcb->efer = EFER_LME | EFER_LMA | EFER_SVME;
-	vmcb->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_PG;
-	vmcb->cr3 = ls->cr3;
-	vmcb->cr4 = CR4_PAE;
-	vmcb->rflags = 0x2;
-	vmcb->rip = ls->entry;
-	vmcb->dr6 = 0xFFFF0FF0;
-	vmcb->dr7 = 0x400;
-	vmcb->g_pat = 0x0007040600070406ull;
+	init_long_mode(vmcb, &start);
 	return 0;
 }
 
