@@ -146,7 +146,7 @@ static int set_global(struct parser *ps, const char *key, const char *v)
 	}
 	return fail(ps,
 		    "unknown setting '%s'; expected log_level, pool_mb, "
-		    "on_idle or a [guest] section%s",
+		    "on_idle, or a [guest] or [root] section%s",
 		    key, "");
 }
 

@@ -53,6 +53,13 @@ static int invoke_console_write(struct hcall_ctx *c)
 	return PT_STATUS_SUCCESS;
 }
 
+/* The root's CPU takes no hypervisor timers: Linux owns its APIC. */
+static int decode_not_root(struct hcall_ctx *c)
+{
+	return c->p->id == ROOT_PARTITION_ID ? PT_STATUS_OPERATION_DENIED
+					     : PT_STATUS_SUCCESS;
+}
+
 static int invoke_set_timer(struct hcall_ctx *c)
 {
 	struct vcpu *v = c->v;
@@ -174,14 +181,17 @@ const struct hcall_desc hcall_basic_table[] = {
 	  .invoke = invoke_console_write },
 	{ .code = PT_CALL_SET_TIMER,
 	  .flags = HC_FAST_OK,
+	  .decode = decode_not_root,
 	  .name = "set_timer",
 	  .invoke = invoke_set_timer },
 	{ .code = PT_CALL_YIELD,
 	  .flags = HC_FAST_OK,
+	  .decode = decode_not_root,
 	  .name = "yield",
 	  .invoke = invoke_yield },
 	{ .code = PT_CALL_BLOCK,
 	  .flags = HC_FAST_OK,
+	  .decode = decode_not_root,
 	  .name = "block",
 	  .invoke = invoke_block },
 	{ .code = PT_CALL_SELF_INFO,

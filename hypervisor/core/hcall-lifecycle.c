@@ -136,6 +136,9 @@ static int decode_start(struct hcall_ctx *c)
 	const struct pt_partition_start_in *in = c->in;
 
 	memcpy(c->in_copy, in, sizeof(*in));
+	in = (const void *)c->in_copy;
+	if (in->reserved)
+		return PT_STATUS_INVALID_PARAMETER;
 	return decode_target_in_state(c, in->id, PART_STATE_CREATED);
 }
 
@@ -216,13 +219,14 @@ static int invoke_destroy(struct hcall_ctx *c)
 
 static int decode_ref(struct hcall_ctx *c)
 {
-	const struct pt_partition_ref *in = c->in;
-	u32 id = READ_ONCE(in->id);
+	const struct pt_partition_ref *in = (const void *)c->in_copy;
 
-	if (!target(id))
+	memcpy(c->in_copy, c->in, sizeof(*in));
+	if (in->reserved)
+		return PT_STATUS_INVALID_PARAMETER;
+	if (!target(in->id))
 		return PT_STATUS_INVALID_PARTITION_ID;
-	c->arg = id;
-	memcpy(c->in_copy, in, sizeof(*in));
+	c->arg = in->id;
 	return PT_STATUS_SUCCESS;
 }
 

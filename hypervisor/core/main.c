@@ -68,6 +68,7 @@ static void boot_cpu_main(struct boot_info *bi)
 	/* Guests after the CPUs are up, so they only go where one runs. */
 	arch_start_other_cpus(bi);
 	create_boot_guests(bi);
+	root_release();
 
 	log_set_async(true);
 	/* Returns on CPU 0 once no partition is left, or the root ended. */

@@ -71,6 +71,10 @@ void partition_vcpu_gone(struct vcpu *v)
 	if (__atomic_sub_fetch(&p->vcpus_alive, 1, __ATOMIC_SEQ_CST) != 0)
 		return;
 	if (p->console_len) {
+		/* An unfinished last line still reaches the log and ring. */
+		p->console_line[p->console_len] = '\n';
+		partition_console_append(p, p->console_line,
+					 p->console_len + 1);
 		p->console_line[p->console_len] = '\0';
 		log_part(LOG_INFO, p, "%s", p->console_line);
 	}

@@ -15,6 +15,8 @@
 
 static struct {
 	bool present;
+	volatile bool go; /* boot guests are created: Linux may start */
+	volatile bool ended;
 	u32 cpu;
 	struct partition *part;
 	u64 pings;
@@ -24,6 +26,16 @@ static struct {
 bool root_present(void)
 {
 	return root.present;
+}
+
+bool root_ended(void)
+{
+	return READ_ONCE(root.ended);
+}
+
+void root_release(void)
+{
+	WRITE_ONCE(root.go, true);
 }
 
 bool root_is_cpu(u32 cpu)
@@ -111,6 +123,10 @@ void root_run(void)
 {
 	struct vcpu *v = &root.part->vcpus[0];
 
+	/* Linux treats the loader's pages as RAM: it must not start while
+	 * boot guests are still being copied out of them. */
+	while (!READ_ONCE(root.go))
+		__builtin_ia32_pause();
 	log_msg(LOG_INFO, "root", "starting Linux on CPU %u", root.cpu);
 	for (;;) {
 		u64 t0 = arch_tsc();
@@ -121,6 +137,10 @@ void root_run(void)
 		if (action == VCPU_GONE) {
 			log_msg(LOG_ERR, "root", "the root partition ended: %s",
 				root.part->exit_detail);
+			WRITE_ONCE(root.ended, true);
+			if (arch_cpu_id() != 0)
+				arch_kick_cpu(
+					0); /* CPU 0 takes the machine down */
 			return;
 		}
 		if (log_port_pending())

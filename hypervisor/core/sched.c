@@ -138,6 +138,19 @@ bool sched_may_run(const struct vcpu *v, u64 now, u64 *until)
 	return false;
 }
 
+u64 sched_cap_deadline(const struct vcpu *v, u64 now)
+{
+	u64 used, allowance = cap_allowance_ns(v);
+
+	if (!v->part->cap_percent)
+		return ~0ull;
+	/* In a new period the whole allowance is left. */
+	used = now - v->cap_period_start_ns < SCHED_CAP_PERIOD_NS
+		       ? v->cap_used_ns
+		       : 0;
+	return now + (allowance > used ? allowance - used : 0);
+}
+
 void sched_charge(struct vcpu *v, u64 ns)
 {
 	u64 now = time_now_ns(), start = now - ns;
@@ -329,6 +342,8 @@ void sched_run_cpu(void)
 		for (u32 i = 0; i < ngone; i++)
 			partition_vcpu_gone(gone[i]);
 
+		if (arch_cpu_id() == 0 && root_ended())
+			return; /* the machine goes down with its root */
 		if (!v) {
 			if (arch_cpu_id() == 0 && partition_live_count() == 0 &&
 			    !root_present())
@@ -348,15 +363,7 @@ void sched_run_cpu(void)
 		deadline = next && next < sc->slice_end_ns ? next
 							   : sc->slice_end_ns;
 		/* A capped vCPU stops when its share of the period is used. */
-		if (v->part->cap_percent) {
-			u64 left =
-				cap_allowance_ns(v) > v->cap_used_ns
-					? cap_allowance_ns(v) - v->cap_used_ns
-					: 0;
-
-			if (now - v->cap_period_start_ns < SCHED_CAP_PERIOD_NS)
-				deadline = MIN(deadline, now + left);
-		}
+		deadline = MIN(deadline, sched_cap_deadline(v, now));
 		arm_timer(sc, deadline);
 		if (sc->fpu_owner != v) {
 			arch_fpu_switch(sc->fpu_owner, v);

@@ -338,7 +338,7 @@ PT_ABI_SIZE(struct pt_console_read_out, 16);
 #define PT_CPU_ROLE_ROOT 1u   /* runs the root partition alone */
 #define PT_CPU_ROLE_GUESTS 2u /* runs guest vCPUs */
 #define PT_HV_INFO_MAX_CPUS 64
-#define PT_HV_INFO_HIDDEN_RANGES 4 /* image, heap, pool, CPU start page */
+#define PT_HV_INFO_HIDDEN_RANGES 4 /* in use: image, heap, pool */
 
 struct pt_hv_info {
 	uint32_t interface_version;

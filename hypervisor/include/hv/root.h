@@ -13,6 +13,10 @@ void root_reserve_cpu(const struct boot_info *bi);
 /* Builds partition 0 from the boot config; false if there is none. */
 bool root_create(const struct boot_info *bi);
 bool root_present(void);
+/* The root partition ran and ended: the machine goes down. */
+bool root_ended(void);
+/* Lets the root's CPU start Linux (after boot guests are created). */
+void root_release(void);
 bool root_is_cpu(u32 cpu);
 u64 root_cpu_mask(void);
 

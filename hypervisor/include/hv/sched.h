@@ -40,6 +40,8 @@ int sched_pick_index(const struct sched_candidate *c, int n);
  * if its cap holds it back, until when (*until, else left alone).
  */
 bool sched_may_run(const struct vcpu *v, u64 now, u64 *until);
+/* When a capped vCPU that starts running at `now` must stop (~0: never). */
+u64 sched_cap_deadline(const struct vcpu *v, u64 now);
 u64 sched_pass_increment(u64 ns, u32 weight);
 
 #endif

@@ -198,7 +198,7 @@ Test(boot_config, unknown_keys)
 {
 	expect_error("\nfoo = 1\n",
 		     "line 2: unknown setting 'foo'; expected log_level, "
-		     "pool_mb, on_idle or a [guest] section");
+		     "pool_mb, on_idle, or a [guest] or [root] section");
 	expect_error("[guest]\nname = a\nmemory = 4\n",
 		     "line 3: unknown guest setting 'memory'; expected name, "
 		     "image, memory_mb, vcpus, weight, cpus or cmdline");
@@ -472,7 +472,7 @@ Test(boot_config, root_unknown_keys)
 		     "image, memory_mb, vcpus, weight, cpus or cmdline");
 	expect_error("cpu = 1\n",
 		     "line 1: unknown setting 'cpu'; expected log_level, "
-		     "pool_mb, on_idle or a [guest] section");
+		     "pool_mb, on_idle, or a [guest] or [root] section");
 }
 
 Test(boot_config, root_strings_too_long)

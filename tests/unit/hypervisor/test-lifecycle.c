@@ -1882,3 +1882,73 @@ Test(lifecycle, capped_vcpus_get_their_share_with_full_slices)
 			  (unsigned long long)(ran / MS));
 	}
 }
+
+/* Regression: the reserved field of a partition reference was ignored, so
+ * it could never be given a meaning. */
+Test(lifecycle, reserved_field_of_a_reference_is_refused)
+{
+	struct pt_partition_create_in in = good_in("strict");
+	u32 id = create_ok(&in);
+	struct pt_partition_ref *r = ref(id, 0);
+
+	r->reserved = 1;
+	cr_assert_eq(root_mem(PT_CALL_PARTITION_INFO, IN_GPA, OUT_GPA),
+		     PT_STATUS_INVALID_PARAMETER);
+	cr_assert_eq(root_mem(PT_CALL_CONSOLE_READ, IN_GPA, OUT_GPA),
+		     PT_STATUS_INVALID_PARAMETER);
+	r->reserved = 0;
+	cr_assert_eq(root_mem(PT_CALL_PARTITION_INFO, IN_GPA, OUT_GPA),
+		     PT_STATUS_SUCCESS);
+}
+
+/* Regression: the root's SET_TIMER was accepted but never fired (its CPU
+ * takes no hypervisor timers), and BLOCK returned at once. */
+Test(lifecycle, root_timer_calls_are_refused)
+{
+	cr_assert_eq(root_fast(PT_CALL_SET_TIMER, 5 * SEC),
+		     PT_STATUS_OPERATION_DENIED);
+	cr_assert_eq(root_fast(PT_CALL_BLOCK, 0), PT_STATUS_OPERATION_DENIED);
+	cr_assert_eq(root_fast(PT_CALL_YIELD, 0), PT_STATUS_OPERATION_DENIED);
+	cr_assert_eq(root_fast(PT_CALL_NULL, 0), PT_STATUS_SUCCESS);
+}
+
+/* Regression: a last line without '\n' reached the log when the partition
+ * ended, but not its console ring. */
+Test(lifecycle, unfinished_last_console_line_reaches_the_ring)
+{
+	struct pt_partition_create_in in = good_in("abrupt");
+	struct partition *p;
+	struct pt_console_read_out *out;
+	u32 id;
+
+	in.vcpu_count = 1;
+	in.on_crash = PT_ON_CRASH_PRESERVE;
+	p = running(&in);
+	id = p->id;
+	console(p, "first\nno newline");
+	partition_end(p, PT_SHUTDOWN_CRASH, "test");
+	reap(p);
+	out = console_read(id, 0);
+	cr_assert_eq(out->length, strlen("first\nno newline\n"));
+	cr_assert_eq(memcmp(out->text, "first\nno newline\n", out->length), 0);
+}
+
+/*
+ * Regression: when a capped vCPU's period had run out, the loop did not cut
+ * its slice at all, so it ran a whole 10 ms slice and a cap under 10 %
+ * gave about 10 %. A new period leaves the whole allowance, no more.
+ */
+Test(lifecycle, cap_deadline_in_a_new_period_is_the_allowance)
+{
+	struct vcpu *v = capped_vcpu("tiny", 5);
+
+	shim_tsc = 10 * SEC;
+	sched_charge(v, 5 * MS); /* this period's 5 ms are used */
+	cr_assert_eq(sched_cap_deadline(v, shim_tsc), shim_tsc);
+	/* The next period: 5 ms of it, not a full slice. */
+	shim_tsc = v->cap_period_start_ns + SCHED_CAP_PERIOD_NS + 1;
+	cr_assert_eq(sched_cap_deadline(v, shim_tsc), shim_tsc + 5 * MS);
+	/* Uncapped: never cut. */
+	cr_assert_eq(sched_cap_deadline(&capped_vcpu("free", 0)[0], shim_tsc),
+		     ~0ull);
+}

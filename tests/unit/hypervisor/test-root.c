@@ -513,6 +513,7 @@ Test(root, root_run_drains_the_log_between_exits_until_the_root_ends)
 	shim_vcpu_run_fn = root_vcpu;
 	log_set_async(true);
 	shim_log_clear();
+	root_release();	 /* boot guests are in: Linux may start */
 	sched_run_cpu(); /* CPU 0 is the root's: runs Linux */
 	cr_assert_eq(root_exits, 5);
 	cr_assert_eq(rootp->vcpus[0].arch.runs, 5);
@@ -525,4 +526,5 @@ Test(root, root_run_drains_the_log_between_exits_until_the_root_ends)
 	cr_assert(shim_log_has("ERR root: the root partition ended"), "%s",
 		  shim_log());
 	cr_assert_gt(rootp->vcpus[0].runtime_ns, 0);
+	cr_assert(root_ended(), "the machine goes down with its root");
 }

@@ -37,10 +37,9 @@ void notify_device_init(u32 dev)
 	slot = dev;
 	set16(cfg, 0x00, PT_PCI_VENDOR_ID);
 	set16(cfg, 0x02, PT_PCI_DEVICE_ID);
-	set16(cfg, 0x06, 0x0010); /* status: capability list */
-	cfg[0x08] = 1;		  /* revision */
-	set32(cfg, 0x08, (PT_PCI_CLASS << 8) | 1);
-	set16(cfg, 0x2C, PT_PCI_VENDOR_ID); /* subsystem */
+	set16(cfg, 0x06, 0x0010);		   /* status: capability list */
+	set32(cfg, 0x08, (PT_PCI_CLASS << 8) | 1); /* class, revision 1 */
+	set16(cfg, 0x2C, PT_PCI_VENDOR_ID);	   /* subsystem */
 	set16(cfg, 0x2E, PT_PCI_DEVICE_ID);
 	cfg[0x34] = MSI;		 /* capabilities pointer */
 	cfg[MSI] = 0x05;		 /* MSI, last capability */
