@@ -23,6 +23,7 @@ struct cli_command {
 	const char *summary;
 	const char *help;
 	int (*run)(int argc, char **argv);
+	int hidden; /* left out of "partita --help" (test tools) */
 };
 
 extern const struct cli_command cli_commands[];
@@ -43,7 +44,66 @@ int cli_report(const struct root_dev *dev, int err);
 /* Prints "partita CMD: message" plus a pointer to help; returns 2. */
 int cli_usage_error(const char *cmd, const char *message);
 
+/*
+ * Parses a command's options (cli-args.h) and handles --help and usage
+ * errors: returns -1 to go on, else the exit code to return at once.
+ */
+struct cli_option;
+int cli_parse_command(const char *cmd, int argc, char **argv,
+		      const struct cli_option *options, char **positional,
+		      int min_positional, int max_positional,
+		      int *npositional);
+
+/*
+ * The guest partition a command acts on, by name or id (cli-target.c).
+ * Prints a plain sentence and returns the exit code when there is none or
+ * `what` names the root; 0 otherwise.
+ */
+int cli_find_guest(struct root_dev *dev, const char *cmd, const char *what,
+		   struct pt_partition_entry *entry);
+
+/*
+ * After a lifecycle call on `e` failed: prints what went wrong and what to
+ * do, in one sentence, and returns the exit code.
+ */
+int cli_report_refusal(struct root_dev *dev, int err, const char *doing,
+		       const struct pt_partition_entry *e);
+
+/* Seconds as given on the command line ("2", "0.5") to milliseconds. */
+int cli_parse_seconds(const char *text, int *ms);
+
+/* Monotonic milliseconds, for timeouts and refresh intervals. */
+long long cli_now_ms(void);
+
 int cmd_info(int argc, char **argv);
 int cmd_dmesg(int argc, char **argv);
+int cmd_create(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_unpause(int argc, char **argv);
+int cmd_shutdown(int argc, char **argv);
+int cmd_destroy(int argc, char **argv);
+int cmd_console(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_soak(int argc, char **argv);
+
+/*
+ * "partita create PATH" without its option parsing: prints progress and
+ * the result (CLI_CREATE_NORMAL), only the id (CLI_CREATE_ID) or nothing
+ * but errors (CLI_CREATE_SILENT), and sets *id (if not NULL). Returns the
+ * exit code.
+ */
+#define CLI_CREATE_SILENT 0
+#define CLI_CREATE_ID 1
+#define CLI_CREATE_NORMAL 2
+int cli_create_file(const char *path, int output, uint32_t *id);
+
+/* "partita destroy WHAT"; silent prints nothing but errors. */
+int cli_destroy(const char *what, int silent);
+
+/* The info command for one partition (cmd-list.c). */
+int cli_partition_info(const char *what, int json);
 
 #endif

@@ -15,17 +15,15 @@ int cmd_info(int argc, char **argv)
 	};
 	struct info_data *d;
 	struct root_dev dev;
-	char msg[128];
+	char *what = NULL;
 	int npos, err, rc;
 
-	switch (cli_parse(argc, argv, options, NULL, 0, &npos, msg,
-			  sizeof(msg))) {
-	case CLI_PARSE_HELP:
-		cli_print_command_help(stdout, cli_find_command("info"));
-		return CLI_EXIT_OK;
-	case CLI_PARSE_ERROR:
-		return cli_usage_error("info", msg);
-	}
+	rc = cli_parse_command("info", argc, argv, options, &what, 0, 1,
+			       &npos);
+	if (rc >= 0)
+		return rc;
+	if (npos)
+		return cli_partition_info(what, json);
 	rc = cli_open_device(&dev);
 	if (rc)
 		return rc;

@@ -38,6 +38,8 @@ const char *info_partition_state_name(uint32_t state)
 		return "shutdown";
 	case PT_PARTITION_STATE_CRASHED:
 		return "crashed";
+	case PT_PARTITION_STATE_CREATED:
+		return "created";
 	default:
 		return "unknown";
 	}

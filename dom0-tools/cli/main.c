@@ -17,10 +17,12 @@ static void print_usage(FILE *f)
 	      "\n"
 	      "Commands:\n",
 	      f);
-	for (unsigned int i = 0; i < cli_command_count; i++)
-		fprintf(f, "  %-8s %s\n", cli_commands[i].name,
-			cli_commands[i].summary);
-	fputs("  help     show help for a command: partita help COMMAND\n"
+	for (unsigned int i = 0; i < cli_command_count; i++) {
+		if (!cli_commands[i].hidden)
+			fprintf(f, "  %-9s %s\n", cli_commands[i].name,
+				cli_commands[i].summary);
+	}
+	fputs("  help      show help for a command: partita help COMMAND\n"
 	      "\n"
 	      "Exit status: 0 done, 1 the operation failed, 2 usage error,\n"
 	      "3 the hypervisor or the partita module is unavailable.\n",

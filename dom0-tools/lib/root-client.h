@@ -39,6 +39,8 @@ int root_error_is_unavailable(int err);
 const char *root_status_name(uint16_t status);
 const char *root_event_name(unsigned int event);
 const char *root_feature_name(unsigned int bit);
+/* "PARTITION_CREATE" for a PT_CALL_* code; NULL if unknown. */
+const char *root_call_code_name(uint16_t code);
 
 /*
  * The raw request: fills in abi_version, makes the call, and fails with
@@ -88,6 +90,44 @@ void root_log_cursor_init(struct root_log_cursor *cur, uint64_t from_seq);
 int root_log_cursor_take(struct root_log_cursor *cur,
 			 const struct root_log_chunk *chunk,
 			 struct root_log_piece *piece);
+
+/*
+ * Partition lifecycle (root-partition.c), one hypercall each. `in` blocks
+ * are the ABI's (hypercall.h). populate gives partition `id` the `count`
+ * pages from GPFN `first_gpfn` in one rep call (count 1..PT_HC_REP_MAX);
+ * on a refusal *done (if not NULL) says how many were given. load sends
+ * in->length bytes of data that follow the header. destroy returns once
+ * every frame is back in the pool.
+ */
+int root_partition_create(struct root_dev *dev,
+			  const struct pt_partition_create_in *in,
+			  uint32_t *id);
+int root_partition_populate(struct root_dev *dev, uint32_t id,
+			    uint64_t first_gpfn, uint32_t count,
+			    uint32_t *done);
+int root_partition_load(struct root_dev *dev,
+			const struct pt_partition_load_in *in);
+int root_partition_start(struct root_dev *dev,
+			 const struct pt_partition_start_in *in);
+int root_partition_pause(struct root_dev *dev, uint32_t id);
+int root_partition_unpause(struct root_dev *dev, uint32_t id);
+int root_partition_shutdown(struct root_dev *dev, uint32_t id);
+int root_partition_destroy(struct root_dev *dev, uint32_t id);
+int root_partition_info(struct root_dev *dev, uint32_t id,
+			struct pt_partition_info *info);
+int root_partition_stats(struct root_dev *dev, uint32_t id,
+			 struct pt_partition_stats *stats);
+/* One read of a partition's console ring, shaped like a log chunk. */
+int root_console_read(struct root_dev *dev, uint32_t id, uint64_t from_seq,
+		      struct root_log_chunk *chunk);
+
+/*
+ * The live partition called `what`: a name, or else a decimal id (the
+ * root is id 0, named "root"). -ENOENT, with a sentence naming `what`,
+ * when there is none.
+ */
+int root_partition_find(struct root_dev *dev, const char *what,
+			struct pt_partition_entry *entry);
 
 /*
  * Events: this handle's file waits for the events in mask (bits

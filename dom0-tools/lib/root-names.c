@@ -29,21 +29,44 @@ static const struct root_name status_names[] = {
 	{ PT_STATUS_NOT_FOUND, "NOT_FOUND" },
 	{ PT_STATUS_INVALID_GPA, "INVALID_GPA" },
 	{ PT_STATUS_WOULD_BLOCK, "WOULD_BLOCK" },
+	{ PT_STATUS_NO_RESOURCES, "NO_RESOURCES" },
 };
 
 static const struct root_name call_names[] = {
 	{ PT_CALL_NULL, "NULL" },
 	{ PT_CALL_GET_VERSION, "GET_VERSION" },
+	{ PT_CALL_CONSOLE_WRITE, "CONSOLE_WRITE" },
+	{ PT_CALL_SET_TIMER, "SET_TIMER" },
+	{ PT_CALL_YIELD, "YIELD" },
+	{ PT_CALL_BLOCK, "BLOCK" },
+	{ PT_CALL_SELF_INFO, "SELF_INFO" },
+	{ PT_CALL_SHUTDOWN_SELF, "SHUTDOWN_SELF" },
+	{ PT_CALL_GET_CALL_STATS, "GET_CALL_STATS" },
+	{ PT_CALL_GET_ENTRY_HISTOGRAM, "GET_ENTRY_HISTOGRAM" },
+	{ PT_CALL_QUERY_PAGES, "QUERY_PAGES" },
+	{ PT_CALL_ZERO_PAGES, "ZERO_PAGES" },
 	{ PT_CALL_LOG_READ, "LOG_READ" },
 	{ PT_CALL_PARTITION_LIST, "PARTITION_LIST" },
 	{ PT_CALL_HV_INFO, "HV_INFO" },
 	{ PT_CALL_ROOT_PING, "ROOT_PING" },
+	{ PT_CALL_PARTITION_CREATE, "PARTITION_CREATE" },
+	{ PT_CALL_PARTITION_POPULATE, "PARTITION_POPULATE" },
+	{ PT_CALL_PARTITION_LOAD, "PARTITION_LOAD" },
+	{ PT_CALL_PARTITION_START, "PARTITION_START" },
+	{ PT_CALL_PARTITION_PAUSE, "PARTITION_PAUSE" },
+	{ PT_CALL_PARTITION_UNPAUSE, "PARTITION_UNPAUSE" },
+	{ PT_CALL_PARTITION_DESTROY, "PARTITION_DESTROY" },
+	{ PT_CALL_PARTITION_SHUTDOWN, "PARTITION_SHUTDOWN" },
+	{ PT_CALL_PARTITION_INFO, "PARTITION_INFO" },
+	{ PT_CALL_PARTITION_STATS, "PARTITION_STATS" },
+	{ PT_CALL_CONSOLE_READ, "CONSOLE_READ" },
 };
 
 static const struct root_name event_names[] = {
 	{ PT_ROOT_EVENT_LOG, "log" },
 	{ PT_ROOT_EVENT_PING, "ping" },
 	{ PT_ROOT_EVENT_PARTITION, "partition" },
+	{ PT_ROOT_EVENT_CONSOLE, "console" },
 };
 
 /* Indexed by bit number: PT_FEATURE_* are 1 << index. */
@@ -82,6 +105,11 @@ const char *root_feature_name(unsigned int bit)
 	_Static_assert(PT_FEATURE_CALL_STATS == 1u << 4,
 		       "feature_names follows cpuid.h");
 	return lookup(feature_names, ROOT_COUNT(feature_names), bit);
+}
+
+const char *root_call_code_name(uint16_t code)
+{
+	return lookup(call_names, ROOT_COUNT(call_names), code);
 }
 
 const char *root_call_name(uint16_t code, char *buf, size_t size)

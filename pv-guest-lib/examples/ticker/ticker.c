@@ -88,6 +88,9 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 	if (vcpu != 0)
 		return 0;
 	pt_event_register(PT_EVENT_SHUTDOWN_REQUEST, on_shutdown_request, NULL);
+	/* Upcalls are virtual interrupts: with IF clear the request would
+	 * stay pending in the VPAP and the handler would never run. */
+	pt_irq_enable();
 	pt_printf("ticker %s: every %lu ms%s\n", si->name,
 		  (unsigned long)interval, spin ? ", spinning" : "");
 	next = pt_time_ns();

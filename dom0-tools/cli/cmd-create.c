@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* partita create FILE: a partition from a YAML config, with progress. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli-args.h"
+#include "cli.h"
+#include "info-render.h"
+#include "out-units.h"
+#include "root-create.h"
+
+struct create_view {
+	FILE *f; /* NULL: quiet */
+	int tty; /* redraw one line per stage instead of printing steps */
+	unsigned int stage;
+	unsigned int steps;  /* calls made in this stage */
+	uint64_t last_tenth; /* last 10% step printed (not on a tty) */
+};
+
+static const char *stage_name(unsigned int stage)
+{
+	switch (stage) {
+	case ROOT_CREATE_POPULATE:
+		return "memory";
+	case ROOT_CREATE_LOAD:
+		return "image";
+	default:
+		return "start";
+	}
+}
+
+static void show_progress(void *ctx, unsigned int stage, uint64_t done,
+			  uint64_t total)
+{
+	struct create_view *v = ctx;
+	unsigned int pct = total ? (unsigned int)(done * 100 / total) : 100;
+	const char *unit = stage == ROOT_CREATE_POPULATE ? "pages" : "bytes";
+	uint64_t tenth = total ? done * 10 / total : 10;
+
+	if (!v->f)
+		return;
+	if (stage != v->stage) {
+		v->stage = stage;
+		v->steps = 0;
+		v->last_tenth = ~0ull;
+	} else {
+		v->steps++;
+	}
+	if (stage == ROOT_CREATE_START) {
+		if (done)
+			fprintf(v->f, "  started\n");
+		fflush(v->f);
+		return;
+	}
+	if (v->tty) {
+		fprintf(v->f, "\r  %-7s %llu/%llu %s (%u%%), %u call(s)",
+			stage_name(stage), (unsigned long long)done,
+			(unsigned long long)total, unit, pct, v->steps);
+		if (done == total)
+			fputc('\n', v->f);
+	} else if (tenth != v->last_tenth) {
+		v->last_tenth = tenth;
+		fprintf(v->f, "  %-7s %llu/%llu %s (%u%%), %u call(s)\n",
+			stage_name(stage), (unsigned long long)done,
+			(unsigned long long)total, unit, pct, v->steps);
+	}
+	fflush(v->f);
+}
+
+/* A partition of that name already: say so before asking the hypervisor. */
+static int name_taken(struct root_dev *dev, const struct config *cfg)
+{
+	struct pt_partition_entry e;
+
+	/* find also takes ids: only a partition of that very name counts. */
+	if (root_partition_find(dev, cfg->name, &e) ||
+	    strcmp(e.name, cfg->name))
+		return 0;
+	fprintf(stderr,
+		"partita: a partition called %s exists already (id %u, %s): "
+		"destroy it first or change 'name' in %s\n",
+		cfg->name, e.id, info_partition_state_name(e.state), cfg->file);
+	return 1;
+}
+
+int cli_create_file(const char *path, int output, uint32_t *id_out)
+{
+	int quiet = output != CLI_CREATE_NORMAL;
+	struct create_view view = { quiet ? NULL : stdout,
+				    !quiet && isatty(STDOUT_FILENO), 0, 0, 0 };
+	struct config_image img;
+	struct config_error cerr;
+	struct config cfg;
+	struct root_dev dev;
+	uint32_t id = 0;
+	char size[32];
+	int rc, err;
+
+	if (config_load(path, &cfg, &cerr) ||
+	    config_image_open(&cfg, &img, &cerr)) {
+		fprintf(stderr, "%s\n", cerr.text);
+		return CLI_EXIT_FAILED;
+	}
+	rc = cli_open_device(&dev);
+	if (rc)
+		goto out_image;
+	if (name_taken(&dev, &cfg)) {
+		rc = CLI_EXIT_FAILED;
+		goto out_dev;
+	}
+	if (view.f)
+		fprintf(view.f,
+			"Creating %s from %s: %s, %u vCPU(s), kernel %s\n",
+			cfg.name, path,
+			out_bytes(size, sizeof(size), cfg.memory_bytes),
+			cfg.vcpus, cfg.kernel);
+	err = root_partition_create_from_config(&dev, &cfg, &img, show_progress,
+						&view, &id);
+	if (err) {
+		if (view.tty)
+			fputc('\n', stdout);
+		rc = cli_report(&dev, err);
+		goto out_dev;
+	}
+	if (output == CLI_CREATE_ID)
+		printf("%u\n", id);
+	else if (output == CLI_CREATE_NORMAL)
+		printf("Created %s: partition %u\n", cfg.name, id);
+	if (id_out)
+		*id_out = id;
+	rc = CLI_EXIT_OK;
+out_dev:
+	root_close(&dev);
+out_image:
+	config_image_close(&img);
+	return rc;
+}
+
+int cmd_create(int argc, char **argv)
+{
+	int quiet = 0;
+	const struct cli_option options[] = {
+		{ "quiet", 'q', CLI_OPT_FLAG, &quiet },
+		{ NULL },
+	};
+	char *path = NULL;
+	int npos, rc;
+
+	rc = cli_parse_command("create", argc, argv, options, &path, 1, 1,
+			       &npos);
+	if (rc >= 0)
+		return rc;
+	return cli_create_file(path, quiet ? CLI_CREATE_ID : CLI_CREATE_NORMAL,
+			       NULL);
+}

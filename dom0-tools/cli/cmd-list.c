@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* partita list and partita info NAME: the partitions and one in detail. */
+#include <stdlib.h>
+
+#include "cli-args.h"
+#include "cli.h"
+#include "part-render.h"
+
+int cmd_list(int argc, char **argv)
+{
+	int json = 0;
+	const struct cli_option options[] = {
+		{ "json", 'j', CLI_OPT_FLAG, &json },
+		{ NULL },
+	};
+	struct pt_partition_entry *list = NULL;
+	struct part_row *rows = NULL;
+	struct root_dev dev;
+	uint32_t count = 0;
+	int npos, rc, err;
+
+	rc = cli_parse_command("list", argc, argv, options, NULL, 0, 0, &npos);
+	if (rc >= 0)
+		return rc;
+	rc = cli_open_device(&dev);
+	if (rc)
+		return rc;
+	list = calloc(PT_PARTITION_LIST_MAX, sizeof(*list));
+	rows = calloc(PT_PARTITION_LIST_MAX, sizeof(*rows));
+	if (!list || !rows) {
+		fprintf(stderr, "partita: out of memory\n");
+		rc = CLI_EXIT_FAILED;
+		goto out;
+	}
+	err = root_partition_list(&dev, list, PT_PARTITION_LIST_MAX, &count);
+	if (err) {
+		rc = cli_report(&dev, err);
+		goto out;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		/* The root has no PARTITION_INFO; a guest may end meanwhile. */
+		rows[i].detailed =
+			list[i].id != 0 &&
+			!root_partition_info(&dev, list[i].id, &rows[i].info);
+		rows[i].info.entry = list[i];
+	}
+	if (json)
+		part_list_json(stdout, rows, count);
+	else
+		part_list_text(stdout, rows, count);
+	rc = CLI_EXIT_OK;
+out:
+	free(rows);
+	free(list);
+	root_close(&dev);
+	return rc;
+}
+
+int cli_partition_info(const char *what, int json)
+{
+	struct pt_partition_entry e;
+	struct pt_partition_info info;
+	struct pt_hv_info hv;
+	struct root_dev dev;
+	uint64_t age;
+	int rc, err;
+
+	rc = cli_open_device(&dev);
+	if (rc)
+		return rc;
+	rc = cli_find_guest(&dev, "info", what, &e);
+	if (rc)
+		goto out;
+	err = root_partition_info(&dev, e.id, &info);
+	if (!err)
+		err = root_hv_info(&dev, &hv);
+	if (err) {
+		rc = cli_report_refusal(&dev, err, "show", &e);
+		goto out;
+	}
+	age = hv.uptime_ns > info.created_ns ? hv.uptime_ns - info.created_ns
+					     : 0;
+	if (json)
+		part_info_json(stdout, &info, age);
+	else
+		part_info_text(stdout, &info, age);
+out:
+	root_close(&dev);
+	return rc;
+}
