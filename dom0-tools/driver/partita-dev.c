@@ -45,7 +45,8 @@ void partita_events_deliver(u64 events)
 	bool wake = false;
 
 	spin_lock_irqsave(&partita_files_lock, flags);
-	list_for_each_entry(pf, &partita_files, node) {
+	list_for_each_entry(pf, &partita_files, node)
+	{
 		if (events & pf->mask) {
 			pf->pending |= events & pf->mask;
 			wake = true;
@@ -136,9 +137,11 @@ static int partita_check_version(u32 version, const char *request)
 {
 	if (version == PT_ROOT_IOCTL_VERSION)
 		return 0;
-	pr_warn_ratelimited("%s from %s[%d] uses root ioctl version %u, this driver speaks %u: rebuild the tool or the driver\n",
-			    request, current->comm, task_pid_nr(current),
-			    version, PT_ROOT_IOCTL_VERSION);
+	pr_warn_ratelimited(
+		"%s from %s[%d] uses root ioctl version %u, this driver speaks "
+		"%u: rebuild the tool or the driver\n",
+		request, current->comm, task_pid_nr(current), version,
+		PT_ROOT_IOCTL_VERSION);
 	return -EPROTO;
 }
 
@@ -169,6 +172,13 @@ static int partita_hcall_check(const struct pt_ioc_hypercall *hc)
 	    hc->out_size > PT_IOC_HC_BLOCK_MAX)
 		return -EINVAL;
 	if (fast && (hc->in_size || hc->out_size))
+		return -EINVAL;
+	/*
+	 * The hypervisor checks a rep list against the root's memory, not
+	 * against our one-page buffers: 8-byte elements must fit in a page
+	 * or it would write past them.
+	 */
+	if (!fast && hc->rep_count > PAGE_SIZE / sizeof(u64))
 		return -EINVAL;
 	return 0;
 }
@@ -210,17 +220,19 @@ static long partita_ioctl_hypercall(void __user *arg)
 	fast = hc.flags & PT_IOC_HC_FAST;
 	input = pt_hc_input(hc.code, fast, hc.rep_count, hc.rep_start);
 	/*
-	 * One root hypercall at a time, fast ones too: a long call that the
-	 * hypervisor continues may be preempted between its entries, and no
-	 * other root call should start in the middle of it.
+	 * One root hypercall at a time, fast ones too. The hypervisor keeps
+	 * a continued call's progress per vCPU, so no other root call may
+	 * start in the middle of one. Between its entries interrupts are
+	 * taken, but (without full preemption) no other task runs until the
+	 * call returns: a DESTROY of a large guest holds this CPU meanwhile.
 	 */
 	if (mutex_lock_interruptible(&partita_hcall_lock))
 		return -ERESTARTSYS;
 	if (fast) {
 		hc.fast_out[0] = hc.fast_in[0];
 		hc.fast_out[1] = hc.fast_in[1];
-		hc.result = partita_hcall(input, &hc.fast_out[0],
-					  &hc.fast_out[1]);
+		hc.result =
+			partita_hcall(input, &hc.fast_out[0], &hc.fast_out[1]);
 	} else {
 		err = partita_hcall_memory(&hc, input);
 	}
@@ -230,8 +242,7 @@ static long partita_ioctl_hypercall(void __user *arg)
 	return copy_to_user(arg, &hc, sizeof(hc)) ? -EFAULT : 0;
 }
 
-static long partita_ioctl_event_mask(struct partita_file *pf,
-				     void __user *arg)
+static long partita_ioctl_event_mask(struct partita_file *pf, void __user *arg)
 {
 	struct pt_ioc_event_mask m;
 	int err;
@@ -259,9 +270,12 @@ static long partita_ioctl_mismatch(unsigned int cmd)
 	switch (_IOC_NR(cmd)) {
 	case _IOC_NR(PT_IOC_HYPERCALL):
 	case _IOC_NR(PT_IOC_SET_EVENT_MASK):
-		pr_warn_ratelimited("request 0x%x from %s[%d] has a layout this driver (root ioctl version %u) does not know: rebuild the tool or the driver\n",
-				    cmd, current->comm, task_pid_nr(current),
-				    PT_ROOT_IOCTL_VERSION);
+		pr_warn_ratelimited(
+			"request 0x%x from %s[%d] has a layout this driver "
+			"(root ioctl version %u) does not know: rebuild the "
+			"tool or the driver\n",
+			cmd, current->comm, task_pid_nr(current),
+			PT_ROOT_IOCTL_VERSION);
 		return -EPROTO;
 	default:
 		return -ENOTTY;

@@ -228,9 +228,10 @@ static EFI_STATUS load_everything(EFI_HANDLE image)
 	bi->pool_frames = (bi->config.pool_mb << 20) / PAGE_SIZE;
 	heap_bytes = HEAP_BASE_BYTES +
 		     ALIGN_UP(frame_pool_meta_size(bi->pool_frames), PAGE_SIZE);
-	if (EFI_ERROR(alloc_pages(AllocateAnyPages, 0,
-				  bi->pool_frames * PAGE_SIZE,
-				  &bi->pool_base)) ||
+	/* The pool must be in what the hypervisor maps. */
+	if (EFI_ERROR(alloc_pages(
+		    AllocateMaxAddress, arch_phys_mapped_limit() - 1,
+		    bi->pool_frames * PAGE_SIZE, &bi->pool_base)) ||
 	    EFI_ERROR(alloc_pages(AllocateMaxAddress, 0xFFFFFFFFull, heap_bytes,
 				  &bi->heap_base)) ||
 	    EFI_ERROR(alloc_pages(AllocateMaxAddress, 0x9F000ull, PAGE_SIZE,

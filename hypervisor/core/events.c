@@ -6,8 +6,10 @@
 
 void vcpu_raise_event(struct vcpu *v, unsigned bit)
 {
-	struct pt_vpap *vpap = READ_ONCE(v->vpap);
+	struct pt_vpap *vpap;
 
+	spin_lock(&v->vpap_lock);
+	vpap = v->vpap;
 	if (vpap) {
 		__atomic_fetch_or(&vpap->pending_events, BIT(bit),
 				  __ATOMIC_SEQ_CST);
@@ -16,6 +18,7 @@ void vcpu_raise_event(struct vcpu *v, unsigned bit)
 		__atomic_fetch_or(&v->pending_events, BIT(bit),
 				  __ATOMIC_SEQ_CST);
 	}
+	spin_unlock(&v->vpap_lock);
 	sched_wake(v);
 }
 

@@ -16,7 +16,9 @@ static struct {
 	u64 nfree;
 	struct frame_info *table;
 	u32 *free_stack;
-} pool = { SPINLOCK_INIT, 0, 0, 0, NULL, NULL };
+	/* Frames per partition id, so asking costs nothing. */
+	u64 owned[FRAME_COUNTED_OWNERS];
+} pool = { SPINLOCK_INIT, 0, 0, 0, NULL, NULL, { 0 } };
 
 u64 frame_pool_meta_size(u64 nframes)
 {
@@ -36,6 +38,7 @@ void frame_pool_init(u64 base_pa, u64 nframes, void *meta)
 		pool.free_stack[i] = (u32)(nframes - 1 - i);
 	}
 	pool.nfree = nframes;
+	memset(pool.owned, 0, sizeof(pool.owned));
 }
 
 static bool pa_to_index(u64 pa, u64 *index)
@@ -57,6 +60,8 @@ u64 frame_alloc(u16 owner, enum frame_kind kind)
 	}
 	index = pool.free_stack[--pool.nfree];
 	pool.table[index] = (struct frame_info){ owner, (u8)kind, 0, 0 };
+	if (owner < FRAME_COUNTED_OWNERS)
+		pool.owned[owner]++;
 	spin_unlock(&pool.lock);
 	pa = pool.base + (index << PAGE_SHIFT);
 	memset(phys_to_virt(pa), 0, PAGE_SIZE);
@@ -65,6 +70,10 @@ u64 frame_alloc(u16 owner, enum frame_kind kind)
 
 static void free_index_locked(u64 index)
 {
+	u16 owner = pool.table[index].owner;
+
+	if (owner < FRAME_COUNTED_OWNERS)
+		pool.owned[owner]--;
 	pool.table[index] =
 		(struct frame_info){ FRAME_OWNER_FREE, FRAME_KIND_FREE, 0, 0 };
 	pool.free_stack[pool.nfree++] = (u32)index;
@@ -119,6 +128,12 @@ u64 frame_count_owned(u16 owner)
 {
 	u64 n = 0;
 
+	if (owner < FRAME_COUNTED_OWNERS) {
+		spin_lock(&pool.lock);
+		n = pool.owned[owner];
+		spin_unlock(&pool.lock);
+		return n;
+	}
 	for (u64 i = 0; i < pool.nframes; i++)
 		n += pool.table[i].owner == owner;
 	return n;
@@ -144,12 +159,15 @@ const struct frame_info *frame_lookup(u64 pa)
 
 int frame_pool_check(void)
 {
-	u64 free_in_table = 0;
+	u64 free_in_table = 0, owned[FRAME_COUNTED_OWNERS] = { 0 };
 	int ret = 0;
 
 	spin_lock(&pool.lock);
 	for (u64 i = 0; i < pool.nframes; i++) {
 		bool is_free = pool.table[i].owner == FRAME_OWNER_FREE;
+
+		if (pool.table[i].owner < FRAME_COUNTED_OWNERS)
+			owned[pool.table[i].owner]++;
 
 		if (is_free != (pool.table[i].kind == FRAME_KIND_FREE)) {
 			ret = -1; /* owner and kind disagree */
@@ -160,6 +178,10 @@ int frame_pool_check(void)
 	}
 	if (free_in_table != pool.nfree) {
 		ret = -2; /* the stack and the table count differently */
+		goto out;
+	}
+	if (memcmp(owned, pool.owned, sizeof(owned))) {
+		ret = -5; /* a partition's frame count is off */
 		goto out;
 	}
 	for (u64 i = 0; i < pool.nfree; i++) {

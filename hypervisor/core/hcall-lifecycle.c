@@ -127,8 +127,10 @@ static int invoke_load(struct hcall_ctx *c)
 {
 	const struct pt_partition_load_in *hdr = (void *)c->in_copy;
 	const struct pt_partition_load_in *in = c->in;
+	struct partition *p = target(c->arg);
 
-	return partition_load(target(c->arg), hdr->gpa, in->data, hdr->length);
+	return p ? partition_load(p, hdr->gpa, in->data, hdr->length)
+		 : PT_STATUS_INVALID_PARTITION_ID;
 }
 
 static int decode_start(struct hcall_ctx *c)
@@ -145,9 +147,10 @@ static int decode_start(struct hcall_ctx *c)
 static int invoke_start(struct hcall_ctx *c)
 {
 	const struct pt_partition_start_in *in = (void *)c->in_copy;
+	struct partition *p = target(c->arg);
 
-	return partition_start(target(c->arg), in->entry, in->image_start,
-			       in->image_end);
+	return p ? partition_start(p, in->entry, in->image_start, in->image_end)
+		 : PT_STATUS_INVALID_PARTITION_ID;
 }
 
 static int decode_running(struct hcall_ctx *c)
@@ -155,20 +158,35 @@ static int decode_running(struct hcall_ctx *c)
 	return decode_target_in_state(c, c->regs->rdx, PART_STATE_RUNNING);
 }
 
+/*
+ * A running guest may end itself (and its slot be freed by a teardown on
+ * another CPU) between decode and invoke: invokes look their target up
+ * again and treat a missing one as gone.
+ */
+static int set_paused(struct hcall_ctx *c, bool paused)
+{
+	struct partition *p = target(c->arg);
+
+	return p ? partition_set_paused(p, paused)
+		 : PT_STATUS_INVALID_PARTITION_ID;
+}
+
 static int invoke_pause(struct hcall_ctx *c)
 {
-	return partition_set_paused(target(c->arg), true);
+	return set_paused(c, true);
 }
 
 static int invoke_unpause(struct hcall_ctx *c)
 {
-	return partition_set_paused(target(c->arg), false);
+	return set_paused(c, false);
 }
 
 static int invoke_shutdown(struct hcall_ctx *c)
 {
 	struct partition *p = target(c->arg);
 
+	if (!p)
+		return PT_STATUS_INVALID_PARTITION_ID;
 	log_part(LOG_INFO, p, "shutdown requested by the root");
 	vcpu_raise_event(&p->vcpus[0], PT_EVENT_SHUTDOWN_REQUEST);
 	return PT_STATUS_SUCCESS;
@@ -200,8 +218,12 @@ static int invoke_destroy(struct hcall_ctx *c)
 	struct hcall_progress *hp = &c->v->hcall;
 	struct partition *p = target(c->arg);
 
+	if (!p) { /* gone already: another CPU finished it */
+		*hp = (struct hcall_progress){ 0, 0, 0 };
+		return PT_STATUS_SUCCESS;
+	}
 	if (destroy_continues(c)) {
-		if (!p || p->generation != hp->cursor) {
+		if (p->generation != hp->cursor) {
 			*hp = (struct hcall_progress){ 0, 0, 0 };
 			return PT_STATUS_SUCCESS;
 		}
@@ -236,6 +258,9 @@ static int invoke_info(struct hcall_ctx *c)
 	struct pt_partition_info *out = c->out;
 	u64 runtime = 0;
 
+	if (!p) /* its teardown ended on another CPU since decode */
+		return PT_STATUS_INVALID_PARTITION_ID;
+
 	memset(out, 0, sizeof(*out));
 	partition_fill_entry(p, &out->entry);
 	out->cap_percent = p->cap_percent;
@@ -257,6 +282,9 @@ static int invoke_stats(struct hcall_ctx *c)
 	const struct partition *p = target(c->arg);
 	struct pt_partition_stats *out = c->out;
 	u32 n = 0;
+
+	if (!p)
+		return PT_STATUS_INVALID_PARTITION_ID;
 
 	memset(out, 0, sizeof(*out));
 	out->id = p->id;
@@ -290,6 +318,8 @@ static int invoke_console_read(struct hcall_ctx *c)
 	struct text_ring ring = { p->console_buf, PARTITION_CONSOLE_RING, 0 };
 	struct text_ring_read r;
 
+	if (!p)
+		return PT_STATUS_INVALID_PARTITION_ID;
 	spin_lock(&p->lock);
 	ring.seq = p->console_seq;
 	r = text_ring_read(&ring, in->from_seq, (char *)out->text,

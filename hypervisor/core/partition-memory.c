@@ -19,6 +19,9 @@ void *partition_gpa_to_hva(const struct partition *p, u64 gpa, bool write)
 	hpa = arch_npt_lookup(p, gpa & PAGE_MASK, &flags);
 	if (hpa == NPT_NO_PAGE || (write && !(flags & NPT_WRITE)))
 		return NULL;
+	/* The root's map reaches beyond what the hypervisor maps itself. */
+	if (hpa >= arch_phys_mapped_limit())
+		return NULL;
 	return (u8 *)phys_to_virt(hpa) + (gpa & (PAGE_SIZE - 1));
 }
 

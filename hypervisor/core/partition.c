@@ -13,6 +13,9 @@
 #include <partita/start-info.h>
 #include <string.h>
 
+_Static_assert(MAX_PARTITIONS <= FRAME_COUNTED_OWNERS,
+	       "every partition's frames are counted");
+
 struct partition partitions[MAX_PARTITIONS];
 static struct spinlock partitions_lock = SPINLOCK_INIT;
 static u64 next_generation = 1;

@@ -82,21 +82,28 @@ bool root_create(const struct boot_info *bi)
 
 void root_notify(unsigned bit)
 {
-	struct vcpu *v;
 	struct pt_vpap *vpap;
+	struct vcpu *v;
+	bool signal = false;
 
 	if (!root.part)
 		return;
 	v = &root.part->vcpus[0];
-	vpap = READ_ONCE(v->vpap);
+	spin_lock(&v->vpap_lock);
+	vpap = v->vpap;
 	if (!vpap) {
+		/* Delivered once the driver enables its VPAP. */
 		__atomic_fetch_or(&v->pending_events, BIT(bit),
 				  __ATOMIC_SEQ_CST);
-		return; /* delivered once the driver enables its VPAP */
+	} else {
+		__atomic_fetch_or(&vpap->pending_events, BIT(bit),
+				  __ATOMIC_SEQ_CST);
+		/* One interrupt until the driver clears upcall_pending. */
+		signal = !__atomic_exchange_n(&vpap->upcall_pending, 1,
+					      __ATOMIC_SEQ_CST);
 	}
-	__atomic_fetch_or(&vpap->pending_events, BIT(bit), __ATOMIC_SEQ_CST);
-	/* One interrupt until the driver clears upcall_pending. */
-	if (!__atomic_exchange_n(&vpap->upcall_pending, 1, __ATOMIC_SEQ_CST))
+	spin_unlock(&v->vpap_lock);
+	if (signal)
 		arch_root_signal();
 }
 

@@ -336,6 +336,9 @@ void sched_run_cpu(void)
 		now = time_now_ns();
 		spin_lock(&sc->lock);
 		ngone = reap_dead_locked(sc, gone, ARRAY_SIZE(gone));
+		/* More may be queued: look again before idling. */
+		if (ngone == ARRAY_SIZE(gone))
+			sc->kicked = true;
 		next = run_timers_locked(sc, now);
 		v = pick_locked(sc, now, &next);
 		spin_unlock(&sc->lock);

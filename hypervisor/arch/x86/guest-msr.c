@@ -45,7 +45,9 @@ static int write_vpap_msr(struct vcpu *v, u64 value)
 	if (value & PT_MSR_PAGE_RESERVED_MASK)
 		return -1;
 	if (!(value & PT_MSR_PAGE_ENABLE)) {
+		spin_lock(&v->vpap_lock);
 		WRITE_ONCE(v->vpap, NULL);
+		spin_unlock(&v->vpap_lock);
 		v->vpap_msr = value;
 		return 0;
 	}
@@ -65,7 +67,9 @@ static int write_vpap_msr(struct vcpu *v, u64 value)
 	vpap->stat_runtime_ns = v->runtime_ns;
 	vpap->stat_worst_entry_ns = v->worst_entry_ns;
 	v->vpap_msr = value;
+	spin_lock(&v->vpap_lock);
 	WRITE_ONCE(v->vpap, vpap);
+	spin_unlock(&v->vpap_lock);
 	vcpu_events_to_vpap(v);
 	return 0;
 }

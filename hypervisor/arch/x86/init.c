@@ -143,7 +143,13 @@ void arch_start_other_cpus(struct boot_info *bi)
 			__builtin_ia32_pause();
 		if (c->online)
 			hv_info("CPU %u (APIC %u) online", i, c->apic_id);
-		else
-			hv_err("CPU %u (APIC %u) did not start", i, c->apic_id);
+		else {
+			/* It might still start later on the shared parameter
+			 * block: start no more CPUs after this one. */
+			hv_err("CPU %u (APIC %u) did not start; not starting "
+			       "the CPUs after it",
+			       i, c->apic_id);
+			break;
+		}
 	}
 }

@@ -3,7 +3,9 @@
 #include <arch/apic.h>
 #include <arch/x86.h>
 #include <hv/log.h>
+#include <arch/cpu-local.h>
 #include <hv/arch.h>
+#include <hv/root.h>
 #include <hv/sched.h>
 
 struct irq_frame {
@@ -20,9 +22,14 @@ static u64 nmis_ignored;
 void arch_interrupt(struct irq_frame *f)
 {
 	if (f->vector == 2) {
-		/* Nothing of ours sends NMIs. Counted, not logged: the log
-		 * lock may be held by the code this NMI interrupted. */
-		__atomic_fetch_add(&nmis_ignored, 1, __ATOMIC_RELAXED);
+		/* Nothing of ours sends NMIs. On the root's CPU they are
+		 * Linux's (watchdog, perf): handed on at the next entry.
+		 * Elsewhere counted, not logged: the log lock may be held by
+		 * the code this NMI interrupted. */
+		if (root_is_cpu(arch_cpu_id()))
+			WRITE_ONCE(this_cpu()->nmi_for_root, true);
+		else
+			__atomic_fetch_add(&nmis_ignored, 1, __ATOMIC_RELAXED);
 		return;
 	}
 	if (f->vector < 32)

@@ -14,8 +14,8 @@
 static u64 host_cr3;
 
 /*
- * 512 GiB identity-mapped with 1 GiB pages, so firmware tables, the pool and
- * MMIO are all reachable at their physical address. The 3-4 GiB hole holds
+ * 512 GiB identity-mapped with 1 GiB pages (HV_IDENTITY_LIMIT), so firmware
+ * tables, the pool and MMIO are all reachable at their physical address. The 3-4 GiB hole holds
  * the APIC and PCI MMIO: uncached. The tables live below 4 GiB because
  * starting CPUs load CR3 while still in 32-bit form.
  */
@@ -24,6 +24,8 @@ void paging_build(void)
 	struct cpuid_regs r;
 	u64 *pml4 = heap_alloc(PAGE_SIZE, PAGE_SIZE);
 	u64 *pdpt = heap_alloc(PAGE_SIZE, PAGE_SIZE);
+	u64 *pd0 = heap_alloc(PAGE_SIZE, PAGE_SIZE);
+	u64 *pt0 = heap_alloc(PAGE_SIZE, PAGE_SIZE);
 
 	cpuid(0x80000001, 0, &r);
 	if (!(r.edx & BIT(26)))
@@ -33,8 +35,21 @@ void paging_build(void)
 		if (i == 3)
 			pdpt[i] |= PTE_PCD | PTE_PWT;
 	}
+	/* Page 0 stays unmapped: a NULL pointer faults instead of reading
+	 * low memory. The first GiB is split down to 4 KiB for that. */
+	for (u64 i = 0; i < 512; i++)
+		pd0[i] = (i << 21) | PTE_P | PTE_W | PTE_PS;
+	for (u64 i = 1; i < 512; i++)
+		pt0[i] = (i << 12) | PTE_P | PTE_W;
+	pd0[0] = (u64)pt0 | PTE_P | PTE_W;
+	pdpt[0] = (u64)pd0 | PTE_P | PTE_W;
 	pml4[0] = (u64)pdpt | PTE_P | PTE_W;
 	host_cr3 = (u64)pml4;
+}
+
+u64 arch_phys_mapped_limit(void)
+{
+	return 512 * GIB;
 }
 
 void paging_load(void)

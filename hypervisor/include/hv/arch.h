@@ -76,7 +76,9 @@ enum vcpu_action arch_vcpu_run(struct vcpu *v);
 /* Saves `prev`'s FPU/SSE state and loads `next`'s (either may be NULL). */
 void arch_fpu_switch(struct vcpu *prev, struct vcpu *next);
 
-/* Host-virtual address of host-physical memory (identity in the hypervisor). */
+/* Host-virtual address of host-physical memory (identity in the hypervisor).
+ * Only addresses below arch_phys_mapped_limit() are reachable. */
 void *phys_to_virt(u64 pa);
+u64 arch_phys_mapped_limit(void);
 
 #endif

@@ -11,6 +11,8 @@
  */
 #define FRAME_OWNER_FREE 0xFFFFu
 #define FRAME_OWNER_HV 0xFFFEu
+/* Owners below this (partition ids) have their frames counted. */
+#define FRAME_COUNTED_OWNERS 64u
 
 enum frame_kind {
 	FRAME_KIND_FREE = 0,
@@ -55,8 +57,8 @@ struct frame_pool_stats frame_pool_stats(void);
 const struct frame_info *frame_lookup(u64 pa);
 
 /*
- * Checks the invariant: the free stack and the table agree and no frame is
- * listed twice. Returns 0 or a negative number naming the first violation.
+ * Checks the invariant: the free stack and the table agree, no frame is
+ * listed twice, and the per-partition counts match the table. Returns 0 or a negative number naming the first violation.
  */
 int frame_pool_check(void);
 

@@ -46,6 +46,9 @@ struct vcpu {
 	/* The VP assist page, once the guest enabled it. */
 	u64 vpap_msr;
 	struct pt_vpap *vpap;
+	/* Held to write into the VPAP from another CPU, and to change it:
+	 * the root's driver frees the page right after disabling it. */
+	struct spinlock vpap_lock;
 	u64 pending_events; /* kept here while no VPAP is enabled */
 
 	struct hcall_progress hcall;

@@ -1952,3 +1952,33 @@ Test(lifecycle, cap_deadline_in_a_new_period_is_the_allowance)
 	cr_assert_eq(sched_cap_deadline(&capped_vcpu("free", 0)[0], shim_tsc),
 		     ~0ull);
 }
+
+/* review: the slot is freed by another CPU's teardown between decode and invoke */
+Test(lifecycle, regression_info_after_teardown_between_decode_and_invoke)
+{
+	struct pt_partition_create_in in = good_in("racer");
+	struct pt_partition_ref *ref;
+	const struct hcall_desc *d;
+	struct hcall_regs regs;
+	struct hcall_ctx c;
+	u32 id;
+
+	boot(POOL_FRAMES);
+	id = create_ok(&in);
+	ref = root_page(IN_GPA);
+	memset(ref, 0, sizeof(*ref));
+	ref->id = id;
+	regs = (struct hcall_regs){
+		0, pt_hc_input(PT_CALL_PARTITION_STATS, 0, 0, 0), IN_GPA,
+		OUT_GPA
+	};
+	memset(&c, 0, sizeof(c));
+	c.v = rv;
+	c.p = rootp;
+	c.regs = &regs;
+	c.budget_end_tsc = ~0ull;
+	cr_assert_eq(hcall_decode(&c, &d), 0);
+	/* what teardown_finished does on another CPU */
+	partition_get(id)->state = PART_STATE_FREE;
+	d->invoke(&c); /* target(c->arg) is NULL here */
+}

@@ -203,3 +203,56 @@ Test(sched, events_go_to_the_vpap_once_enabled)
 	vpap.pending_events = 0;
 	cr_assert_not(vcpu_events_pending(v));
 }
+
+/* ---- review: more than 8 dead vCPUs on one CPU, nothing else to run ---- */
+#include <hv/log.h>
+#include <hv/frame.h>
+extern void (*shim_idle_hook)(void);
+static struct partition *rv_a, *rv_b;
+static u32 dead_at_idle, idles_with_dead;
+static void count_dead_at_idle(void)
+{
+	u32 n = 0;
+	struct partition *ps[2] = { rv_a, rv_b };
+	for (int k = 0; k < 2; k++)
+		for (u32 i = 0; i < 8; i++)
+			if (ps[k]->vcpus[i].on_runqueue)
+				n++;
+	if (n) {
+		idles_with_dead++;
+		dead_at_idle = n;
+	}
+}
+static struct partition *mk(const char *name)
+{
+	struct partition_config cfg = { .name = name,
+					.memory_bytes = 2 << 20,
+					.vcpu_count = 8,
+					.weight = 256,
+					.cpu_mask = 1 };
+	struct partition *p;
+	const char *why = "";
+	cr_assert_eq(partition_new(&cfg, &p, &why), 0, "%s", why);
+	for (u64 g = 0; g < 512; g++)
+		cr_assert_eq(partition_populate(p, g), 0);
+	cr_assert_eq(partition_start(p, 0x100000, 0x100000, 0x100000), 0);
+	return p;
+}
+Test(sched, regression_more_than_8_dead_on_one_cpu)
+{
+	shim_pool_init(4096);
+	shim_cpu_count = 1;
+	sched_init(1);
+	rv_a = mk("a");
+	rv_b = mk("b");
+	partition_end(rv_a, PT_SHUTDOWN_POWEROFF, "poweroff");
+	partition_end(rv_b, PT_SHUTDOWN_POWEROFF, "poweroff");
+	shim_idle_hook = count_dead_at_idle;
+	sched_run_cpu();
+	shim_idle_hook = NULL;
+	cr_expect_eq(idles_with_dead, 0,
+		     "CPU halted %u time(s) with %u dead vCPU(s) still queued, "
+		     "timer deadline %llu",
+		     idles_with_dead, dead_at_idle,
+		     (unsigned long long)shim_timer_deadline);
+}

@@ -64,10 +64,14 @@ static int write_cmdline(u8 *area, const char *cfg, u32 max)
 	char *cmdline = (char *)(area + AREA_CMDLINE);
 	int n;
 
-	/* One CPU for the root; config space through the ports we trap. */
+	/*
+	 * One CPU for the root; PCI configuration through the ports we trap;
+	 * and the xAPIC with plain MSIs, the form our notification device
+	 * speaks (with x2APIC or interrupt remapping the MSI data Linux
+	 * writes would be a remapping index, and our APIC writes ignored).
+	 */
 	n = fmt_snprintf(cmdline, MIN(max, AREA_CMDLINE_MAX),
-			 "%s%snr_cpus=1 "
-			 "pci=nommconf",
+			 "%s%snr_cpus=1 pci=nommconf nox2apic intremap=off",
 			 cfg, cfg[0] ? " " : "");
 	return n < (int)MIN(max, AREA_CMDLINE_MAX) ? 0 : -1;
 }

@@ -16,6 +16,7 @@ void svm_vmrun(u64 vmcb_pa, struct guest_gprs *regs);
 
 static u64 last_vmcb[MAX_CPUS]; /* per CPU: the vCPU that ran last */
 extern bool svm_has_nrip;
+extern u64 svm_efer_writable;
 
 #define VECTOR_UD 6
 #define VECTOR_GP 13
@@ -88,8 +89,7 @@ static enum vcpu_action handle_msr(struct vcpu *v, struct vmcb *vmcb)
 			value = vmcb->efer & ~EFER_SVME;
 		else if ((value ^ vmcb->efer) & EFER_LME)
 			ret = -1; /* no leaving long mode */
-		else if (value & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE |
-				   EFER_SVME))
+		else if (value & ~svm_efer_writable)
 			ret = -1;
 		else /* LMA is read-only; SVME stays on (what it read) */
 			vmcb->efer = (value & ~EFER_LMA) |
@@ -312,6 +312,11 @@ enum vcpu_action arch_vcpu_run(struct vcpu *v)
 	u64 entry_tsc;
 
 	prepare_upcall(v, vmcb);
+	if (READ_ONCE(this_cpu()->nmi_for_root) &&
+	    !(vmcb->event_inject & SVM_EVENT_VALID)) {
+		WRITE_ONCE(this_cpu()->nmi_for_root, false);
+		vmcb->event_inject = 2 | SVM_EVENT_TYPE_NMI | SVM_EVENT_VALID;
+	}
 	irq_requested = (vmcb->int_ctl & SVM_V_IRQ) != 0;
 	/*
 	 * Flush the whole TLB (no flush-by-ASID on TCG) when this vCPU moved

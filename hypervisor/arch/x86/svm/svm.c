@@ -26,6 +26,7 @@ static u64 msrpm_pa, iopm_pa;
 static u32 asid_count = 2; /* CPUID 0x8000000A EBX; ASID 0 is the host */
 static u64 root_msrpm_pa, root_iopm_pa;
 bool svm_has_nrip;
+u64 svm_efer_writable;
 
 #define MSRPM_SIZE (2 * PAGE_SIZE)
 #define IOPM_SIZE (3 * PAGE_SIZE)
@@ -89,6 +90,29 @@ static void build_root_maps(void)
 	root_iopm_pa = (u64)iopm;
 }
 
+/*
+ * The EFER bits a partition may set: the long-mode basics, plus what this
+ * CPU implements (a bit it lacks would make VMRUN refuse the state).
+ */
+static u64 efer_writable_bits(void)
+{
+	u64 bits = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME;
+	struct cpuid_regs r;
+
+	cpuid(0x80000001, 0, &r);
+	if (r.edx & BIT(25))
+		bits |= EFER_FFXSR;
+	if (r.ecx & BIT(17))
+		bits |= EFER_TCE;
+	cpuid(0x80000000, 0, &r);
+	if (r.eax >= 0x80000021) {
+		cpuid(0x80000021, 0, &r);
+		if (r.eax & BIT(8))
+			bits |= EFER_AUTOIBRS;
+	}
+	return bits;
+}
+
 void svm_init_global(void)
 {
 	static const u32 direct_msrs[] = {
@@ -107,6 +131,7 @@ void svm_init_global(void)
 	if (!(r.edx & BIT(0)))
 		panic("this CPU has SVM but no nested paging");
 	svm_has_nrip = (r.edx & BIT(3)) != 0;
+	svm_efer_writable = efer_writable_bits();
 	asid_count = r.ebx > 1 ? r.ebx : 2;
 	hv_info("SVM: nested paging, %u ASIDs, NRIP save %s", r.ebx,
 		svm_has_nrip ? "yes" : "no (RIP advanced by decoding)");

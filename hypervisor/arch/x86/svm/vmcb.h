@@ -133,6 +133,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "");
 
 /* event_inject */
 #define SVM_EVENT_VALID BIT(31)
+#define SVM_EVENT_TYPE_NMI (2ull << 8)
 #define SVM_EVENT_TYPE_EXCEPTION (3ull << 8)
 #define SVM_EVENT_ERROR_VALID BIT(11)
 

@@ -139,8 +139,11 @@ void arch_irq_window(void)
 {
 }
 
+void (*shim_idle_hook)(void);
 void arch_idle(void)
 {
+	if (shim_idle_hook)
+		shim_idle_hook();
 	shim_idle_calls++;
 	/* Nothing would ever wake a single host thread: fail loudly. */
 	if (shim_idle_calls > 1000000) {

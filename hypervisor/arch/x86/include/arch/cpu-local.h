@@ -18,6 +18,7 @@ struct cpu_local {
 	u32 apic_id;
 	u64 hsave_pa; /* SVM host save area */
 	volatile bool online;
+	volatile bool nmi_for_root; /* taken in host mode, Linux's to see */
 	u64 stack_top;
 };
 

@@ -19,6 +19,9 @@
 #define EFER_LMA BIT(10)
 #define EFER_NXE BIT(11)
 #define EFER_SVME BIT(12)
+#define EFER_FFXSR BIT(14)
+#define EFER_TCE BIT(15)
+#define EFER_AUTOIBRS BIT(21)
 
 #define CR0_PE BIT(0)
 #define CR0_MP BIT(1)
