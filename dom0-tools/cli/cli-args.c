@@ -104,7 +104,8 @@ int cli_parse(int argc, char **argv, const struct cli_option *options,
 			}
 			if (arg[2] && opt->kind == CLI_OPT_FLAG) {
 				snprintf(err, err_size,
-					 "unknown option '%s' (write one flag per word)",
+					 "unknown option '%s' (write one flag "
+					 "per word)",
 					 arg);
 				return CLI_PARSE_ERROR;
 			}

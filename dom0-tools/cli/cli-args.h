@@ -6,19 +6,19 @@
 #include <stddef.h>
 
 enum cli_option_kind {
-	CLI_OPT_FLAG, /* target is int *: set to 1 */
+	CLI_OPT_FLAG,  /* target is int *: set to 1 */
 	CLI_OPT_VALUE, /* target is const char **: the argument */
 };
 
 struct cli_option {
 	const char *name; /* "json" for --json; NULL ends the list */
-	char short_name; /* 'j' for -j, or 0 */
+	char short_name;  /* 'j' for -j, or 0 */
 	enum cli_option_kind kind;
 	void *target;
 };
 
 #define CLI_PARSE_OK 0
-#define CLI_PARSE_HELP 1 /* -h or --help was given */
+#define CLI_PARSE_HELP 1     /* -h or --help was given */
 #define CLI_PARSE_ERROR (-1) /* err holds one sentence */
 
 /*

@@ -9,7 +9,8 @@
 
 /* Exit codes, documented in docs/cli.md. */
 #define CLI_EXIT_OK 0
-#define CLI_EXIT_FAILED 1 /* the operation failed, e.g. the hypervisor said no */
+#define CLI_EXIT_FAILED \
+	1		 /* the operation failed, e.g. the hypervisor said no */
 #define CLI_EXIT_USAGE 2 /* bad command line */
 #define CLI_EXIT_UNAVAILABLE 3 /* no hypervisor, no module, no permission */
 
@@ -51,8 +52,7 @@ int cli_usage_error(const char *cmd, const char *message);
 struct cli_option;
 int cli_parse_command(const char *cmd, int argc, char **argv,
 		      const struct cli_option *options, char **positional,
-		      int min_positional, int max_positional,
-		      int *npositional);
+		      int min_positional, int max_positional, int *npositional);
 
 /*
  * The guest partition a command acts on, by name or id (cli-target.c).

@@ -24,7 +24,8 @@ static int dmesg_drain(struct root_dev *dev, struct root_log_cursor *cur,
 		err = root_log_cursor_take(cur, chunk, &piece);
 		if (err) {
 			snprintf(dev->error, sizeof(dev->error),
-				 "the hypervisor's log answer does not fit the request (from %llu, next %llu, %u bytes)",
+				 "the hypervisor's log answer does not fit the "
+				 "request (from %llu, next %llu, %u bytes)",
 				 (unsigned long long)chunk->from_seq,
 				 (unsigned long long)chunk->next_seq,
 				 chunk->length);
@@ -79,7 +80,9 @@ static int dmesg_run(struct root_dev *dev, int follow, int json)
 			dmesg_out_flush(&out);
 			free(chunk);
 			fprintf(stderr,
-				"partita: cannot follow the log: partita.ko found no notification device, so nothing would wake it when the hypervisor logs\n");
+				"partita: cannot follow the log: partita.ko "
+				"found no notification device, so nothing "
+				"would wake it when the hypervisor logs\n");
 			return CLI_EXIT_UNAVAILABLE;
 		}
 		err = dmesg_follow(dev, &cur, &out, chunk);

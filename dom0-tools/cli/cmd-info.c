@@ -18,8 +18,7 @@ int cmd_info(int argc, char **argv)
 	char *what = NULL;
 	int npos, err, rc;
 
-	rc = cli_parse_command("info", argc, argv, options, &what, 0, 1,
-			       &npos);
+	rc = cli_parse_command("info", argc, argv, options, &what, 0, 1, &npos);
 	if (rc >= 0)
 		return rc;
 	if (npos)

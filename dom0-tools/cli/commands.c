@@ -11,9 +11,12 @@ const struct cli_command cli_commands[] = {
 		.summary = "create and start a partition from a YAML config",
 		.help = "usage: partita create [--quiet] FILE.yaml\n"
 			"\n"
-			"Checks FILE.yaml and its kernel (as 'partita check' does), then\n"
-			"creates the partition, gives it its memory, loads the kernel and\n"
-			"starts it, showing progress. Nothing is left behind when a step\n"
+			"Checks FILE.yaml and its kernel (as 'partita check' "
+			"does), then\n"
+			"creates the partition, gives it its memory, loads the "
+			"kernel and\n"
+			"starts it, showing progress. Nothing is left behind "
+			"when a step\n"
 			"fails. Prints the new partition's id.\n"
 			"\n"
 			"  -q, --quiet  print only the new partition's id\n"
@@ -25,11 +28,14 @@ const struct cli_command cli_commands[] = {
 		.summary = "list the partitions and their states",
 		.help = "usage: partita list [--json]\n"
 			"\n"
-			"One line per partition, the root (id 0) included: id, name,\n"
-			"state (created, running, paused, shutdown, crashed), vCPUs,\n"
+			"One line per partition, the root (id 0) included: id, "
+			"name,\n"
+			"state (created, running, paused, shutdown, crashed), "
+			"vCPUs,\n"
 			"weight, memory and the CPU time its vCPUs have used.\n"
 			"\n"
-			"  -j, --json   print one JSON object instead of a table\n"
+			"  -j, --json   print one JSON object instead of a "
+			"table\n"
 			"  -h, --help   show this help\n",
 		.run = cmd_list,
 	},
@@ -38,12 +44,17 @@ const struct cli_command cli_commands[] = {
 		.summary = "show the hypervisor, or one partition in detail",
 		.help = "usage: partita info [--json] [NAME|ID]\n"
 			"\n"
-			"Without NAME: the hypervisor's interface version and features,\n"
-			"the driver, every CPU and its role (root or guests), memory\n"
-			"(total, used by the hypervisor, the guest pool and what is free\n"
-			"in it, the ranges hidden from the root) and the partitions.\n"
+			"Without NAME: the hypervisor's interface version and "
+			"features,\n"
+			"the driver, every CPU and its role (root or guests), "
+			"memory\n"
+			"(total, used by the hypervisor, the guest pool and "
+			"what is free\n"
+			"in it, the ranges hidden from the root) and the "
+			"partitions.\n"
 			"\n"
-			"With NAME (or ID): that partition's settings, state, memory and\n"
+			"With NAME (or ID): that partition's settings, state, "
+			"memory and\n"
 			"frames owned, age, CPU time and, once it ended, why.\n"
 			"\n"
 			"  -j, --json   print one JSON object instead of text\n"
@@ -55,7 +66,8 @@ const struct cli_command cli_commands[] = {
 		.summary = "stop a partition's vCPUs until unpause",
 		.help = "usage: partita pause NAME|ID\n"
 			"\n"
-			"Takes the partition's vCPUs off their CPUs; it keeps its memory\n"
+			"Takes the partition's vCPUs off their CPUs; it keeps "
+			"its memory\n"
 			"and makes no progress until 'partita unpause'.\n",
 		.run = cmd_pause,
 	},
@@ -68,16 +80,23 @@ const struct cli_command cli_commands[] = {
 	{
 		.name = "shutdown",
 		.summary = "ask a partition to shut down",
-		.help = "usage: partita shutdown [--wait] [--timeout SECONDS] NAME|ID\n"
+		.help = "usage: partita shutdown [--wait] [--timeout SECONDS] "
+			"NAME|ID\n"
 			"\n"
-			"Raises the shutdown-request event in the guest, which ends\n"
-			"itself when it is ready. Without --wait the command returns at\n"
+			"Raises the shutdown-request event in the guest, which "
+			"ends\n"
+			"itself when it is ready. Without --wait the command "
+			"returns at\n"
 			"once.\n"
 			"\n"
-			"  -w, --wait         wait until the partition is gone (woken by\n"
-			"                     the hypervisor's interrupt, not by polling)\n"
-			"  -t, --timeout S    give up waiting after S seconds (default 30;\n"
-			"                     implies --wait); exit status 1 then\n"
+			"  -w, --wait         wait until the partition is gone "
+			"(woken by\n"
+			"                     the hypervisor's interrupt, not "
+			"by polling)\n"
+			"  -t, --timeout S    give up waiting after S seconds "
+			"(default 30;\n"
+			"                     implies --wait); exit status 1 "
+			"then\n"
 			"  -h, --help         show this help\n",
 		.run = cmd_shutdown,
 	},
@@ -86,20 +105,27 @@ const struct cli_command cli_commands[] = {
 		.summary = "end a partition at once and free its memory",
 		.help = "usage: partita destroy NAME|ID\n"
 			"\n"
-			"Stops the partition whatever it is doing (a crashed one kept by\n"
-			"on_crash: preserve too), scrubs its memory and returns every\n"
+			"Stops the partition whatever it is doing (a crashed "
+			"one kept by\n"
+			"on_crash: preserve too), scrubs its memory and "
+			"returns every\n"
 			"frame to the pool before it returns.\n",
 		.run = cmd_destroy,
 	},
 	{
 		.name = "console",
 		.summary = "show a partition's debug console, live",
-		.help = "usage: partita console [--no-follow] [--timeout SECONDS] NAME|ID\n"
+		.help = "usage: partita console [--no-follow] [--timeout "
+			"SECONDS] NAME|ID\n"
 			"\n"
-			"Prints what the guest wrote to its debug console (the last 8 KiB\n"
-			"are kept), then keeps printing new lines as they come, woken by\n"
-			"the hypervisor's interrupt. Leave with Ctrl-C: the guest goes\n"
-			"on running. It stops by itself when the partition ends.\n"
+			"Prints what the guest wrote to its debug console (the "
+			"last 8 KiB\n"
+			"are kept), then keeps printing new lines as they "
+			"come, woken by\n"
+			"the hypervisor's interrupt. Leave with Ctrl-C: the "
+			"guest goes\n"
+			"on running. It stops by itself when the partition "
+			"ends.\n"
 			"\n"
 			"  -n, --no-follow    print what is there and return\n"
 			"  -t, --timeout S    stop following after S seconds\n"
@@ -111,8 +137,10 @@ const struct cli_command cli_commands[] = {
 		.summary = "show a partition's CPU time, exits and hypercalls",
 		.help = "usage: partita stats [--json] NAME|ID\n"
 			"\n"
-			"CPU time per vCPU, exits by reason and, per hypercall, how many\n"
-			"completed, how many entries they took and the longest entry.\n"
+			"CPU time per vCPU, exits by reason and, per "
+			"hypercall, how many\n"
+			"completed, how many entries they took and the longest "
+			"entry.\n"
 			"\n"
 			"  -j, --json   print one JSON object instead of text\n"
 			"  -h, --help   show this help\n",
@@ -121,17 +149,24 @@ const struct cli_command cli_commands[] = {
 	{
 		.name = "top",
 		.summary = "live view of the partitions' CPU use and calls",
-		.help = "usage: partita top [--interval SECONDS] [--iterations N] [--once]\n"
+		.help = "usage: partita top [--interval SECONDS] [--iterations "
+			"N] [--once]\n"
 			"\n"
-			"Redraws every interval (and at once when a partition starts or\n"
-			"ends): per guest its state, CPU use in percent of one CPU, CPU\n"
-			"time, hypercalls and exits per second; the pool's free memory.\n"
-			"Leave with Ctrl-C. Without a terminal the screens follow each\n"
+			"Redraws every interval (and at once when a partition "
+			"starts or\n"
+			"ends): per guest its state, CPU use in percent of one "
+			"CPU, CPU\n"
+			"time, hypercalls and exits per second; the pool's "
+			"free memory.\n"
+			"Leave with Ctrl-C. Without a terminal the screens "
+			"follow each\n"
 			"other, separated by a blank line.\n"
 			"\n"
-			"  -i, --interval S   seconds between screens (default 2)\n"
+			"  -i, --interval S   seconds between screens (default "
+			"2)\n"
 			"  -n, --iterations N stop after N screens\n"
-			"  -1, --once         one screen (rates need two: they show '-')\n"
+			"  -1, --once         one screen (rates need two: they "
+			"show '-')\n"
 			"  -h, --help         show this help\n",
 		.run = cmd_top,
 	},
@@ -140,12 +175,16 @@ const struct cli_command cli_commands[] = {
 		.summary = "check partition configs without creating anything",
 		.help = "usage: partita check [--args] FILE.yaml...\n"
 			"\n"
-			"Checks each config and its kernel image as 'partita create' would\n"
-			"(docs/config.md): prints 'OK: NAME: ...' on standard output, or\n"
-			"FILE:LINE:COLUMN: and what is wrong on standard error. Needs no\n"
+			"Checks each config and its kernel image as 'partita "
+			"create' would\n"
+			"(docs/config.md): prints 'OK: NAME: ...' on standard "
+			"output, or\n"
+			"FILE:LINE:COLUMN: and what is wrong on standard "
+			"error. Needs no\n"
 			"hypervisor. Exit status 1 if any file is bad.\n"
 			"\n"
-			"  -a, --args   also print the hypercall arguments each becomes\n"
+			"  -a, --args   also print the hypercall arguments "
+			"each becomes\n"
 			"  -h, --help   show this help\n",
 		.run = cmd_check,
 	},
@@ -154,14 +193,20 @@ const struct cli_command cli_commands[] = {
 		.summary = "print the hypervisor's log",
 		.help = "usage: partita dmesg [--follow] [--json]\n"
 			"\n"
-			"Prints the hypervisor's log ring, read through a hypercall.\n"
-			"Bytes the ring overwrote before they could be read are noted\n"
+			"Prints the hypervisor's log ring, read through a "
+			"hypercall.\n"
+			"Bytes the ring overwrote before they could be read "
+			"are noted\n"
 			"on standard error.\n"
 			"\n"
-			"  -f, --follow  keep printing new lines as the hypervisor logs\n"
-			"                them (woken by its interrupt; stop with Ctrl-C)\n"
-			"  -j, --json    one JSON object per line: {\"seq\": N, \"text\": ...},\n"
-			"                and {\"lost\": N} where bytes were lost\n"
+			"  -f, --follow  keep printing new lines as the "
+			"hypervisor logs\n"
+			"                them (woken by its interrupt; stop "
+			"with Ctrl-C)\n"
+			"  -j, --json    one JSON object per line: {\"seq\": "
+			"N, \"text\": ...},\n"
+			"                and {\"lost\": N} where bytes were "
+			"lost\n"
 			"  -h, --help    show this help\n",
 		.run = cmd_dmesg,
 	},
@@ -170,10 +215,14 @@ const struct cli_command cli_commands[] = {
 		.summary = "create/destroy cycles checking for leaks (tests)",
 		.help = "usage: partita soak FILE.yaml CYCLES\n"
 			"\n"
-			"Creates the partition of FILE.yaml, checks that it runs and\n"
-			"destroys it, CYCLES times in this one process, each step the way\n"
-			"'partita create' and 'partita destroy' do it. Compares the pool's\n"
-			"free frames and this process's open files before and after;\n"
+			"Creates the partition of FILE.yaml, checks that it "
+			"runs and\n"
+			"destroys it, CYCLES times in this one process, each "
+			"step the way\n"
+			"'partita create' and 'partita destroy' do it. "
+			"Compares the pool's\n"
+			"free frames and this process's open files before and "
+			"after;\n"
 			"exit status 1 if either differs.\n",
 		.run = cmd_soak,
 		.hidden = 1,
@@ -213,8 +262,8 @@ int cli_parse_command(const char *cmd, int argc, char **argv,
 	}
 	if (*npositional < min_positional)
 		return cli_usage_error(cmd, min_positional == 1 &&
-						    max_positional == 1
-					    ? "it needs one argument"
-					    : "an argument is missing");
+							    max_positional == 1
+						    ? "it needs one argument"
+						    : "an argument is missing");
 	return -1;
 }

@@ -69,7 +69,9 @@ void dmesg_out_piece(struct dmesg_out *d, const struct root_log_piece *piece,
 			d->at_line_start = 1;
 			fflush(d->out);
 			fprintf(d->notes,
-				"partita: %" PRIu64 " bytes of the hypervisor log were overwritten before they could be read\n",
+				"partita: %" PRIu64
+				" bytes of the hypervisor log were overwritten "
+				"before they could be read\n",
 				piece->lost);
 		}
 	}

@@ -104,8 +104,10 @@ static void print_memory(FILE *f, const struct pt_hv_info *hv)
 	fprintf(f, "Memory hypervisor:  %s\n",
 		out_bytes(a, sizeof(a), hv->hypervisor_bytes));
 	fprintf(f, "Memory pool:        %s, %s free\n",
-		out_bytes(a, sizeof(a), hv->pool_frames_total * INFO_FRAME_BYTES),
-		out_bytes(b, sizeof(b), hv->pool_frames_free * INFO_FRAME_BYTES));
+		out_bytes(a, sizeof(a),
+			  hv->pool_frames_total * INFO_FRAME_BYTES),
+		out_bytes(b, sizeof(b),
+			  hv->pool_frames_free * INFO_FRAME_BYTES));
 	fputs("Hidden from root:\n", f);
 	for (unsigned int i = 0; i < PT_HV_INFO_HIDDEN_RANGES; i++) {
 		uint64_t base = hv->hidden_base[i], size = hv->hidden_size[i];
@@ -119,7 +121,7 @@ static void print_memory(FILE *f, const struct pt_hv_info *hv)
 
 static void print_partitions(FILE *f, const struct info_data *d)
 {
-	static const char *const headers[] = { "ID",    "NAME",   "STATE",
+	static const char *const headers[] = { "ID",	"NAME",	  "STATE",
 					       "VCPUS", "WEIGHT", "MEMORY" };
 	struct out_table t;
 	char id[12], vcpus[12], weight[12], mem[32], name[33];
@@ -131,12 +133,10 @@ static void print_partitions(FILE *f, const struct info_data *d)
 	out_table_init(&t, 6, headers);
 	for (uint32_t i = 0; i < d->partition_count; i++) {
 		const struct pt_partition_entry *e = &d->partitions[i];
-		const char *row[] = { id,
-				      name,
-				      info_partition_state_name(e->state),
-				      vcpus,
-				      weight,
-				      mem };
+		const char *row[] = {
+			id,    name,   info_partition_state_name(e->state),
+			vcpus, weight, mem
+		};
 
 		snprintf(id, sizeof(id), "%u", e->id);
 		partition_name(name, e);
@@ -158,7 +158,8 @@ void info_print_text(FILE *f, const struct info_data *d)
 		hv->interface_version >> 16, hv->interface_version & 0xffff);
 	fputs("Features:           ", f);
 	print_features(f, hv->features);
-	fprintf(f, "Driver:             partita.ko, root ioctl version %u, %s\n",
+	fprintf(f,
+		"Driver:             partita.ko, root ioctl version %u, %s\n",
 		d->driver.abi_version,
 		(d->driver.flags & PT_ROOT_DRV_NOTIFY)
 			? "notifications by interrupt"
@@ -196,7 +197,8 @@ static void json_memory(struct json_out *j, const struct pt_hv_info *hv)
 	json_object_begin(j, "memory");
 	json_u64(j, "total_bytes", hv->ram_bytes);
 	json_u64(j, "hypervisor_bytes", hv->hypervisor_bytes);
-	json_u64(j, "pool_total_bytes", hv->pool_frames_total * INFO_FRAME_BYTES);
+	json_u64(j, "pool_total_bytes",
+		 hv->pool_frames_total * INFO_FRAME_BYTES);
 	json_u64(j, "pool_free_bytes", hv->pool_frames_free * INFO_FRAME_BYTES);
 	json_array_begin(j, "hidden_ranges");
 	for (unsigned int i = 0; i < PT_HV_INFO_HIDDEN_RANGES; i++) {

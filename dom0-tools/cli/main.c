@@ -32,7 +32,8 @@ static void print_usage(FILE *f)
 static int unknown_command(const char *name)
 {
 	fprintf(stderr,
-		"partita: '%s' is not a command. Run 'partita --help' for the list.\n",
+		"partita: '%s' is not a command. Run 'partita --help' for the "
+		"list.\n",
 		name);
 	return CLI_EXIT_USAGE;
 }

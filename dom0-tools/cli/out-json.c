@@ -112,8 +112,7 @@ void json_string(struct json_out *j, const char *key, const char *s)
 	json_string_n(j, key, s, strlen(s));
 }
 
-void json_string_n(struct json_out *j, const char *key, const char *s,
-		   size_t n)
+void json_string_n(struct json_out *j, const char *key, const char *s, size_t n)
 {
 	value_start(j, key);
 	write_escaped(j->f, s, n);

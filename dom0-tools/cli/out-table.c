@@ -19,8 +19,8 @@ int out_table_add(struct out_table *t, const char *const *row)
 {
 	if (t->rows == t->capacity) {
 		size_t cap = t->capacity ? t->capacity * 2 : 8;
-		void *cells = realloc(t->cells, cap * t->cols *
-							sizeof(*t->cells));
+		void *cells =
+			realloc(t->cells, cap * t->cols * sizeof(*t->cells));
 
 		if (!cells)
 			return -ENOMEM;

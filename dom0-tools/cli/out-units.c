@@ -7,8 +7,8 @@
 
 const char *out_bytes(char *buf, size_t size, uint64_t bytes)
 {
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB",
-					     "PiB", "EiB" };
+	static const char *const units[] = { "KiB", "MiB", "GiB",
+					     "TiB", "PiB", "EiB" };
 	const unsigned int nunits = sizeof(units) / sizeof(units[0]);
 	unsigned int u = 0;
 	uint64_t scale = 1024, whole, tenths;

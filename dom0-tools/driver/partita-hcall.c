@@ -19,9 +19,8 @@
  * reads naturally: bit 63 open source, bits 62:56 OS type 1 (Linux),
  * bits 47:16 the kernel version, bits 15:0 "RT" for the root's driver.
  */
-#define PARTITA_GUEST_OS_ID                                      \
-	(BIT_ULL(63) | (1ULL << 56) | ((u64)LINUX_VERSION_CODE << 16) | \
-	 0x5254)
+#define PARTITA_GUEST_OS_ID \
+	(BIT_ULL(63) | (1ULL << 56) | ((u64)LINUX_VERSION_CODE << 16) | 0x5254)
 
 /* partita-hcall-page.S: page-aligned, in this module's text. */
 extern const u8 partita_hypercall_page[PAGE_SIZE];

@@ -25,20 +25,23 @@ static int partita_discover(struct partita_hv *hv)
 	cpuid(PT_CPUID_LEAF_VENDOR, &max_leaf, &ebx, &ecx, &edx);
 	if (ebx != PT_CPUID_SIG_EBX || ecx != PT_CPUID_SIG_ECX ||
 	    edx != PT_CPUID_SIG_EDX || max_leaf < PT_CPUID_LEAF_MSRS) {
-		pr_err("not running under Partita: CPUID 0x%x has no PartitaHyper signature\n",
+		pr_err("not running under Partita: CPUID 0x%x has no "
+		       "PartitaHyper signature\n",
 		       PT_CPUID_LEAF_VENDOR);
 		return -ENODEV;
 	}
 	cpuid(PT_CPUID_LEAF_VERSION, &hv->interface_version, &hv->features,
 	      &unused, &unused);
 	if (hv->interface_version >> 16 != PT_INTERFACE_MAJOR) {
-		pr_err("hypervisor interface %u.%u is not supported (this driver speaks %u.x)\n",
+		pr_err("hypervisor interface %u.%u is not supported (this "
+		       "driver speaks %u.x)\n",
 		       hv->interface_version >> 16,
 		       hv->interface_version & 0xffff, PT_INTERFACE_MAJOR);
 		return -ENODEV;
 	}
 	if ((hv->features & need) != need) {
-		pr_err("hypervisor lacks the hypercall page or VP assist page (features 0x%x)\n",
+		pr_err("hypervisor lacks the hypercall page or VP assist page "
+		       "(features 0x%x)\n",
 		       hv->features);
 		return -ENODEV;
 	}
@@ -92,6 +95,7 @@ static void __exit partita_exit(void)
 module_init(partita_init);
 module_exit(partita_exit);
 
-MODULE_DESCRIPTION("Partita root partition driver: hypercalls and notifications");
+MODULE_DESCRIPTION(
+	"Partita root partition driver: hypercalls and notifications");
 MODULE_AUTHOR("The Partita authors");
 MODULE_LICENSE("GPL");

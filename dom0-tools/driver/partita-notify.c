@@ -80,8 +80,7 @@ static void partita_notify_remove(struct pci_dev *pdev)
 }
 
 static const struct pci_device_id partita_notify_ids[] = {
-	{ PCI_DEVICE(PT_PCI_VENDOR_ID, PT_PCI_DEVICE_ID) },
-	{}
+	{ PCI_DEVICE(PT_PCI_VENDOR_ID, PT_PCI_DEVICE_ID) }, {}
 };
 MODULE_DEVICE_TABLE(pci, partita_notify_ids);
 
@@ -100,7 +99,8 @@ int partita_notify_init(void)
 	if (err)
 		return err;
 	if (!READ_ONCE(notify_pdev))
-		pr_warn("no notification device (PCI %04x:%04x): events will not be delivered\n",
+		pr_warn("no notification device (PCI %04x:%04x): events will "
+			"not be delivered\n",
 			PT_PCI_VENDOR_ID, PT_PCI_DEVICE_ID);
 	return 0;
 }

@@ -29,28 +29,31 @@ int root_hypercall(struct root_dev *dev, struct pt_ioc_hypercall *hc)
 		err = errno;
 		if (err == EPERM)
 			return root_fail(dev, -EPERM,
-					 "hypercalls need CAP_SYS_ADMIN: run this as root");
+					 "hypercalls need CAP_SYS_ADMIN: run "
+					 "this as root");
 		if (err == EPROTO)
-			return root_fail(dev, -EPROTO,
-					 "partita.ko refused %s: its root ioctl version differs from this tool's (%u)",
-					 name, PT_ROOT_IOCTL_VERSION);
-		return root_fail(dev, -err, "the %s hypercall failed: %s",
-				 name, strerror(err));
+			return root_fail(
+				dev, -EPROTO,
+				"partita.ko refused %s: its root ioctl version "
+				"differs from this tool's (%u)",
+				name, PT_ROOT_IOCTL_VERSION);
+		return root_fail(dev, -err, "the %s hypercall failed: %s", name,
+				 strerror(err));
 	}
 	status = pt_hc_status(hc->result);
 	if (status != PT_STATUS_SUCCESS) {
 		dev->status = status;
 		status_name = root_status_name(status);
-		return root_fail(dev, -EREMOTEIO,
-				 "the hypervisor refused %s: %s (status 0x%04x)",
-				 name, status_name ? status_name : "unknown status",
-				 status);
+		return root_fail(
+			dev, -EREMOTEIO,
+			"the hypervisor refused %s: %s (status 0x%04x)", name,
+			status_name ? status_name : "unknown status", status);
 	}
 	return 0;
 }
 
-static int memory_call(struct root_dev *dev, uint16_t code, const void *in,
-		       uint32_t in_size, void *out, uint32_t out_size)
+int root_memory_call(struct root_dev *dev, uint16_t code, const void *in,
+		     uint32_t in_size, void *out, uint32_t out_size)
 {
 	struct pt_ioc_hypercall hc = {
 		.code = code,
@@ -76,7 +79,8 @@ static int fast_call(struct root_dev *dev, uint16_t code)
 int root_hv_info(struct root_dev *dev, struct pt_hv_info *info)
 {
 	memset(info, 0, sizeof(*info));
-	return memory_call(dev, PT_CALL_HV_INFO, NULL, 0, info, sizeof(*info));
+	return root_memory_call(dev, PT_CALL_HV_INFO, NULL, 0, info,
+				sizeof(*info));
 }
 
 int root_partition_list(struct root_dev *dev, struct pt_partition_entry *out,
@@ -87,13 +91,14 @@ int root_partition_list(struct root_dev *dev, struct pt_partition_entry *out,
 	uint32_t n;
 	int err;
 
-	err = memory_call(dev, PT_CALL_PARTITION_LIST, NULL, 0, page.bytes,
-			  sizeof(page.bytes));
+	err = root_memory_call(dev, PT_CALL_PARTITION_LIST, NULL, 0, page.bytes,
+			       sizeof(page.bytes));
 	if (err)
 		return err;
 	if (list->count > PT_PARTITION_LIST_MAX)
 		return root_fail(dev, -EPROTO,
-				 "the hypervisor listed %u partitions, more than fit in its answer",
+				 "the hypervisor listed %u partitions, more "
+				 "than fit in its answer",
 				 list->count);
 	n = list->count < max ? list->count : max;
 	for (uint32_t i = 0; i < n; i++) {
@@ -122,13 +127,14 @@ int root_log_read(struct root_dev *dev, uint64_t from_seq,
 	const struct pt_log_read_out *out = (const void *)page.bytes;
 	int err;
 
-	err = memory_call(dev, PT_CALL_LOG_READ, &in, sizeof(in), page.bytes,
-			  sizeof(page.bytes));
+	err = root_memory_call(dev, PT_CALL_LOG_READ, &in, sizeof(in),
+			       page.bytes, sizeof(page.bytes));
 	if (err)
 		return err;
 	if (out->length > PT_LOG_READ_MAX)
 		return root_fail(dev, -EPROTO,
-				 "the hypervisor returned %u bytes of log, more than fit in its answer",
+				 "the hypervisor returned %u bytes of log, "
+				 "more than fit in its answer",
 				 out->length);
 	chunk->from_seq = from_seq;
 	chunk->next_seq = out->next_seq;

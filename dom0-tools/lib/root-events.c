@@ -42,9 +42,9 @@ int root_events_read(struct root_dev *dev, uint64_t *events)
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return -errno;
 	if (n >= 0)
-		return root_fail(dev, -EIO,
-				 "partita.ko returned %zd bytes for an event read",
-				 n);
+		return root_fail(
+			dev, -EIO,
+			"partita.ko returned %zd bytes for an event read", n);
 	return root_fail(dev, -errno, "cannot read root events: %s",
 			 strerror(errno));
 }

@@ -9,6 +9,10 @@
 int root_fail(struct root_dev *dev, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* A memory hypercall with these input and output blocks (root-calls.c). */
+int root_memory_call(struct root_dev *dev, uint16_t code, const void *in,
+		     uint32_t in_size, void *out, uint32_t out_size);
+
 /* The call's name for messages: "LOG_READ", or "call 0x0123". */
 const char *root_call_name(uint16_t code, char *buf, size_t size);
 

@@ -71,11 +71,8 @@ static const struct root_name event_names[] = {
 
 /* Indexed by bit number: PT_FEATURE_* are 1 << index. */
 static const struct root_name feature_names[] = {
-	{ 0, "hypercall-page" },
-	{ 1, "vpap" },
-	{ 2, "timer" },
-	{ 3, "rep-continuation" },
-	{ 4, "call-stats" },
+	{ 0, "hypercall-page" },   { 1, "vpap" },	{ 2, "timer" },
+	{ 3, "rep-continuation" }, { 4, "call-stats" },
 };
 
 #define ROOT_COUNT(a) (sizeof(a) / sizeof((a)[0]))

@@ -38,15 +38,18 @@ static int open_failed(struct root_dev *dev, const char *path, int err)
 	case ENODEV:
 		if (module_present())
 			return root_fail(dev, -err,
-					 "the partita module is loaded but %s is missing: mount devtmpfs on /dev (mount -t devtmpfs devtmpfs /dev)",
+					 "the partita module is loaded but %s "
+					 "is missing: mount devtmpfs on /dev "
+					 "(mount -t devtmpfs devtmpfs /dev)",
 					 path);
 		return root_fail(dev, -err,
-				 "the partita module is not loaded: run 'modprobe partita' (or insmod partita.ko)");
+				 "the partita module is not loaded: run "
+				 "'modprobe partita' (or insmod partita.ko)");
 	case EACCES:
 	case EPERM:
-		return root_fail(dev, -err,
-				 "permission denied opening %s: run this as root",
-				 path);
+		return root_fail(
+			dev, -err,
+			"permission denied opening %s: run this as root", path);
 	default:
 		return root_fail(dev, -err, "cannot open %s: %s", path,
 				 strerror(err));
@@ -71,16 +74,18 @@ int root_open(struct root_dev *dev, const char *path)
 		root_close(dev);
 		if (err == ENOTTY || err == EINVAL)
 			return root_fail(dev, -ENOTTY,
-					 "%s is not the partita device: it does not answer the version request",
+					 "%s is not the partita device: it "
+					 "does not answer the version request",
 					 path);
 		return root_fail(dev, -err, "cannot ask %s for its version: %s",
 				 path, strerror(err));
 	}
 	if (dev->version.abi_version != PT_ROOT_IOCTL_VERSION) {
-		err = root_fail(dev, -EPROTO,
-				"partita.ko speaks root ioctl version %u but this tool speaks %u: use the driver and tools of one build",
-				dev->version.abi_version,
-				PT_ROOT_IOCTL_VERSION);
+		err = root_fail(
+			dev, -EPROTO,
+			"partita.ko speaks root ioctl version %u but this tool "
+			"speaks %u: use the driver and tools of one build",
+			dev->version.abi_version, PT_ROOT_IOCTL_VERSION);
 		close(dev->fd);
 		dev->fd = -1;
 		return err;

@@ -13,20 +13,6 @@ union root_block {
 	uint8_t bytes[PT_PAGE_SIZE];
 };
 
-static int memory_call(struct root_dev *dev, uint16_t code, const void *in,
-		       uint32_t in_size, void *out, uint32_t out_size)
-{
-	struct pt_ioc_hypercall hc = {
-		.code = code,
-		.in_ptr = (uintptr_t)in,
-		.in_size = in_size,
-		.out_ptr = (uintptr_t)out,
-		.out_size = out_size,
-	};
-
-	return root_hypercall(dev, &hc);
-}
-
 static int id_call(struct root_dev *dev, uint16_t code, uint32_t id)
 {
 	struct pt_ioc_hypercall hc = {
@@ -44,8 +30,8 @@ int root_partition_create(struct root_dev *dev,
 	struct pt_partition_create_out out = { 0 };
 	int err;
 
-	err = memory_call(dev, PT_CALL_PARTITION_CREATE, in, sizeof(*in), &out,
-			  sizeof(out));
+	err = root_memory_call(dev, PT_CALL_PARTITION_CREATE, in, sizeof(*in),
+			       &out, sizeof(out));
 	if (!err)
 		*id = out.id;
 	return err;
@@ -83,15 +69,15 @@ int root_partition_load(struct root_dev *dev,
 			dev, -EINVAL,
 			"one load call carries at most %u bytes, not %u",
 			PT_PARTITION_LOAD_MAX, in->length);
-	return memory_call(dev, PT_CALL_PARTITION_LOAD, in,
-			   (uint32_t)sizeof(*in) + in->length, NULL, 0);
+	return root_memory_call(dev, PT_CALL_PARTITION_LOAD, in,
+				(uint32_t)sizeof(*in) + in->length, NULL, 0);
 }
 
 int root_partition_start(struct root_dev *dev,
 			 const struct pt_partition_start_in *in)
 {
-	return memory_call(dev, PT_CALL_PARTITION_START, in, sizeof(*in), NULL,
-			   0);
+	return root_memory_call(dev, PT_CALL_PARTITION_START, in, sizeof(*in),
+				NULL, 0);
 }
 
 int root_partition_pause(struct root_dev *dev, uint32_t id)
@@ -121,8 +107,8 @@ int root_partition_info(struct root_dev *dev, uint32_t id,
 	int err;
 
 	memset(info, 0, sizeof(*info));
-	err = memory_call(dev, PT_CALL_PARTITION_INFO, &ref, sizeof(ref), info,
-			  sizeof(*info));
+	err = root_memory_call(dev, PT_CALL_PARTITION_INFO, &ref, sizeof(ref),
+			       info, sizeof(*info));
 	info->entry.name[sizeof(info->entry.name) - 1] = '\0';
 	info->exit_detail[sizeof(info->exit_detail) - 1] = '\0';
 	info->cmdline[sizeof(info->cmdline) - 1] = '\0';
@@ -136,8 +122,8 @@ int root_partition_stats(struct root_dev *dev, uint32_t id,
 	int err;
 
 	memset(stats, 0, sizeof(*stats));
-	err = memory_call(dev, PT_CALL_PARTITION_STATS, &ref, sizeof(ref),
-			  stats, sizeof(*stats));
+	err = root_memory_call(dev, PT_CALL_PARTITION_STATS, &ref, sizeof(ref),
+			       stats, sizeof(*stats));
 	if (err)
 		return err;
 	if (stats->call_count > PT_STATS_MAX_CALLS ||
@@ -157,8 +143,8 @@ int root_console_read(struct root_dev *dev, uint32_t id, uint64_t from_seq,
 	const struct pt_console_read_out *out = (const void *)page.bytes;
 	int err;
 
-	err = memory_call(dev, PT_CALL_CONSOLE_READ, &ref, sizeof(ref),
-			  page.bytes, sizeof(page.bytes));
+	err = root_memory_call(dev, PT_CALL_CONSOLE_READ, &ref, sizeof(ref),
+			       page.bytes, sizeof(page.bytes));
 	if (err)
 		return err;
 	if (out->length > PT_CONSOLE_READ_MAX)

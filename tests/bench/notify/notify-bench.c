@@ -98,8 +98,8 @@ static int compare_u64(const void *a, const void *b)
 static void report(const char *what, uint64_t *ns, int n)
 {
 	qsort(ns, (size_t)n, sizeof(*ns), compare_u64);
-	printf("%-32s min %8.1f  median %8.1f  p99 %8.1f  max %8.1f us\n",
-	       what, ns[0] / 1e3, ns[n / 2] / 1e3, ns[(n * 99) / 100] / 1e3,
+	printf("%-32s min %8.1f  median %8.1f  p99 %8.1f  max %8.1f us\n", what,
+	       ns[0] / 1e3, ns[n / 2] / 1e3, ns[(n * 99) / 100] / 1e3,
 	       ns[n - 1] / 1e3);
 }
 
@@ -153,7 +153,9 @@ int main(int argc, char **argv)
 
 	if (argc > 2 || (argc == 2 && (count = atoi(argv[1])) <= 0) ||
 	    count > BENCH_MAX_COUNT) {
-		fprintf(stderr, "usage: partita-notify-bench [COUNT]  (1..%d, default %d)\n",
+		fprintf(stderr,
+			"usage: partita-notify-bench [COUNT]  (1..%d, default "
+			"%d)\n",
 			BENCH_MAX_COUNT, BENCH_DEFAULT_COUNT);
 		return 2;
 	}
@@ -164,7 +166,9 @@ int main(int argc, char **argv)
 	if (err)
 		return fail(&b.caller_dev, err);
 	if (!root_notify_available(&b.waiter_dev)) {
-		fprintf(stderr, "partita-notify-bench: partita.ko found no notification device: pings would never wake anyone\n");
+		fprintf(stderr,
+			"partita-notify-bench: partita.ko found no "
+			"notification device: pings would never wake anyone\n");
 		return 3;
 	}
 	err = root_events_set_mask(&b.waiter_dev, 1ull << PT_ROOT_EVENT_PING);
@@ -183,7 +187,8 @@ int main(int argc, char **argv)
 	rc = run(&b, count, wake, call, null_call);
 	if (rc)
 		return rc; /* the waiter is left blocked; exit ends it */
-	printf("partita-notify-bench: %d pings after %d warm-up, one root CPU\n",
+	printf("partita-notify-bench: %d pings after %d warm-up, one root "
+	       "CPU\n",
 	       count, BENCH_WARMUP);
 	report("ping -> blocked read() woken", wake, count);
 	report("ping ioctl round trip", call, count);

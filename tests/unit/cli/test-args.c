@@ -28,7 +28,8 @@ static int parse(struct parsed *p, int argc, char **argv)
 }
 
 #define ARGV(...) ((char *[]){ "cmd", __VA_ARGS__, NULL })
-#define ARGC(...) ((int)(sizeof((char *[]){ "cmd", __VA_ARGS__ }) / sizeof(char *)))
+#define ARGC(...) \
+	((int)(sizeof((char *[]){ "cmd", __VA_ARGS__ }) / sizeof(char *)))
 #define PARSE(p, ...) parse(p, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
 
 Test(args, flags_long_and_short)

@@ -32,7 +32,8 @@ Test(dmesg_out, text_passes_bytes_and_notes_losses)
 	n = capture_end(&notes);
 	/* the cut line is ended so the next one starts on its own line */
 	cr_assert_str_eq(o, "one\ntw\nthree\n");
-	cr_assert_str_eq(n, "partita: 42 bytes of the hypervisor log were overwritten before they could be read\n");
+	cr_assert_str_eq(n, "partita: 42 bytes of the hypervisor log were "
+			    "overwritten before they could be read\n");
 	free(o);
 	free(n);
 }

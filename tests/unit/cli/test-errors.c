@@ -18,7 +18,8 @@ Test(errors, missing_device_says_load_the_module)
 	err = root_open(&dev, "/nonexistent/partita");
 	cr_assert_eq(err, -ENOENT);
 	cr_assert_str_eq(root_error(&dev),
-			 "the partita module is not loaded: run 'modprobe partita' (or insmod partita.ko)");
+			 "the partita module is not loaded: run 'modprobe "
+			 "partita' (or insmod partita.ko)");
 	cr_assert_eq(dev.fd, -1);
 	cr_assert_eq(cli_exit_code(err), CLI_EXIT_UNAVAILABLE);
 }
@@ -31,7 +32,8 @@ Test(errors, environment_names_the_device)
 	cr_assert_eq(root_open(&dev, NULL), -ENOTTY);
 	unsetenv("PARTITA_DEVICE");
 	cr_assert_str_eq(root_error(&dev),
-			 "/dev/null is not the partita device: it does not answer the version request");
+			 "/dev/null is not the partita device: it does not "
+			 "answer the version request");
 	cr_assert(root_error_is_unavailable(-ENOTTY));
 }
 

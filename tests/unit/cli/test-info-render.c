@@ -49,15 +49,26 @@ Test(info_render, text_has_version_cpus_memory_partitions)
 	info_print_text(capture_begin(&c), &d);
 	s = capture_end(&c);
 	cr_assert(strstr(s, "Partita hypervisor, interface 1.0\n"), "%s", s);
-	cr_assert(strstr(s, "hypercall-page vpap timer rep-continuation call-stats bit9\n"), "%s", s);
+	cr_assert(strstr(s, "hypercall-page vpap timer rep-continuation "
+			    "call-stats bit9\n"),
+		  "%s", s);
 	cr_assert(strstr(s, "notifications by interrupt"), "%s", s);
-	cr_assert(strstr(s, "  CPU  APIC  ROLE\n  0    0     root\n  1    1     guests\n"), "%s", s);
+	cr_assert(strstr(s, "  CPU  APIC  ROLE\n  0    0     root\n  1    1    "
+			    " guests\n"),
+		  "%s", s);
 	cr_assert(strstr(s, "Memory total:       1.0 GiB\n"), "%s", s);
 	cr_assert(strstr(s, "Memory hypervisor:  16.0 MiB\n"), "%s", s);
-	cr_assert(strstr(s, "Memory pool:        256.0 MiB, 240.0 MiB free\n"), "%s", s);
-	cr_assert(strstr(s, "  0x000000007e000000-0x000000007e3fffff  4.0 MiB\n"), "%s", s);
-	cr_assert(strstr(s, "  0x0000000040000000-0x000000004fffffff  256.0 MiB\n"), "%s", s);
-	cr_assert(strstr(s, "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn  running"), "%s", s);
+	cr_assert(strstr(s, "Memory pool:        256.0 MiB, 240.0 MiB free\n"),
+		  "%s", s);
+	cr_assert(
+		strstr(s, "  0x000000007e000000-0x000000007e3fffff  4.0 MiB\n"),
+		"%s", s);
+	cr_assert(
+		strstr(s,
+		       "  0x0000000040000000-0x000000004fffffff  256.0 MiB\n"),
+		"%s", s);
+	cr_assert(strstr(s, "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn  running"), "%s",
+		  s);
 	cr_assert(strstr(s, "Uptime:             00:00:05.500\n"), "%s", s);
 	free(s);
 }
@@ -73,11 +84,14 @@ Test(info_render, json_has_the_keys_scripts_use)
 	s = capture_end(&c);
 	cr_assert(s[0] == '{' && s[strlen(s) - 2] == '}', "%s", s);
 	cr_assert(strstr(s, "\"interface_version\": \"1.0\""), "%s", s);
-	cr_assert(strstr(s, "\"cpu\": 0,\n      \"apic_id\": 0,\n      \"role\": \"root\""), "%s", s);
+	cr_assert(strstr(s, "\"cpu\": 0,\n      \"apic_id\": 0,\n      "
+			    "\"role\": \"root\""),
+		  "%s", s);
 	cr_assert(strstr(s, "\"role\": \"guests\""), "%s", s);
 	cr_assert(strstr(s, "\"total_bytes\": 1073741824"), "%s", s);
 	cr_assert(strstr(s, "\"pool_free_bytes\": 251658240"), "%s", s);
-	cr_assert(strstr(s, "\"base\": 2113929216,\n        \"size\": 4194304"), "%s", s);
+	cr_assert(strstr(s, "\"base\": 2113929216,\n        \"size\": 4194304"),
+		  "%s", s);
 	cr_assert(strstr(s, "\"notifications\": true"), "%s", s);
 	cr_assert(strstr(s, "\"state\": \"running\""), "%s", s);
 	free(s);

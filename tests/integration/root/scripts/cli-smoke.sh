@@ -8,23 +8,13 @@ name=cli-smoke
 ko=/lib/partita/partita.ko
 tmp=/tmp/cli-smoke
 follow_pid=""
+. "$(dirname "$0")/common.sh"
 
 cleanup() {
 	[ -n "$follow_pid" ] && kill "$follow_pid" 2>/dev/null
 	[ -n "$follow_pid" ] && wait "$follow_pid" 2>/dev/null
 	follow_pid=""
 }
-fail() {
-	cleanup
-	echo "RESULT $name FAIL $*"
-	for f in "$tmp"/*; do
-		[ -s "$f" ] || continue
-		echo "--- $f"
-		tail -n 15 "$f"
-	done
-	exit 1
-}
-step() { echo "$name: $*"; }
 # count of the "partita" line in /proc/interrupts (all CPUs)
 irq_count() {
 	awk '/ partita$/ || / partita / {

@@ -8,20 +8,7 @@ name=crash
 share=/usr/share/partita
 tmp=/tmp/crash
 
-fail() {
-	echo "RESULT $name FAIL $*"
-	for f in "$tmp"/*; do
-		[ -s "$f" ] || continue
-		echo "--- $f"
-		tail -n 15 "$f"
-	done
-	exit 1
-}
-step() { echo "$name: $*"; }
-p() { timeout 30 partita "$@"; }
-pool_free() {
-	p info --json | sed -n 's/.*"pool_free_bytes": \([0-9]*\).*/\1/p'
-}
+. "$(dirname "$0")/common.sh"
 in_list() { p list | grep -Eq "^[0-9]+ +$1 "; }
 
 mkdir -p "$tmp"

@@ -8,21 +8,7 @@ name=lifecycle
 share=/usr/share/partita
 tmp=/tmp/lifecycle
 
-fail() {
-	echo "RESULT $name FAIL $*"
-	for f in "$tmp"/*; do
-		[ -s "$f" ] || continue
-		echo "--- $f"
-		tail -n 15 "$f"
-	done
-	exit 1
-}
-step() { echo "$name: $*"; }
-# Every CLI call is bounded, so a hung call fails the test instead of the boot.
-p() { timeout 30 partita "$@"; }
-pool_free() {
-	p info --json | sed -n 's/.*"pool_free_bytes": \([0-9]*\).*/\1/p'
-}
+. "$(dirname "$0")/common.sh"
 last_tick() { # last_tick NAME: the highest "tick N" in its console ring
 	p console --no-follow "$1" 2>/dev/null |
 		sed -n 's/^tick \([0-9]*\).*/\1/p' | tail -n 1
