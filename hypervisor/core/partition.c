@@ -273,8 +273,13 @@ int partition_start(struct partition *p, u64 entry, u64 image_lo, u64 image_hi)
 		v->index = i;
 		v->cpu = cpu_for_vcpu(p->cpu_mask, i);
 		v->state = VCPU_STATE_RUNNABLE;
-		if (arch_vcpu_init(v, entry, PT_GUEST_START_INFO_GPA, i))
+		if (arch_vcpu_init(v, entry, PT_GUEST_START_INFO_GPA, i)) {
+			/* Stay CREATED with nothing half-built: a retried
+			 * START allocates afresh. */
+			while (i--)
+				arch_vcpu_release(&p->vcpus[i]);
 			return PT_STATUS_INSUFFICIENT_MEMORY;
+		}
 	}
 	p->vcpus_alive = p->vcpu_count;
 	WRITE_ONCE(p->state, PART_STATE_RUNNING);

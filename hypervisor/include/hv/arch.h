@@ -61,6 +61,8 @@ u64 arch_npt_lookup(const struct partition *p, u64 gpa, u32 *flags);
 
 /* vCPU state: registers, control block, FPU. */
 int arch_vcpu_init(struct vcpu *v, u64 entry, u64 rdi, u64 rsi);
+/* Gives back what arch_vcpu_init took, for a vCPU that never ran. */
+void arch_vcpu_release(struct vcpu *v);
 
 /* What the scheduler should do after arch_vcpu_run returns. */
 enum vcpu_action {

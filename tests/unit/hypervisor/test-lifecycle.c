@@ -1982,3 +1982,31 @@ Test(lifecycle, regression_info_after_teardown_between_decode_and_invoke)
 	partition_get(id)->state = PART_STATE_FREE;
 	d->invoke(&c); /* target(c->arg) is NULL here */
 }
+
+/*
+ * Regression: a START that failed to set up its third vCPU left the first
+ * two set up; a retried START set them up again, and what the first run
+ * took stayed allocated until the partition was destroyed.
+ */
+Test(lifecycle, failed_start_releases_the_vcpus_it_set_up)
+{
+	struct pt_partition_create_in in = good_in("retry");
+	struct partition *p;
+	u32 id;
+
+	in.vcpu_count = 3;
+	id = create_ok(&in);
+	populate_all(id, in.memory_bytes / MIB);
+	p = partition_get(id);
+	shim_vcpu_inits = 0;
+	shim_vcpu_init_fail_on = 3;
+	cr_assert_eq(start(id, ENTRY, 0x100000, 0x100100),
+		     PT_STATUS_INSUFFICIENT_MEMORY);
+	cr_assert_eq(listed_state(id), PT_PARTITION_STATE_CREATED);
+	for (u32 i = 0; i < 3; i++)
+		cr_assert_eq(p->vcpus[i].arch.init_calls, 0, "vCPU %u", i);
+	shim_vcpu_init_fail_on = 0;
+	cr_assert_eq(start(id, ENTRY, 0x100000, 0x100100), PT_STATUS_SUCCESS);
+	for (u32 i = 0; i < 3; i++)
+		cr_assert_eq(p->vcpus[i].arch.init_calls, 1, "vCPU %u", i);
+}

@@ -253,6 +253,14 @@ int arch_vcpu_init(struct vcpu *v, u64 entry, u64 rdi, u64 rsi)
 	return 0;
 }
 
+void arch_vcpu_release(struct vcpu *v)
+{
+	if (v->arch.vmcb_pa)
+		frame_free(v->arch.vmcb_pa);
+	v->arch.vmcb_pa = 0;
+	v->arch.vmcb = NULL;
+}
+
 /* The root starts as the Linux 64-bit boot protocol says, and runs with
  * its interrupts delivered directly: no INTR intercept, no V_INTR_MASKING. */
 int arch_vcpu_init_root(struct vcpu *v, const struct linux_start *ls)

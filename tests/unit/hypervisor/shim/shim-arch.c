@@ -186,6 +186,11 @@ int arch_vcpu_init(struct vcpu *v, u64 entry, u64 rdi, u64 rsi)
 	return 0;
 }
 
+void arch_vcpu_release(struct vcpu *v)
+{
+	v->arch.init_calls--;
+}
+
 enum vcpu_action arch_vcpu_run(struct vcpu *v)
 {
 	v->arch.runs++;
