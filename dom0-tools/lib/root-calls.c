@@ -7,12 +7,6 @@
 #include "root-client.h"
 #include "root-internal.h"
 
-/* A memory call's output block: one page, aligned like the driver's. */
-union root_page {
-	uint64_t align;
-	uint8_t bytes[PT_PAGE_SIZE];
-};
-
 int root_hypercall(struct root_dev *dev, struct pt_ioc_hypercall *hc)
 {
 	char buf[24];
@@ -119,23 +113,32 @@ int root_null_call(struct root_dev *dev)
 	return fast_call(dev, PT_CALL_NULL);
 }
 
-int root_log_read(struct root_dev *dev, uint64_t from_seq,
-		  struct root_log_chunk *chunk)
+_Static_assert(sizeof(struct pt_log_read_out) ==
+			       sizeof(struct pt_console_read_out) &&
+		       PT_LOG_READ_MAX == PT_CONSOLE_READ_MAX &&
+		       __builtin_offsetof(struct pt_log_read_out, text) ==
+			       __builtin_offsetof(struct pt_console_read_out,
+						  text),
+	       "LOG_READ and CONSOLE_READ answer in the same layout");
+
+int root_ring_read(struct root_dev *dev, uint16_t code, const void *in,
+		   uint32_t in_size, uint64_t from_seq, const char *what,
+		   struct root_log_chunk *chunk)
 {
-	struct pt_log_read_in in = { .from_seq = from_seq };
 	union root_page page;
+	/* LOG_READ and CONSOLE_READ answer in the same layout. */
 	const struct pt_log_read_out *out = (const void *)page.bytes;
 	int err;
 
-	err = root_memory_call(dev, PT_CALL_LOG_READ, &in, sizeof(in),
-			       page.bytes, sizeof(page.bytes));
+	err = root_memory_call(dev, code, in, in_size, page.bytes,
+			       sizeof(page.bytes));
 	if (err)
 		return err;
 	if (out->length > PT_LOG_READ_MAX)
 		return root_fail(dev, -EPROTO,
-				 "the hypervisor returned %u bytes of log, "
+				 "the hypervisor returned %u bytes of %s, "
 				 "more than fit in its answer",
-				 out->length);
+				 out->length, what);
 	chunk->from_seq = from_seq;
 	chunk->next_seq = out->next_seq;
 	chunk->length = out->length;
@@ -143,4 +146,13 @@ int root_log_read(struct root_dev *dev, uint64_t from_seq,
 	memcpy(chunk->text, out->text, out->length);
 	chunk->text[out->length] = '\0';
 	return 0;
+}
+
+int root_log_read(struct root_dev *dev, uint64_t from_seq,
+		  struct root_log_chunk *chunk)
+{
+	struct pt_log_read_in in = { .from_seq = from_seq };
+
+	return root_ring_read(dev, PT_CALL_LOG_READ, &in, sizeof(in), from_seq,
+			      "log", chunk);
 }

@@ -9,9 +9,20 @@
 int root_fail(struct root_dev *dev, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* A memory call's blocks: one page, aligned like the driver's. */
+union root_page {
+	uint64_t align;
+	uint8_t bytes[PT_PAGE_SIZE];
+};
+
 /* A memory hypercall with these input and output blocks (root-calls.c). */
 int root_memory_call(struct root_dev *dev, uint16_t code, const void *in,
 		     uint32_t in_size, void *out, uint32_t out_size);
+
+/* Reads a hypervisor text ring (LOG_READ, CONSOLE_READ) into `chunk`. */
+int root_ring_read(struct root_dev *dev, uint16_t code, const void *in,
+		   uint32_t in_size, uint64_t from_seq, const char *what,
+		   struct root_log_chunk *chunk);
 
 /* The call's name for messages: "LOG_READ", or "call 0x0123". */
 const char *root_call_name(uint16_t code, char *buf, size_t size);

@@ -7,12 +7,6 @@
 #include "root-client.h"
 #include "root-internal.h"
 
-/* A memory call's blocks: one page each, aligned like the driver's. */
-union root_block {
-	uint64_t align;
-	uint8_t bytes[PT_PAGE_SIZE];
-};
-
 static int id_call(struct root_dev *dev, uint16_t code, uint32_t id)
 {
 	struct pt_ioc_hypercall hc = {
@@ -139,26 +133,9 @@ int root_console_read(struct root_dev *dev, uint32_t id, uint64_t from_seq,
 		      struct root_log_chunk *chunk)
 {
 	struct pt_partition_ref ref = { .id = id, .from_seq = from_seq };
-	union root_block page;
-	const struct pt_console_read_out *out = (const void *)page.bytes;
-	int err;
 
-	err = root_memory_call(dev, PT_CALL_CONSOLE_READ, &ref, sizeof(ref),
-			       page.bytes, sizeof(page.bytes));
-	if (err)
-		return err;
-	if (out->length > PT_CONSOLE_READ_MAX)
-		return root_fail(dev, -EPROTO,
-				 "the hypervisor returned %u bytes of console, "
-				 "more than fit in its answer",
-				 out->length);
-	chunk->from_seq = from_seq;
-	chunk->next_seq = out->next_seq;
-	chunk->length = out->length;
-	chunk->lost = out->lost;
-	memcpy(chunk->text, out->text, out->length);
-	chunk->text[out->length] = '\0';
-	return 0;
+	return root_ring_read(dev, PT_CALL_CONSOLE_READ, &ref, sizeof(ref),
+			      from_seq, "console", chunk);
 }
 
 /* A decimal id without sign, spaces or leading zeros ("0" itself is one). */
