@@ -289,6 +289,25 @@ static enum vcpu_action handle_exit(struct vcpu *v, struct vmcb *vmcb,
 		    (unsigned long long)vmcb->exit_info2);
 }
 
+/*
+ * An event whose delivery the exit cut short is delivered again (AMD APM
+ * vol. 2, 15.7.2): exceptions and NMIs always, external interrupts for
+ * the root, whose interrupts are real. A guest's interrupted upcall comes
+ * back through upcall_pending instead. The valid bit is checked first:
+ * QEMU may leave a stale vector with it clear.
+ */
+static u64 event_to_redeliver(const struct vcpu *v, u64 info)
+{
+	u64 type = info & (7ull << 8);
+
+	if (!(info & SVM_EVENT_VALID))
+		return 0;
+	if (type == SVM_EVENT_TYPE_EXCEPTION || type == SVM_EVENT_TYPE_NMI ||
+	    (type == 0 && v->part->id == ROOT_PARTITION_ID))
+		return info;
+	return 0;
+}
+
 /* Mirrors the VPAP's upcall state into the virtual interrupt line. */
 static void prepare_upcall(struct vcpu *v, struct vmcb *vmcb)
 {
@@ -335,15 +354,7 @@ enum vcpu_action arch_vcpu_run(struct vcpu *v)
 
 	entry_tsc = rdtsc();
 	v->arch.regs.rax = vmcb->rax;
-	/* An exception cut short by the exit is delivered again; an
-	 * interrupted upcall comes back through upcall_pending. */
-	vmcb->event_inject =
-		((vmcb->exit_int_info & SVM_EVENT_VALID) &&
-		 (vmcb->exit_int_info & (7ull << 8)) ==
-			 SVM_EVENT_TYPE_EXCEPTION)
-			? (u32)vmcb->exit_int_info |
-				  (vmcb->exit_int_info & ~0xFFFFFFFFull)
-			: 0;
+	vmcb->event_inject = event_to_redeliver(v, vmcb->exit_int_info);
 	if (v->vpap) {
 		v->vpap->stat_exits++;
 		if (irq_requested && !(vmcb->int_ctl & SVM_V_IRQ))
