@@ -84,13 +84,16 @@ static int check_segments(const void *image, u64 size,
 	for (u32 i = 0; i < h->phnum; i++) {
 		const struct elf64_phdr *ph = phdr_at(image, h->phoff, i);
 
-		if (ph->type != ELF_PT_LOAD || ph->memsz == 0)
+		if (ph->type != ELF_PT_LOAD)
 			continue;
+		/* Checked for every PT_LOAD: the copy loop trusts filesz. */
 		if (ph->filesz > ph->memsz || ph->offset > size ||
 		    ph->filesz > size - ph->offset) {
 			*why = "a segment's file contents lie outside the file";
 			return -1;
 		}
+		if (ph->memsz == 0)
+			continue;
 		if (ph->paddr < min_gpa || ph->paddr >= max_gpa ||
 		    ph->memsz > max_gpa - ph->paddr) {
 			*why = "a segment lies outside the partition's memory";

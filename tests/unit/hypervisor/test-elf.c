@@ -232,6 +232,21 @@ Test(elf, segment_outside_the_file)
 	expect_reject(size, reason);
 }
 
+/*
+ * Regression (found by fuzz-elf): a PT_LOAD with memsz 0 skipped every
+ * check but was still copied, filesz bytes from any offset to any GPA.
+ */
+Test(elf, empty_segment_with_file_bytes_is_rejected)
+{
+	size_t size = good_image();
+
+	ph(2)->p_memsz = 0;
+	ph(2)->p_filesz = 1;
+	ph(2)->p_offset = ~0ull - 0x100; /* far outside the file */
+	ph(2)->p_paddr = 0;		 /* below the image area */
+	expect_reject(size, "a segment's file contents lie outside the file");
+}
+
 Test(elf, segment_outside_partition_memory)
 {
 	const char *reason = "a segment lies outside the partition's memory";

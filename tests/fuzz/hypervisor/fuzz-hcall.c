@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* libFuzzer harness: hostile hypercalls from a guest or the root partition. */
+#include <hv/boot-info.h>
+#include <hv/console.h>
+#include <hv/frame.h>
+#include <hv/hcall.h>
+#include <hv/log.h>
+#include <hv/partition-internal.h>
+#include <hv/root.h>
+#include <hv/sched.h>
+#include <hv/time.h>
+#include <partita/hypercall.h>
+#include <partita/msr.h>
+#include <partita/vpap.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "hv-shim.h"
+#include "test-util.h"
+
+/*
+ * The world, rebuilt for every input over the unit tests' shim: a machine
+ * of two CPUs, the root on CPU 0 with RAM_PAGES of RAM, guest GUEST_ID on
+ * CPU 1 with as much RAM and a two-page hole above it, and a small
+ * CANARY_ID partition filled with a pattern that nobody but the root's
+ * DESTROY may change. In the root and the guest, RO_GPFN is read-only.
+ * The scheduler has one CPU only, so START always ends in NO_RESOURCES:
+ * running vCPUs would need the scheduler loop, which the shim cannot run.
+ * Between entries, CPU 1 takes the vCPUs of ending partitions off, as
+ * its scheduler would; at the end every partition but the root is
+ * destroyed and must give back every frame.
+ *
+ * The input: an 8-byte header, CALLS records of RCX, RDX and R8 (u64
+ * each), then the caller's RAM from GPA 0 on.
+ *   byte 0: bit 0 the root calls (else the guest), bits 3:1 calls - 1
+ *   byte 1: entries allowed per call (1 + value % 32) while it asks to
+ *           continue (HCALL_RETRY), as the exit handler re-executes it
+ *   byte 2: TSC ticks per arch_tsc() call, in 64s (a budget: 15000 ticks)
+ *   byte 3: bit 7 set: the caller's VP assist page is GPFN bits 5:0
+ *   byte 4: bit 7 set: the caller's hypercall page is GPFN bits 5:0
+ * Every violated invariant calls __builtin_trap().
+ */
+#define POOL_FRAMES 768
+#define GUEST_ID 1
+#define CANARY_ID 2
+#define RAM_PAGES 64
+#define HOLE_PAGES 2
+#define CANARY_PAGES 4
+#define CANARY_BYTE 0xC3
+#define RO_GPFN 8
+#define HDR_BYTES 8
+#define CALL_BYTES 24
+#define MAX_CALLS 8
+#define CALL_CPU 1
+#define START_MASK (PT_HC_REP_MASK << PT_HC_REP_START_SHIFT)
+
+#define check(cond)                       \
+	do {                              \
+		if (!(cond))              \
+			__builtin_trap(); \
+	} while (0)
+
+static struct boot_info bi;
+static u64 canary_hpa[CANARY_PAGES];
+/* Frames a guest must not change, copied after the world is built. */
+static u8 frame_copy[POOL_FRAMES][PAGE_SIZE];
+static bool frame_kept[POOL_FRAMES];
+/* The caller's state before a call that decode refuses. */
+static struct partition part_copy;
+static u8 ram_copy[RAM_PAGES][PAGE_SIZE];
+
+static int build_root(struct partition *p, const struct boot_info *b)
+{
+	if (arch_npt_init(p))
+		return -1;
+	for (u64 gpn = 0; gpn < RAM_PAGES; gpn++) {
+		u64 hpa = frame_alloc(ROOT_PARTITION_ID, FRAME_KIND_RAM);
+
+		if (!hpa || arch_npt_map(p, gpn << PAGE_SHIFT, hpa, NPT_RWX))
+			return -1;
+	}
+	p->memory_bytes = RAM_PAGES * PAGE_SIZE;
+	return 0;
+}
+
+/* A running guest in its slot of the partition table. */
+static struct partition *make_guest(u32 id, u64 pages)
+{
+	struct partition *p = &partitions[id];
+
+	test_partition_init(p, id, pages * PAGE_SIZE);
+	p->lock = (struct spinlock)SPINLOCK_INIT;
+	p->generation = id;
+	p->console_tokens = CONSOLE_BURST_LINES;
+	p->cpu_mask = BIT(CALL_CPU);
+	p->vcpus[0].cpu = CALL_CPU;
+	return p;
+}
+
+static void map_read_only(struct partition *p, u32 id)
+{
+	check(!arch_npt_map(p, RO_GPFN << PAGE_SHIFT,
+			    frame_alloc((u16)id, FRAME_KIND_RAM), NPT_READ));
+}
+
+static u8 *ram_page(const struct partition *p, u64 gpfn)
+{
+	u32 flags;
+	u64 hpa = arch_npt_lookup(p, gpfn << PAGE_SHIFT, &flags);
+
+	return hpa == NPT_NO_PAGE ? NULL : phys_to_virt(hpa);
+}
+
+/* The input's RAM bytes into the caller's pages, read-only ones too. */
+static void fill_ram(const struct partition *p, const u8 *data, size_t len)
+{
+	for (u64 gpfn = 0; gpfn < RAM_PAGES && len; gpfn++) {
+		size_t n = len < PAGE_SIZE ? len : PAGE_SIZE;
+
+		memcpy(ram_page(p, gpfn), data, n);
+		data += n;
+		len -= n;
+	}
+}
+
+/* Stands in for the MSR writes that enable the VPAP or hypercall page. */
+static void set_pages(struct partition *p, u8 vpap, u8 hypercall)
+{
+	struct vcpu *v = &p->vcpus[0];
+
+	if (vpap & 0x80) {
+		u64 gpfn = vpap & 0x3F;
+
+		v->vpap = partition_gpa_to_hva(p, gpfn << PAGE_SHIFT, true);
+		if (v->vpap)
+			v->vpap_msr = gpfn << PT_MSR_PAGE_GPFN_SHIFT |
+				      PT_MSR_PAGE_ENABLE;
+	}
+	if (hypercall & 0x80)
+		p->hypercall_msr = (u64)(hypercall & 0x3F)
+					   << PT_MSR_PAGE_GPFN_SHIFT |
+				   PT_MSR_PAGE_ENABLE;
+}
+
+static void build_world(void)
+{
+	struct partition *canary;
+
+	shim_reset();
+	shim_cpu_count = 2;
+	shim_tsc = 1000000000ull;
+	frame_pool_init(SHIM_PHYS_BASE, POOL_FRAMES, shim_pool_table());
+	sched_init(1);
+	memset(&bi, 0, sizeof(bi));
+	bi.config.root.present = true;
+	bi.config.root.cpu = 0;
+	shim_root_build_fn = build_root;
+	root_reserve_cpu(&bi);
+	check(root_create(&bi));
+	map_read_only(partition_get(ROOT_PARTITION_ID), ROOT_PARTITION_ID);
+	map_read_only(make_guest(GUEST_ID, RAM_PAGES), GUEST_ID);
+	partitions[GUEST_ID].memory_bytes += HOLE_PAGES * PAGE_SIZE;
+	canary = make_guest(CANARY_ID, CANARY_PAGES);
+	for (u32 i = 0; i < CANARY_PAGES; i++) {
+		u32 flags;
+
+		canary_hpa[i] = arch_npt_lookup(canary, i * PAGE_SIZE, &flags);
+		memset(phys_to_virt(canary_hpa[i]), CANARY_BYTE, PAGE_SIZE);
+	}
+	partition_live = 2;
+}
+
+static void keep_foreign_frames(void)
+{
+	const struct frame_info *t = shim_pool_table();
+
+	for (u32 i = 0; i < POOL_FRAMES; i++) {
+		frame_kept[i] = t[i].owner != FRAME_OWNER_FREE &&
+				!(t[i].owner == GUEST_ID &&
+				  t[i].kind == FRAME_KIND_RAM);
+		if (frame_kept[i])
+			memcpy(frame_copy[i],
+			       phys_to_virt(SHIM_PHYS_BASE + i * PAGE_SIZE),
+			       PAGE_SIZE);
+	}
+}
+
+/* A guest changed no frame but its own RAM: tables, root, canary. */
+static void check_foreign_frames(void)
+{
+	for (u32 i = 0; i < POOL_FRAMES; i++) {
+		if (frame_kept[i])
+			check(!memcmp(
+				frame_copy[i],
+				phys_to_virt(SHIM_PHYS_BASE + i * PAGE_SIZE),
+				PAGE_SIZE));
+	}
+}
+
+static void check_canary(void)
+{
+	static u8 pattern[PAGE_SIZE];
+
+	memset(pattern, CANARY_BYTE, sizeof(pattern));
+	for (u32 i = 0; i < CANARY_PAGES; i++)
+		check(!memcmp(phys_to_virt(canary_hpa[i]), pattern, PAGE_SIZE));
+}
+
+static bool valid_status(u16 s)
+{
+	switch (s) {
+	case PT_STATUS_SUCCESS:
+	case PT_STATUS_INVALID_HYPERCALL_CODE:
+	case PT_STATUS_INVALID_HYPERCALL_INPUT:
+	case PT_STATUS_INVALID_ALIGNMENT:
+	case PT_STATUS_INVALID_PARAMETER:
+	case PT_STATUS_ACCESS_DENIED:
+	case PT_STATUS_INVALID_PARTITION_STATE:
+	case PT_STATUS_OPERATION_DENIED:
+	case PT_STATUS_INSUFFICIENT_MEMORY:
+	case PT_STATUS_INVALID_PARTITION_ID:
+	case PT_STATUS_INVALID_VP_INDEX:
+	case PT_STATUS_NOT_FOUND:
+	case PT_STATUS_INVALID_GPA:
+	case PT_STATUS_WOULD_BLOCK:
+	case PT_STATUS_NO_RESOURCES:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void copy_caller(const struct partition *p)
+{
+	memcpy(&part_copy, p, sizeof(part_copy));
+	for (u64 gpfn = 0; gpfn < RAM_PAGES; gpfn++)
+		memcpy(ram_copy[gpfn], ram_page(p, gpfn), PAGE_SIZE);
+}
+
+/* After a refused call only the entry's accounting may differ. */
+static void check_caller_unchanged(const struct partition *p)
+{
+	const struct vcpu *v = &p->vcpus[0];
+
+	memcpy(part_copy.hcall_stats, p->hcall_stats, sizeof(p->hcall_stats));
+	part_copy.vcpus[0].worst_entry_ns = v->worst_entry_ns;
+	check(!memcmp(&part_copy, p, sizeof(part_copy)));
+	if (v->vpap) {
+		struct pt_vpap *copy =
+			(void *)ram_copy[v->vpap_msr >> PT_MSR_PAGE_GPFN_SHIFT];
+
+		copy->stat_hypercalls = v->vpap->stat_hypercalls;
+		copy->stat_continuations = v->vpap->stat_continuations;
+		copy->stat_worst_entry_ns = v->vpap->stat_worst_entry_ns;
+	}
+	for (u64 gpfn = 0; gpfn < RAM_PAGES; gpfn++)
+		check(!memcmp(ram_copy[gpfn], ram_page(p, gpfn), PAGE_SIZE));
+}
+
+/* One entry of a call; the rest of run_call() checks what it did. */
+static enum hcall_result enter(struct vcpu *v, struct hcall_regs *r,
+			       const struct hcall_desc *d)
+{
+	struct partition *p = v->part;
+	struct hcall_regs before = *r, scratch = *r;
+	struct hcall_ctx c = { .v = v, .p = p, .regs = &scratch };
+	const struct hcall_desc *dd;
+	int refused = hcall_decode(&c, &dd);
+	u64 free0 = frame_pool_stats().free;
+	enum hcall_result res;
+	u16 status;
+
+	if (refused)
+		copy_caller(p);
+	res = hcall_dispatch(v, r, shim_tsc);
+	check(shim_bad_phys == 0);
+	if (res == HCALL_RETRY) {
+		/* A continuation moves the rep start on, and nothing else;
+		 * RAX holds no result yet. */
+		check(!refused);
+		check(r->rdx == before.rdx && r->r8 == before.r8);
+		check((r->rcx & ~START_MASK) == (before.rcx & ~START_MASK));
+		if (d->flags & HC_REP)
+			check((r->rcx & START_MASK) >
+			      (before.rcx & START_MASK));
+		else
+			check(r->rcx == before.rcx);
+		return res;
+	}
+	status = pt_hc_status(r->rax);
+	check(valid_status(status));
+	check(!(r->rax & ~(PT_HC_RESULT_STATUS_MASK |
+			   (PT_HC_REP_MASK << PT_HC_RESULT_REPS_SHIFT))));
+	if (refused) {
+		check(res == HCALL_DONE && r->rax == (u64)refused);
+		check(r->rcx == before.rcx && r->rdx == before.rdx &&
+		      r->r8 == before.r8);
+		check(frame_pool_stats().free == free0);
+		check_caller_unchanged(p);
+	}
+	if (p->id != ROOT_PARTITION_ID && d && (d->flags & HC_ROOT_ONLY))
+		check(status == ((before.rcx & PT_HC_RESERVED_MASK)
+					 ? PT_STATUS_INVALID_HYPERCALL_INPUT
+					 : PT_STATUS_ACCESS_DENIED));
+	if (d && (d->flags & HC_REP))
+		check(pt_hc_reps_done(r->rax) <=
+		      ((before.rcx >> PT_HC_REP_COUNT_SHIFT) & PT_HC_REP_MASK));
+	else
+		check(pt_hc_reps_done(r->rax) == 0);
+	return res;
+}
+
+/* What CPU 1's scheduler does meanwhile: take dead vCPUs off. */
+static void reap_dead_vcpus(const struct partition *caller)
+{
+	for (u32 id = 1; id < MAX_PARTITIONS; id++) {
+		struct partition *p = &partitions[id];
+
+		while (p != caller && p->state == PART_STATE_DYING &&
+		       p->vcpus_alive)
+			partition_vcpu_gone(&p->vcpus[0]);
+	}
+}
+
+/* One call, entry after entry while it asks to continue; false: gone. */
+static bool run_call(struct vcpu *v, u64 rcx, u64 rdx, u64 r8, u32 entries)
+{
+	struct hcall_regs r = { 0xAAAA, rcx, rdx, r8 };
+	const struct hcall_desc *d = hcall_lookup(rcx & PT_HC_CODE_MASK);
+	u64 free0 = frame_pool_stats().free;
+	enum hcall_result res = HCALL_RETRY;
+
+	for (u32 n = 0; n < entries && res == HCALL_RETRY; n++) {
+		res = enter(v, &r, d);
+		reap_dead_vcpus(v->part);
+	}
+	/* The full check is slow: after calls that moved frames, and at
+	 * the end of every input. */
+	if (frame_pool_stats().free != free0)
+		check(frame_pool_check() == 0);
+	return res != HCALL_GONE;
+}
+
+/* Ends every partition but the root and returns all of their frames. */
+static void clean_up(void)
+{
+	for (u32 id = 1; id < MAX_PARTITIONS; id++) {
+		struct partition *p = &partitions[id];
+
+		for (u32 n = 0; p->state != PART_STATE_FREE; n++) {
+			check(n < 4);
+			reap_dead_vcpus(NULL);
+			partition_destroy_step(p, ~0ull);
+		}
+		check(frame_count_owned((u16)id) == 0);
+	}
+	check(!partition_teardown_pending());
+	check(partition_live == 0);
+	check(frame_pool_check() == 0);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static bool pool_made;
+	u8 hdr[HDR_BYTES] = { 0 };
+	u64 regs[MAX_CALLS * 3] = { 0 };
+	struct partition *caller;
+	u32 calls, entries;
+	size_t pos;
+
+	if (!pool_made) {
+		shim_pool_init(POOL_FRAMES);
+		pool_made = true;
+	}
+	memcpy(hdr, data, size < HDR_BYTES ? size : HDR_BYTES);
+	pos = size < HDR_BYTES ? size : HDR_BYTES;
+	calls = 1 + ((hdr[0] >> 1) & 7);
+	entries = 1 + hdr[1] % 32;
+	if (size - pos < calls * CALL_BYTES) {
+		memcpy(regs, data + pos, size - pos);
+		pos = size;
+	} else {
+		memcpy(regs, data + pos, calls * CALL_BYTES);
+		pos += calls * CALL_BYTES;
+	}
+
+	build_world();
+	shim_tsc_step = (u64)hdr[2] * 64;
+	caller = partition_get((hdr[0] & 1) ? ROOT_PARTITION_ID : GUEST_ID);
+	fill_ram(caller, data + pos, size - pos);
+	set_pages(caller, hdr[3], hdr[4]);
+	if (caller->id != ROOT_PARTITION_ID)
+		keep_foreign_frames();
+
+	for (u32 i = 0; i < calls; i++) {
+		if (!run_call(&caller->vcpus[0], regs[3 * i], regs[3 * i + 1],
+			      regs[3 * i + 2], entries))
+			break;
+	}
+
+	check(frame_pool_check() == 0);
+	if (caller->id != ROOT_PARTITION_ID)
+		check_foreign_frames();
+	if (partitions[CANARY_ID].state == PART_STATE_RUNNING)
+		check_canary();
+	clean_up();
+	return 0;
+}
