@@ -6,6 +6,15 @@
 
 #define RING_MASK (PT_STORE_RING_SIZE - 1)
 
+/* Of `len` bytes at ring position `index`, how many fit before the end;
+ * the rest wraps to the start of the ring. */
+static uint32_t before_wrap(uint32_t index, uint32_t len)
+{
+	uint32_t room = PT_STORE_RING_SIZE - (index & RING_MASK);
+
+	return len < room ? len : room;
+}
+
 int store_ring_write(uint8_t *ring, uint32_t *prod, const uint32_t *cons,
 		     const void *data, uint32_t len)
 {
@@ -20,15 +29,10 @@ int store_ring_write(uint8_t *ring, uint32_t *prod, const uint32_t *cons,
 	space = PT_STORE_RING_SIZE - used;
 	if (len > space)
 		len = space;
-	while (done < len) {
-		uint32_t off = (p + done) & RING_MASK;
-		uint32_t chunk = PT_STORE_RING_SIZE - off;
-
-		if (chunk > len - done)
-			chunk = len - done;
-		memcpy(ring + off, src + done, chunk);
-		done += chunk;
-	}
+	done = before_wrap(p, len);
+	memcpy(ring + (p & RING_MASK), src, done);
+	memcpy(ring, src + done, len - done);
+	done = len;
 	/* Data must be visible before the index that publishes it. */
 	__atomic_store_n(prod, p + done, __ATOMIC_RELEASE);
 	return (int)done;
@@ -46,15 +50,10 @@ int store_ring_read(const uint8_t *ring, const uint32_t *prod, uint32_t *cons,
 		return -STORE_EIO;
 	if (len > avail)
 		len = avail;
-	while (done < len) {
-		uint32_t off = (c + done) & RING_MASK;
-		uint32_t chunk = PT_STORE_RING_SIZE - off;
-
-		if (chunk > len - done)
-			chunk = len - done;
-		memcpy(dst + done, ring + off, chunk);
-		done += chunk;
-	}
+	done = before_wrap(c, len);
+	memcpy(dst, ring + (c & RING_MASK), done);
+	memcpy(dst + done, ring, len - done);
+	done = len;
 	/* Finish reading before handing the space back to the producer. */
 	__atomic_store_n(cons, c + done, __ATOMIC_RELEASE);
 	return (int)done;

@@ -77,13 +77,19 @@ static int path_arg(struct store_req *r)
 	return ret ? ret : canon(r, argv[0], 0);
 }
 
+/* The node the request's one path argument names, if the caller may read it. */
+static int path_node(struct store_req *r, const struct store_node **n)
+{
+	int ret = path_arg(r);
+
+	return ret ? ret : store_do_read(&r->view, r->conn, r->path, n);
+}
+
 static int op_read(struct store_req *r)
 {
 	const struct store_node *n;
-	int ret = path_arg(r);
+	int ret = path_node(r, &n);
 
-	if (!ret)
-		ret = store_do_read(&r->view, r->conn, r->path, &n);
 	if (ret)
 		return ret;
 	reply_begin(r);
@@ -95,10 +101,8 @@ static int op_directory(struct store_req *r)
 {
 	const struct store_node *n;
 	uint32_t i;
-	int ret = path_arg(r);
+	int ret = path_node(r, &n);
 
-	if (!ret)
-		ret = store_do_read(&r->view, r->conn, r->path, &n);
 	if (ret)
 		return ret;
 	reply_begin(r);
@@ -151,10 +155,8 @@ static int op_get_perms(struct store_req *r)
 {
 	const struct store_node *n;
 	uint32_t i;
-	int ret = path_arg(r);
+	int ret = path_node(r, &n);
 
-	if (!ret)
-		ret = store_do_read(&r->view, r->conn, r->path, &n);
 	if (ret)
 		return ret;
 	reply_begin(r);
