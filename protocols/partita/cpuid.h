@@ -39,5 +39,8 @@
 #define PT_FEATURE_TIMER (1u << 2)
 #define PT_FEATURE_REP_CONTINUATION (1u << 3)
 #define PT_FEATURE_CALL_STATS (1u << 4)
+#define PT_FEATURE_EVENT_PORTS (1u << 5)
+#define PT_FEATURE_MESSAGES (1u << 6)
+#define PT_FEATURE_GRANTS (1u << 7)
 
 #endif

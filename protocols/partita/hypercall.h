@@ -95,6 +95,32 @@ static inline uint32_t pt_hc_reps_done(uint64_t result)
 #define PT_CALL_PARTITION_INFO 0x0058	  /* in: pt_partition_ref, out: info */
 #define PT_CALL_PARTITION_STATS 0x0059	  /* in: pt_partition_ref, out: stats */
 #define PT_CALL_CONSOLE_READ 0x005A	  /* in: pt_partition_ref, out: page */
+#define PT_CALL_PARTITION_MESSAGING 0x005B /* in: ref, out: messaging_info */
+/* Event ports (events.h). */
+#define PT_CALL_EVTCHN_SET_PAGE 0x0060	       /* fast: RDX GPA */
+#define PT_CALL_EVTCHN_ALLOC_UNBOUND 0x0061    /* fast: RDX id|vcpu<<32 */
+#define PT_CALL_EVTCHN_BIND_INTERDOMAIN 0x0062 /* fast: RDX id|vcpu, R8 port */
+#define PT_CALL_EVTCHN_BIND_VIRQ 0x0063	       /* fast: RDX virq, R8 vCPU */
+#define PT_CALL_EVTCHN_CLOSE 0x0064	       /* fast: RDX port */
+#define PT_CALL_EVTCHN_SEND 0x0065	       /* fast: RDX port */
+#define PT_CALL_EVTCHN_STATUS 0x0066	       /* in: ref, out: status */
+#define PT_CALL_EVTCHN_BIND_VCPU 0x0067	       /* fast: RDX port, R8 vCPU */
+#define PT_CALL_EVTCHN_MASK 0x0068	       /* fast: RDX port */
+#define PT_CALL_EVTCHN_UNMASK 0x0069	       /* fast: RDX port */
+/* Messages (messages.h). */
+#define PT_CALL_MSG_SET_PAGE 0x0070	     /* fast: RDX GPA */
+#define PT_CALL_MSG_CREATE_CONNECTION 0x0071 /* in/out: pt_msg_connection_* */
+#define PT_CALL_MSG_DELETE_CONNECTION 0x0072 /* fast: RDX connection id */
+#define PT_CALL_MSG_POST 0x0073		     /* in: pt_msg_post_in */
+#define PT_CALL_MSG_EOM 0x0074		     /* fast: RDX slot */
+/* Grants (grants.h). */
+#define PT_CALL_GRANT_SET_TABLE 0x0078	/* fast: RDX GPA, R8 frames */
+#define PT_CALL_GRANT_MAP 0x0079	/* rep: pt_grant_map_in/out */
+#define PT_CALL_GRANT_UNMAP 0x007A	/* rep: in u64 handles */
+#define PT_CALL_GRANT_COPY 0x007B	/* rep: in pt_grant_copy */
+#define PT_CALL_GRANT_END_ACCESS 0x007C /* fast: RDX ref */
+#define PT_CALL_GRANT_QUERY 0x007D	/* fast: RDX ref; out RDX, R8 */
+#define PT_CALL_GRANT_WINDOW 0x007E	/* fast: out RDX GPA, R8 bytes */
 
 /* Highest call code the hypervisor keeps statistics for. */
 #define PT_CALL_STATS_MAX 0x0080
@@ -241,8 +267,10 @@ struct pt_partition_create_in {
 	uint32_t on_crash;     /* PT_ON_CRASH_* */
 	uint64_t cpu_mask; /* CPUs the vCPUs may use (the root's excluded) */
 	char cmdline[256];
+	uint32_t max_event_ports;  /* 0: PT_EVTCHN_DEFAULT_CAP; else 1..4095 */
+	uint32_t max_grant_frames; /* 0: PT_GRANT_DEFAULT_FRAMES; 1..64 */
 };
-PT_ABI_SIZE(struct pt_partition_create_in, 320);
+PT_ABI_SIZE(struct pt_partition_create_in, 328);
 
 struct pt_partition_create_out {
 	uint32_t id;
@@ -289,6 +317,68 @@ struct pt_partition_info {
 	char cmdline[256];
 };
 PT_ABI_SIZE(struct pt_partition_info, 456);
+
+/*
+ * PT_CALL_PARTITION_MESSAGING: one partition's event ports, message
+ * connections and grants. In: pt_partition_ref with from_seq = the first
+ * port to list; out: a page with this header, then port_count entries of
+ * ports in use from that port on. next_port is where to continue (0: the
+ * list is complete).
+ */
+struct pt_port_info {
+	uint16_t port;
+	uint8_t state; /* PT_EVTCHN_STATE_* */
+	uint8_t vcpu;
+	uint8_t pending; /* from the partition's event page */
+	uint8_t masked;
+	uint16_t remote_port; /* INTERDOMAIN: the peer's port; VIRQ: the virq */
+	uint32_t remote_id;   /* UNBOUND, INTERDOMAIN: the other partition */
+	uint32_t reserved;
+};
+PT_ABI_SIZE(struct pt_port_info, 16);
+
+struct pt_connection_info {
+	uint32_t id;
+	uint16_t vcpu;
+	uint8_t slot;
+	uint8_t depth;
+	uint32_t sender; /* allowed sender, PT_MSG_ANY_SENDER (0xFFFFFFFF) */
+	uint16_t queued; /* messages waiting for the slot */
+	uint16_t reserved;
+};
+PT_ABI_SIZE(struct pt_connection_info, 16);
+
+#define PT_MESSAGING_CONNECTIONS_LISTED 16u
+
+struct pt_messaging_info {
+	uint32_t id;
+	uint32_t max_ports;    /* its cap */
+	uint32_t ports_in_use; /* every port not FREE */
+	uint32_t port_count;   /* entries in ports[] */
+	uint32_t next_port;
+	uint32_t connection_count; /* all its connections (16 listed) */
+	uint32_t grant_frames;	   /* registered grant table size */
+	uint32_t grants_mapped;	   /* its grant refs mapped by others now */
+	uint64_t maps_held;	   /* mappings it holds of others' frames */
+	uint64_t event_page_gpa;   /* 0: none registered */
+	/* Counters since it was created. */
+	uint64_t sends;		 /* EVTCHN_SEND calls that it made */
+	uint64_t deliveries;	 /* its ports newly pending and unmasked */
+	uint64_t masked_sends;	 /* its ports made pending while masked */
+	uint64_t posts;		 /* MSG_POST calls accepted from it */
+	uint64_t queue_full;	 /* its posts answered INSUFFICIENT_BUFFERS */
+	uint64_t messages_in;	 /* messages that reached its slots */
+	uint64_t grant_maps;	 /* GRANT_MAP elements it completed */
+	uint64_t grant_copies;	 /* GRANT_COPY elements it completed */
+	uint64_t reserved[2];
+	struct pt_connection_info connections[PT_MESSAGING_CONNECTIONS_LISTED];
+	struct pt_port_info ports[];
+};
+PT_ABI_OFFSET(struct pt_messaging_info, maps_held, 32);
+PT_ABI_OFFSET(struct pt_messaging_info, connections, 128);
+PT_ABI_SIZE(struct pt_messaging_info, 384);
+#define PT_MESSAGING_PORTS_MAX \
+	((PT_PAGE_SIZE - 384u) / sizeof(struct pt_port_info))
 
 /* Exit reasons counted per partition, architecture-neutral. */
 #define PT_EXIT_HYPERCALL 0u

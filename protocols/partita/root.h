@@ -27,6 +27,8 @@
 #define PT_ROOT_EVENT_PING 2u	   /* answer to PT_CALL_ROOT_PING */
 #define PT_ROOT_EVENT_PARTITION 3u /* a partition changed state */
 #define PT_ROOT_EVENT_CONSOLE 4u   /* a guest wrote to its console */
+#define PT_ROOT_EVENT_PORTS 5u	   /* event ports pending (events.h) */
+#define PT_ROOT_EVENT_MESSAGES 6u  /* message slots filled (messages.h) */
 
 /*
  * The root partition's guest-physical memory is host-physical memory,

@@ -13,7 +13,9 @@
  * Guest-physical memory is RAM from 0 to memory_bytes. The hypervisor puts:
  *   0x1000  the start-info page (struct pt_start_info)
  *   0x2000  a GDT (null, 0x08 code64, 0x10 data)
- *   0x3000  page tables identity-mapping all RAM (2 MiB pages, RWX)
+ *   0x3000  page tables identity-mapping all RAM (2 MiB pages, RWX) and
+ *           the grant window (grants.h) at 4 GiB: PML4 0x3000, PDPT
+ *           0x4000, RAM page directories from 0x5000, the window's 0x9000
  *   0x100000 and up: the ELF image's PT_LOAD segments.
  * All RAM starts zeroed, so an image's .bss (memsz beyond filesz) is zero;
  * everything from free_start up to memory_bytes is the guest's to use.
@@ -21,6 +23,7 @@
 #define PT_GUEST_START_INFO_GPA 0x1000ull
 #define PT_GUEST_GDT_GPA 0x2000ull
 #define PT_GUEST_PAGE_TABLE_GPA 0x3000ull
+#define PT_GUEST_WINDOW_PD_GPA 0x9000ull
 #define PT_GUEST_IMAGE_MIN_GPA 0x100000ull
 #define PT_GUEST_CODE_SELECTOR 0x08u
 #define PT_GUEST_DATA_SELECTOR 0x10u

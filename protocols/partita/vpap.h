@@ -11,6 +11,8 @@
 /* Event bits in pending_events. */
 #define PT_EVENT_TIMER 0u /* the one-shot timer set by PT_CALL_SET_TIMER */
 #define PT_EVENT_SHUTDOWN_REQUEST 1u /* the root asks for a clean shutdown */
+#define PT_EVENT_PORTS 2u    /* event ports pending: see evtchn_pending_sel */
+#define PT_EVENT_MESSAGES 3u /* message slots filled: see msg_slots_pending */
 
 #define PT_VPAP_ARGS_OFFSET 0x100u
 #define PT_VPAP_ARGS_SIZE 0x400u
@@ -52,7 +54,13 @@ struct pt_vpap {
 	uint64_t stat_upcalls;	     /* virtual interrupts delivered */
 	uint64_t stat_timer_fires;
 	uint64_t stat_worst_entry_ns; /* longest single hypercall entry */
-	uint8_t reserved1[PT_VPAP_ARGS_OFFSET - 0x78];
+	/* [both] hv sets bit w when word w of the event page's pending
+	 * bitmap has a newly pending port for this vCPU; guest exchanges. */
+	uint64_t evtchn_pending_sel;
+	/* [both] hv sets bit s when message slot s was filled; guest
+	 * exchanges. */
+	uint64_t msg_slots_pending;
+	uint8_t reserved1[PT_VPAP_ARGS_OFFSET - 0x88];
 	/* [guest] free for hypercall input and output blocks. */
 	uint8_t args[PT_VPAP_ARGS_SIZE];
 };
@@ -61,6 +69,8 @@ PT_ABI_OFFSET(struct pt_vpap, pending_events, 0x18);
 PT_ABI_OFFSET(struct pt_vpap, tsc_base, 0x20);
 PT_ABI_OFFSET(struct pt_vpap, stat_exits, 0x40);
 PT_ABI_OFFSET(struct pt_vpap, stat_worst_entry_ns, 0x70);
+PT_ABI_OFFSET(struct pt_vpap, evtchn_pending_sel, 0x78);
+PT_ABI_OFFSET(struct pt_vpap, msg_slots_pending, 0x80);
 PT_ABI_OFFSET(struct pt_vpap, args, PT_VPAP_ARGS_OFFSET);
 PT_ABI_SIZE(struct pt_vpap, PT_VPAP_ARGS_OFFSET + PT_VPAP_ARGS_SIZE);
 
