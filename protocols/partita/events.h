@@ -88,7 +88,9 @@ PT_ABI_SIZE(struct pt_event_page, PT_PAGE_SIZE);
  *                        out RDX = the new local port
  * EVTCHN_BIND_VIRQ       RDX = PT_VIRQ_*, R8 = vCPU; out RDX = the port
  * EVTCHN_CLOSE           RDX = port (the peer's end becomes UNBOUND)
- * EVTCHN_SEND            RDX = port (INTERDOMAIN only)
+ * EVTCHN_SEND            RDX = port: INTERDOMAIN makes the peer's end
+ *                        pending; UNBOUND succeeds and delivers nothing (as
+ *                        in Xen: the peer is not there yet, or ended)
  * EVTCHN_STATUS          memory call: in pt_evtchn_ref, out pt_evtchn_status
  * EVTCHN_BIND_VCPU       RDX = port, R8 = vCPU that gets its upcalls
  * EVTCHN_MASK            RDX = port: sets its mask bit

@@ -14,7 +14,8 @@
  * its vCPUs and one slot of that vCPU's page, the one partition allowed to
  * post to it (or PT_MSG_ANY_SENDER) and the depth of its queue (1 ..
  * PT_MSG_QUEUE_MAX, 0 = PT_MSG_QUEUE_DEFAULT). A slot serves at most one
- * connection. The hypervisor hands out the connection id.
+ * connection. Its id is pt_msg_connection_id(receiver, vcpu, slot), so a
+ * sender that knows where the receiver listens can compute it.
  *
  * MSG_POST copies the message into the connection's queue, or straight
  * into the slot when the slot is empty (message_type 0) and nothing is
@@ -47,6 +48,15 @@
 /* message_type 0 marks a free slot; senders use 1 .. 0x7FFFFFFF. */
 #define PT_MSG_TYPE_NONE 0u
 #define PT_MSG_TYPE_MAX 0x7FFFFFFFu
+
+#define PT_MSG_CONNECTION_BASE 0x10000u
+
+static inline uint32_t pt_msg_connection_id(uint32_t receiver, uint32_t vcpu,
+					    uint32_t slot)
+{
+	return PT_MSG_CONNECTION_BASE | (receiver << 8) | ((vcpu & 15u) << 4) |
+	       (slot & 15u);
+}
 
 struct pt_msg_header {
 	uint32_t message_type;	/* [both] hv fills, receiver sets 0 when done */
