@@ -19,6 +19,9 @@ void config_to_create_in(const struct config *cfg,
 	in->on_crash = cfg->on_crash;
 	in->cpu_mask = cfg->cpu_mask;
 	memcpy(in->cmdline, cfg->cmdline, sizeof(in->cmdline));
+	/* Explicit even when defaulted: the config's value is the one used. */
+	in->max_event_ports = cfg->max_event_ports;
+	in->max_grant_frames = cfg->max_grant_frames;
 }
 
 void config_to_start_in(const struct config_image *img, uint32_t id,

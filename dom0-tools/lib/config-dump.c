@@ -17,6 +17,8 @@ static void dump_create(const struct config *cfg, FILE *out)
 	fprintf(out, "create.cpu_mask=0x%llx\n",
 		(unsigned long long)in.cpu_mask);
 	fprintf(out, "create.cmdline=%s\n", in.cmdline);
+	fprintf(out, "create.max_event_ports=%u\n", in.max_event_ports);
+	fprintf(out, "create.max_grant_frames=%u\n", in.max_grant_frames);
 }
 
 void config_dump(const struct config *cfg, const struct config_image *img,

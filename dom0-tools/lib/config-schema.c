@@ -27,6 +27,8 @@ void config_set_defaults(struct config *cfg)
 	cfg->on_crash = PT_ON_CRASH_DESTROY;
 	cfg->cpu_mask = ~0ull;
 	cfg->cmdline[0] = '\0';
+	cfg->max_event_ports = PT_EVTCHN_DEFAULT_CAP;
+	cfg->max_grant_frames = PT_GRANT_DEFAULT_FRAMES;
 }
 
 /* A non-empty scalar without NUL bytes, else an error naming `key`. */
@@ -220,6 +222,19 @@ static int parse_cpus(struct config_parse *ps, yaml_node_t *node)
 	return 0;
 }
 
+/* Port 0 is never handed out, so a partition can use at most 4095. */
+static int parse_max_event_ports(struct config_parse *ps, yaml_node_t *node)
+{
+	return get_uint(ps, node, "max_event_ports", 1, PT_EVTCHN_PORTS - 1,
+			&ps->cfg->max_event_ports);
+}
+
+static int parse_max_grant_frames(struct config_parse *ps, yaml_node_t *node)
+{
+	return get_uint(ps, node, "max_grant_frames", 1, PT_GRANT_FRAMES_MAX,
+			&ps->cfg->max_grant_frames);
+}
+
 /* A relative kernel path is relative to the config file's folder. */
 static int parse_kernel(struct config_parse *ps, yaml_node_t *node)
 {
@@ -297,6 +312,8 @@ const struct config_key config_keys[] = {
 	{ "kernel", true, parse_kernel },
 	{ "cmdline", false, parse_cmdline },
 	{ "on_crash", false, parse_on_crash },
+	{ "max_event_ports", false, parse_max_event_ports },
+	{ "max_grant_frames", false, parse_max_grant_frames },
 	{ "devices", false, config_parse_devices },
 };
 const size_t config_key_count = sizeof(config_keys) / sizeof(config_keys[0]);

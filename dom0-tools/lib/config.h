@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <partita/events.h>
+#include <partita/grants.h>
 #include <partita/hypercall.h>
 
 #define CONFIG_NAME_MAX 31 /* bytes, without the NUL */
@@ -38,7 +40,9 @@ struct config {
 	uint32_t on_crash; /* PT_ON_CRASH_* */
 	uint64_t cpu_mask;
 	char cmdline[CONFIG_CMDLINE_MAX + 1];
-	char kernel[PATH_MAX]; /* resolved against the config's folder */
+	uint32_t max_event_ports;  /* 1 .. PT_EVTCHN_PORTS - 1 */
+	uint32_t max_grant_frames; /* 1 .. PT_GRANT_FRAMES_MAX */
+	char kernel[PATH_MAX];	   /* resolved against the config's folder */
 	struct config_pos kernel_pos;
 	struct config_device devices[CONFIG_DEVICES_MAX];
 	unsigned int device_count;

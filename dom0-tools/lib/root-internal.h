@@ -3,6 +3,8 @@
 #ifndef PARTITA_ROOT_INTERNAL_H
 #define PARTITA_ROOT_INTERNAL_H
 
+#include <stddef.h>
+
 #include "root-client.h"
 
 /* Formats dev->error and returns err, for "return root_fail(...)". */
@@ -26,5 +28,18 @@ int root_ring_read(struct root_dev *dev, uint16_t code, const void *in,
 
 /* The call's name for messages: "LOG_READ", or "call 0x0123". */
 const char *root_call_name(uint16_t code, char *buf, size_t size);
+
+/* Messaging files (root-msg-common.c). */
+/* The meaning root-ioctl.h gives an errno of the messaging requests. */
+const char *root_msg_errno_text(int err);
+/* A new file from `request` on dev->fd, made non-blocking. */
+int root_msg_file_open(struct root_dev *dev, unsigned long request,
+		       const char *what, int *fd);
+/*
+ * One read() of up to `size` bytes, waiting in poll() up to timeout_ms
+ * (-1: forever): 0 with *got, -ETIMEDOUT, -EINTR or an error sentence.
+ */
+int root_msg_file_wait(struct root_dev *dev, int fd, int timeout_ms,
+		       const char *what, void *buf, size_t size, size_t *got);
 
 #endif

@@ -27,9 +27,15 @@ static const struct root_name status_names[] = {
 	{ PT_STATUS_INVALID_PARTITION_ID, "INVALID_PARTITION_ID" },
 	{ PT_STATUS_INVALID_VP_INDEX, "INVALID_VP_INDEX" },
 	{ PT_STATUS_NOT_FOUND, "NOT_FOUND" },
+	{ PT_STATUS_INVALID_PORT_ID, "INVALID_PORT_ID" },
+	{ PT_STATUS_INVALID_CONNECTION_ID, "INVALID_CONNECTION_ID" },
+	{ PT_STATUS_INSUFFICIENT_BUFFERS, "INSUFFICIENT_BUFFERS" },
+	{ PT_STATUS_OBJECT_IN_USE, "OBJECT_IN_USE" },
 	{ PT_STATUS_INVALID_GPA, "INVALID_GPA" },
 	{ PT_STATUS_WOULD_BLOCK, "WOULD_BLOCK" },
 	{ PT_STATUS_NO_RESOURCES, "NO_RESOURCES" },
+	{ PT_STATUS_INVALID_GRANT_REF, "INVALID_GRANT_REF" },
+	{ PT_STATUS_INVALID_HANDLE, "INVALID_HANDLE" },
 };
 
 static const struct root_name call_names[] = {
@@ -60,6 +66,29 @@ static const struct root_name call_names[] = {
 	{ PT_CALL_PARTITION_INFO, "PARTITION_INFO" },
 	{ PT_CALL_PARTITION_STATS, "PARTITION_STATS" },
 	{ PT_CALL_CONSOLE_READ, "CONSOLE_READ" },
+	{ PT_CALL_PARTITION_MESSAGING, "PARTITION_MESSAGING" },
+	{ PT_CALL_EVTCHN_SET_PAGE, "EVTCHN_SET_PAGE" },
+	{ PT_CALL_EVTCHN_ALLOC_UNBOUND, "EVTCHN_ALLOC_UNBOUND" },
+	{ PT_CALL_EVTCHN_BIND_INTERDOMAIN, "EVTCHN_BIND_INTERDOMAIN" },
+	{ PT_CALL_EVTCHN_BIND_VIRQ, "EVTCHN_BIND_VIRQ" },
+	{ PT_CALL_EVTCHN_CLOSE, "EVTCHN_CLOSE" },
+	{ PT_CALL_EVTCHN_SEND, "EVTCHN_SEND" },
+	{ PT_CALL_EVTCHN_STATUS, "EVTCHN_STATUS" },
+	{ PT_CALL_EVTCHN_BIND_VCPU, "EVTCHN_BIND_VCPU" },
+	{ PT_CALL_EVTCHN_MASK, "EVTCHN_MASK" },
+	{ PT_CALL_EVTCHN_UNMASK, "EVTCHN_UNMASK" },
+	{ PT_CALL_MSG_SET_PAGE, "MSG_SET_PAGE" },
+	{ PT_CALL_MSG_CREATE_CONNECTION, "MSG_CREATE_CONNECTION" },
+	{ PT_CALL_MSG_DELETE_CONNECTION, "MSG_DELETE_CONNECTION" },
+	{ PT_CALL_MSG_POST, "MSG_POST" },
+	{ PT_CALL_MSG_EOM, "MSG_EOM" },
+	{ PT_CALL_GRANT_SET_TABLE, "GRANT_SET_TABLE" },
+	{ PT_CALL_GRANT_MAP, "GRANT_MAP" },
+	{ PT_CALL_GRANT_UNMAP, "GRANT_UNMAP" },
+	{ PT_CALL_GRANT_COPY, "GRANT_COPY" },
+	{ PT_CALL_GRANT_END_ACCESS, "GRANT_END_ACCESS" },
+	{ PT_CALL_GRANT_QUERY, "GRANT_QUERY" },
+	{ PT_CALL_GRANT_WINDOW, "GRANT_WINDOW" },
 };
 
 static const struct root_name event_names[] = {
@@ -67,12 +96,15 @@ static const struct root_name event_names[] = {
 	{ PT_ROOT_EVENT_PING, "ping" },
 	{ PT_ROOT_EVENT_PARTITION, "partition" },
 	{ PT_ROOT_EVENT_CONSOLE, "console" },
+	{ PT_ROOT_EVENT_PORTS, "ports" },
+	{ PT_ROOT_EVENT_MESSAGES, "messages" },
 };
 
 /* Indexed by bit number: PT_FEATURE_* are 1 << index. */
 static const struct root_name feature_names[] = {
 	{ 0, "hypercall-page" },   { 1, "vpap" },	{ 2, "timer" },
-	{ 3, "rep-continuation" }, { 4, "call-stats" },
+	{ 3, "rep-continuation" }, { 4, "call-stats" }, { 5, "event-ports" },
+	{ 6, "messages" },	   { 7, "grants" },
 };
 
 #define ROOT_COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -99,7 +131,8 @@ const char *root_event_name(unsigned int event)
 
 const char *root_feature_name(unsigned int bit)
 {
-	_Static_assert(PT_FEATURE_CALL_STATS == 1u << 4,
+	_Static_assert(PT_FEATURE_CALL_STATS == 1u << 4 &&
+			       PT_FEATURE_GRANTS == 1u << 7,
 		       "feature_names follows cpuid.h");
 	return lookup(feature_names, ROOT_COUNT(feature_names), bit);
 }
