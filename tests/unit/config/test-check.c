@@ -98,6 +98,8 @@ Test(check, create_block_from_every_key)
 	cr_assert_eq(in.cpu_mask, 0x2e);
 	cr_assert_str_eq(in.cmdline, "console=hvc0 quiet");
 	cr_assert_eq(in.cmdline[sizeof(in.cmdline) - 1], 0);
+	cr_assert_eq(in.max_event_ports, 2048);
+	cr_assert_eq(in.max_grant_frames, 8);
 	cr_assert_eq(cfg.device_count, 1);
 	cr_assert_str_eq(config_device_types[cfg.devices[0].type].name,
 			 "console");
@@ -118,6 +120,34 @@ Test(check, defaults)
 	cr_assert_eq(in.cpu_mask, ~0ull);
 	cr_assert_str_eq(in.cmdline, "");
 	cr_assert_eq(cfg.device_count, 0);
+	/* The ABI's defaults, passed explicitly rather than as 0. */
+	cr_assert_eq(in.max_event_ports, PT_EVTCHN_DEFAULT_CAP);
+	cr_assert_eq(in.max_grant_frames, PT_GRANT_DEFAULT_FRAMES);
+}
+
+/* The messaging limits at both ends of their ranges reach the create block. */
+Test(check, messaging_limits)
+{
+	static const struct {
+		const char *path;
+		uint32_t ports, frames;
+	} cases[] = {
+		{ "good/messaging-low.yaml", 1, 1 },
+		{ "good/limits.yaml", 4095, 64 },
+	};
+	struct config cfg;
+	struct config_error err;
+	struct pt_partition_create_in in;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cr_assert_eq(config_load(cases[i].path, &cfg, &err), 0, "%s",
+			     err.text);
+		config_to_create_in(&cfg, &in);
+		cr_expect_eq(in.max_event_ports, cases[i].ports, "%s",
+			     cases[i].path);
+		cr_expect_eq(in.max_grant_frames, cases[i].frames, "%s",
+			     cases[i].path);
+	}
 }
 
 /* Every LOAD carries the right file bytes, and together they cover all. */
