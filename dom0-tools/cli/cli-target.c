@@ -6,6 +6,7 @@
 #include <partita/status.h>
 
 #include "cli.h"
+#include "root-messaging.h"
 #include "info-render.h"
 
 int cli_find_guest(struct root_dev *dev, const char *cmd, const char *what,
@@ -78,4 +79,16 @@ int cli_report_refusal(struct root_dev *dev, int err, const char *doing,
 		return CLI_EXIT_FAILED;
 	}
 	return cli_report(dev, err);
+}
+
+int cli_read_messaging(struct root_dev *dev, uint32_t id,
+		       struct root_messaging *m, int *have)
+{
+	int err = root_partition_messaging(dev, id, m);
+
+	*have = !err;
+	if (err == -EREMOTEIO &&
+	    root_status(dev) == PT_STATUS_INVALID_HYPERCALL_CODE)
+		return 0;
+	return err;
 }

@@ -69,6 +69,15 @@ int cli_find_guest(struct root_dev *dev, const char *cmd, const char *what,
 int cli_report_refusal(struct root_dev *dev, int err, const char *doing,
 		       const struct pt_partition_entry *e);
 
+/*
+ * The messaging state of partition `id` into *m (root_messaging_free() it)
+ * and *have = 1; *have = 0 and 0 when the hypervisor does not know
+ * PARTITION_MESSAGING (an older build), so callers show the rest.
+ */
+struct root_messaging;
+int cli_read_messaging(struct root_dev *dev, uint32_t id,
+		       struct root_messaging *m, int *have);
+
 /* Seconds as given on the command line ("2", "0.5") to milliseconds. */
 int cli_parse_seconds(const char *text, int *ms);
 

@@ -5,6 +5,7 @@
 #include "cli-args.h"
 #include "cli.h"
 #include "part-render.h"
+#include "root-messaging.h"
 
 int cmd_list(int argc, char **argv)
 {
@@ -61,9 +62,10 @@ int cli_partition_info(const char *what, int json)
 	struct pt_partition_entry e;
 	struct pt_partition_info info;
 	struct pt_hv_info hv;
+	struct root_messaging msg = { 0 };
 	struct root_dev dev;
 	uint64_t age;
-	int rc, err;
+	int rc, err, have = 0;
 
 	rc = cli_open_device(&dev);
 	if (rc)
@@ -74,6 +76,8 @@ int cli_partition_info(const char *what, int json)
 	err = root_partition_info(&dev, e.id, &info);
 	if (!err)
 		err = root_hv_info(&dev, &hv);
+	if (!err)
+		err = cli_read_messaging(&dev, e.id, &msg, &have);
 	if (err) {
 		rc = cli_report_refusal(&dev, err, "show", &e);
 		goto out;
@@ -81,10 +85,11 @@ int cli_partition_info(const char *what, int json)
 	age = hv.uptime_ns > info.created_ns ? hv.uptime_ns - info.created_ns
 					     : 0;
 	if (json)
-		part_info_json(stdout, &info, age);
+		part_info_json(stdout, &info, age, have ? &msg : NULL);
 	else
-		part_info_text(stdout, &info, age);
+		part_info_text(stdout, &info, age, have ? &msg : NULL);
 out:
+	root_messaging_free(&msg);
 	root_close(&dev);
 	return rc;
 }

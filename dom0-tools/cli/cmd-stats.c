@@ -12,6 +12,7 @@
 #include "cli-args.h"
 #include "cli.h"
 #include "part-render.h"
+#include "root-messaging.h"
 
 #define TOP_INTERVAL_MS 2000
 
@@ -25,9 +26,10 @@ int cmd_stats(int argc, char **argv)
 	struct pt_partition_stats *st = NULL;
 	struct pt_partition_info info;
 	struct pt_partition_entry e;
+	struct root_messaging msg = { 0 };
 	struct root_dev dev;
 	char *what = NULL;
-	int npos, rc, err;
+	int npos, rc, err, have = 0;
 
 	rc = cli_parse_command("stats", argc, argv, options, &what, 1, 1,
 			       &npos);
@@ -48,16 +50,19 @@ int cmd_stats(int argc, char **argv)
 	err = root_partition_info(&dev, e.id, &info);
 	if (!err)
 		err = root_partition_stats(&dev, e.id, st);
+	if (!err)
+		err = cli_read_messaging(&dev, e.id, &msg, &have);
 	if (err) {
 		rc = cli_report_refusal(&dev, err, "read the statistics of",
 					&e);
 		goto out;
 	}
 	if (json)
-		part_stats_json(stdout, &info, st);
+		part_stats_json(stdout, &info, st, have ? &msg.info : NULL);
 	else
-		part_stats_text(stdout, &info, st);
+		part_stats_text(stdout, &info, st, have ? &msg.info : NULL);
 out:
+	root_messaging_free(&msg);
 	free(st);
 	root_close(&dev);
 	return rc;

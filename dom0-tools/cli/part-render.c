@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "info-render.h"
+#include "msg-render.h"
 #include "out-json.h"
 #include "out-table.h"
 #include "out-units.h"
@@ -110,7 +111,7 @@ void part_list_json(FILE *f, const struct part_row *rows, size_t n)
 }
 
 void part_info_text(FILE *f, const struct pt_partition_info *info,
-		    uint64_t age_ns)
+		    uint64_t age_ns, const struct root_messaging *msg)
 {
 	const struct pt_partition_entry *e = &info->entry;
 	char a[32], b[32], cpus[192];
@@ -138,10 +139,12 @@ void part_info_text(FILE *f, const struct pt_partition_info *info,
 	fprintf(f, "Command line:  %s\n", info->cmdline);
 	if (info->exit_detail[0])
 		fprintf(f, "Exit:          %s\n", info->exit_detail);
+	if (msg)
+		msg_info_text(f, msg);
 }
 
 void part_info_json(FILE *f, const struct pt_partition_info *info,
-		    uint64_t age_ns)
+		    uint64_t age_ns, const struct root_messaging *msg)
 {
 	struct json_out j;
 	char cpus[192];
@@ -160,6 +163,8 @@ void part_info_json(FILE *f, const struct pt_partition_info *info,
 	json_u64(&j, "runtime_ns", info->runtime_ns);
 	json_string(&j, "cmdline", info->cmdline);
 	json_string(&j, "exit_detail", info->exit_detail);
+	if (msg)
+		msg_info_json(&j, msg);
 	json_object_end(&j);
 	json_finish(&j);
 }
@@ -200,7 +205,8 @@ static uint64_t total_calls(const struct pt_partition_stats *st)
 }
 
 void part_stats_text(FILE *f, const struct pt_partition_info *info,
-		     const struct pt_partition_stats *st)
+		     const struct pt_partition_stats *st,
+		     const struct pt_messaging_info *mi)
 {
 	static const char *const call_headers[] = { "CALL", "COUNT", "ENTRIES",
 						    "WORST" };
@@ -224,6 +230,8 @@ void part_stats_text(FILE *f, const struct pt_partition_info *info,
 			fprintf(f, "  %-11s  %" PRIu64 "\n", part_exit_name(r),
 				st->exits[r]);
 	}
+	if (mi)
+		msg_stats_text(f, mi);
 	if (!st->call_count)
 		return;
 	out_table_init(&t, 4, call_headers);
@@ -245,7 +253,8 @@ void part_stats_text(FILE *f, const struct pt_partition_info *info,
 }
 
 void part_stats_json(FILE *f, const struct pt_partition_info *info,
-		     const struct pt_partition_stats *st)
+		     const struct pt_partition_stats *st,
+		     const struct pt_messaging_info *mi)
 {
 	char code[12];
 	struct json_out j;
@@ -265,6 +274,8 @@ void part_stats_json(FILE *f, const struct pt_partition_info *info,
 	for (unsigned int r = 0; r < PT_EXIT_REASONS; r++)
 		json_u64(&j, part_exit_name(r), st->exits[r]);
 	json_object_end(&j);
+	if (mi)
+		msg_stats_json(&j, mi);
 	json_array_begin(&j, "calls");
 	for (uint32_t i = 0; i < st->call_count; i++) {
 		const struct pt_call_stat *cs = &st->calls[i];

@@ -8,6 +8,8 @@
 
 #include <partita/hypercall.h>
 
+#include "root-messaging.h"
+
 /* One partition as list and info show it; `detailed` if info was read. */
 struct part_row {
 	struct pt_partition_info info; /* info.entry is always valid */
@@ -22,17 +24,22 @@ const char *part_seconds(char *buf, size_t size, uint64_t ns);
 void part_list_text(FILE *f, const struct part_row *rows, size_t n);
 void part_list_json(FILE *f, const struct part_row *rows, size_t n);
 
-/* age_ns: how long ago it was created (hypervisor uptime - created_ns). */
+/*
+ * age_ns: how long ago it was created (hypervisor uptime - created_ns).
+ * msg: its messaging state, or NULL when the hypervisor has none to tell.
+ */
 void part_info_text(FILE *f, const struct pt_partition_info *info,
-		    uint64_t age_ns);
+		    uint64_t age_ns, const struct root_messaging *msg);
 void part_info_json(FILE *f, const struct pt_partition_info *info,
-		    uint64_t age_ns);
+		    uint64_t age_ns, const struct root_messaging *msg);
 
-/* "partita stats": exits, per-vCPU runtime and hypercalls. */
+/* "partita stats": exits, per-vCPU runtime, hypercalls, messaging (or NULL). */
 void part_stats_text(FILE *f, const struct pt_partition_info *info,
-		     const struct pt_partition_stats *st);
+		     const struct pt_partition_stats *st,
+		     const struct pt_messaging_info *mi);
 void part_stats_json(FILE *f, const struct pt_partition_info *info,
-		     const struct pt_partition_stats *st);
+		     const struct pt_partition_stats *st,
+		     const struct pt_messaging_info *mi);
 const char *part_exit_name(unsigned int reason);
 
 /* One partition's figures at one time, for the rates "top" shows. */

@@ -11,10 +11,16 @@
 #include "fake-hv.h"
 
 struct fake_hv fake_hv;
+struct fake_messaging fake_messaging[FAKE_MAX];
+
+/* fake-hv-msg.c: PARTITION_MESSAGING and the messaging files. */
+uint16_t fake_messaging_call(const struct pt_partition_ref *ref, void *out);
+int fake_msg_ioctl(unsigned long request, void *arg, int *handled);
 
 void fake_hv_reset(uint64_t frames)
 {
 	memset(&fake_hv, 0, sizeof(fake_hv));
+	memset(fake_messaging, 0, sizeof(fake_messaging));
 	fake_hv.pool_total = frames;
 	fake_hv.pool_free = frames;
 	fake_hv.fail_populate_at = FAKE_NO_FAILURE;
@@ -215,6 +221,10 @@ static uint16_t memory_call(struct pt_ioc_hypercall *hc, void *out)
 		info->frames_owned = frames_of(part(ref->id));
 		return PT_STATUS_SUCCESS;
 	}
+	case PT_CALL_PARTITION_MESSAGING:
+		if (ref->id && !part(ref->id))
+			return PT_STATUS_INVALID_PARTITION_ID;
+		return fake_messaging_call(ref, out);
 	default:
 		return PT_STATUS_INVALID_HYPERCALL_CODE;
 	}
@@ -283,6 +293,10 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 	} else if (request == PT_IOC_HYPERCALL) {
 		err = hypercall(arg);
 	} else {
+		int handled = 0, ret = fake_msg_ioctl(request, arg, &handled);
+
+		if (handled)
+			return ret;
 		err = -ENOTTY;
 	}
 	if (err) {

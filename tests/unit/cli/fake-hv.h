@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include <partita/events.h>
 #include <partita/hypercall.h>
 
 #define FAKE_MAX 8
@@ -19,6 +20,13 @@ struct fake_part {
 	struct pt_partition_create_in in;
 };
 
+/* What PARTITION_MESSAGING tells of one partition. */
+struct fake_messaging {
+	struct pt_messaging_info info;		    /* header and counters */
+	struct pt_port_info ports[PT_EVTCHN_PORTS]; /* in port order */
+	uint32_t port_count;
+};
+
 /*
  * The test links with -Wl,--wrap=ioctl: PT_IOC_* requests on any file go
  * to this fake. Partitions live in parts[1..]; the root is id 0.
@@ -31,6 +39,19 @@ struct fake_hv {
 	int fail_load_call; /* 1-based LOAD call that fails, 0: none */
 	int fail_start;
 	int fail_destroy;
+	/* PARTITION_MESSAGING: ports per answer (0: as many as fit). */
+	uint32_t messaging_page_ports;
+	int messaging_bad_next; /* pages after the first do not advance */
+	unsigned int messaging_calls;
+	/*
+	 * The messaging files act as a peer that echoes: NOTIFY on a bound
+	 * port fires it back, POST to a guest's connection comes back on
+	 * the connection id in the payload's first 4 bytes. The first
+	 * post_full posts answer INSUFFICIENT_BUFFERS.
+	 */
+	unsigned int post_full;
+	unsigned int posts, notifies, unmasks;
+	uint32_t root_ports_bound;
 	/* What was seen. */
 	unsigned int populate_calls, max_rep_count, load_calls, destroy_calls;
 	unsigned int start_calls;
@@ -39,11 +60,15 @@ struct fake_hv {
 };
 
 extern struct fake_hv fake_hv;
+extern struct fake_messaging fake_messaging[FAKE_MAX];
 
 /* Empties the fake: pool of `frames`, no partition, no failure knobs. */
 void fake_hv_reset(uint64_t frames);
 /* A running partition made without the library, for lookups. */
 uint32_t fake_hv_add(const char *name, uint32_t state);
 unsigned int fake_hv_live(void);
+/* Adds a port in use to partition id's messaging state (in port order). */
+void fake_hv_add_port(uint32_t id, uint16_t port, uint8_t state,
+		      uint32_t remote_id, uint16_t remote_port);
 
 #endif

@@ -85,7 +85,7 @@ Test(part_render, info_text)
 	info.on_crash = PT_ON_CRASH_PRESERVE;
 	info.cap_percent = 25;
 	strcpy(info.exit_detail, "nested page fault");
-	part_info_text(capture_begin(&c), &info, 61500000000ull);
+	part_info_text(capture_begin(&c), &info, 61500000000ull, NULL);
 	text = capture_end(&c);
 	cr_assert_str_eq(text, "Partition:     ticker (id 3)\n"
 			       "State:         running\n"
@@ -124,7 +124,7 @@ Test(part_render, stats_text_names_calls_and_exits)
 	st.calls[1] = (struct pt_call_stat){
 		.code = 0x7f, .count = 10, .entries = 11, .worst_ns = 999
 	};
-	part_stats_text(capture_begin(&c), &info, &st);
+	part_stats_text(capture_begin(&c), &info, &st, NULL);
 	text = capture_end(&c);
 	cr_assert(strstr(text, "Hypercalls:    40\n"), "%s", text);
 	cr_assert(strstr(text, "Exits:         42\n"));
