@@ -27,3 +27,78 @@ p() { timeout 30 partita "$@"; }
 pool_free() {
 	p info --json | sed -n 's/.*"pool_free_bytes": \([0-9]*\).*/\1/p'
 }
+
+# wait_console NAME REGEX SECONDS: prints the first line of NAME's console
+# that matches REGEX (extended), waiting up to SECONDS; fails otherwise.
+wait_console() {
+	_waited=0
+	while [ $_waited -lt $(($3 * 5)) ]; do
+		_line=$(p console --no-follow "$1" 2>/dev/null | grep -E -m 1 -- "$2")
+		if [ -n "$_line" ]; then
+			echo "$_line"
+			return 0
+		fi
+		sleep 0.2
+		_waited=$((_waited + 1))
+	done
+	return 1
+}
+
+# Hundredths of a second since boot, for timing CLI calls.
+now_cs() { sed 's/^\([0-9]*\)\.\([0-9][0-9]\).*/\1\2/' /proc/uptime; }
+
+# A background partita-msgtest that takes commands: helper_start ARGS...
+# runs it with its stdin on a FIFO (fd 3 here) and its output in
+# $tmp/helper.txt; helper_ask CMD REGEX SECONDS sends CMD and sets
+# $helper_line to the first new output line matching REGEX, or fails on a
+# FAIL line, the helper's end or a timeout (not in $(...): fail must exit).
+helper_start() {
+	rm -f "$tmp/helper.in"
+	mkfifo "$tmp/helper.in" || fail "mkfifo $tmp/helper.in failed"
+	: >"$tmp/helper.txt"
+	partita-msgtest "$@" <"$tmp/helper.in" >"$tmp/helper.txt" 2>&1 &
+	helper_pid=$!
+	exec 3>"$tmp/helper.in"
+}
+
+# helper_wait REGEX SECONDS [FROM_LINE]: the same without a command.
+helper_wait() {
+	_waited=0
+	while [ $_waited -lt $(($2 * 10)) ]; do
+		_new=$(tail -n +$((${3:-0} + 1)) "$tmp/helper.txt")
+		_line=$(echo "$_new" | grep -E -m 1 -- "$1")
+		if [ -n "$_line" ]; then
+			helper_line=$_line
+			return 0
+		fi
+		_bad=$(echo "$_new" | grep -E -m 1 -- 'FAIL|^partita-msgtest: ')
+		[ -z "$_bad" ] || fail "partita-msgtest: $_bad"
+		kill -0 "$helper_pid" 2>/dev/null ||
+			fail "partita-msgtest ended before printing '$1'"
+		sleep 0.1
+		_waited=$((_waited + 1))
+	done
+	fail "partita-msgtest printed no '$1' within $2 s"
+}
+
+helper_ask() {
+	_from=$(wc -l <"$tmp/helper.txt")
+	echo "$1" >&3
+	helper_wait "$2" "$3" "$_from"
+}
+
+# Ends the helper: EOF on its stdin, then its exit status (killed after 10 s).
+helper_stop() {
+	[ -n "${helper_pid:-}" ] || return 0
+	exec 3>&-
+	_waited=0
+	while kill -0 "$helper_pid" 2>/dev/null && [ $_waited -lt 100 ]; do
+		sleep 0.1
+		_waited=$((_waited + 1))
+	done
+	kill "$helper_pid" 2>/dev/null
+	wait "$helper_pid"
+	_rc=$?
+	helper_pid=
+	return $_rc
+}

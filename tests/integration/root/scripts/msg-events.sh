@@ -1,0 +1,73 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Events and messages between root user space and a guest: 10,000 event and 1,000 message round trips with evtchn-peer, counted on both sides and timed.
+#
+# Runs as root in the initramfs after partita.ko is loaded (/init,
+# partita.test=msg-events). Prints "RESULT msg-events PASS|FAIL detail"
+# and the round-trip times as "bench:" lines (docs/benchmarks.md).
+name=msg-events
+share=/usr/share/partita
+tmp=/tmp/msg-events
+events=10000
+messages=1000
+
+. "$(dirname "$0")/common.sh"
+cleanup() { p destroy evtchn-peer >/dev/null 2>&1; }
+# stat LABEL: the number after LABEL in partita stats
+stat() { sed -n "s/^  $1 *\([0-9][0-9]*\).*/\1/p" "$tmp/stats.txt"; }
+
+mkdir -p "$tmp"
+[ -f "$share/evtchn-peer.elf" ] || fail "no $share/evtchn-peer.elf in the image"
+command -v partita-msgtest >/dev/null || fail "no partita-msgtest in the image"
+free0=$(pool_free)
+[ -n "$free0" ] || fail "partita info --json shows no pool_free_bytes"
+
+p create --quiet "$share/evtchn-peer.yaml" >"$tmp/create.txt" 2>&1 ||
+	fail "partita create evtchn-peer.yaml: exit status $?"
+id=$(cat "$tmp/create.txt")
+line=$(wait_console evtchn-peer 'evtchn-peer: port=[0-9]+' 20) ||
+	fail "evtchn-peer printed no port"
+port=${line##*port=}
+line=$(wait_console evtchn-peer 'evtchn-peer: connection=0x[0-9a-f]+' 20) ||
+	fail "evtchn-peer printed no connection"
+conn=${line##*connection=}
+step "evtchn-peer is partition $id: port $port, connection $conn"
+p info evtchn-peer >"$tmp/info0.txt" 2>&1 || fail "partita info evtchn-peer: exit status $?"
+grep -Eq "^  $port +unbound +0 +p0 \\(offered\\) " "$tmp/info0.txt" ||
+	fail "partita info does not show port $port offered to the root"
+
+timeout 200 partita-msgtest echo "$id" "$port" "$conn" $events $messages \
+	>"$tmp/echo.txt" 2>&1 || fail "partita-msgtest echo: exit status $?"
+grep -q "^echo done events=$events messages=$messages$" "$tmp/echo.txt" ||
+	fail "partita-msgtest echo did not finish its round trips"
+sed -E -n 's/^(events|messages|null hypercall)/bench: guest<->root user space: \1/p' \
+	"$tmp/echo.txt"
+wait_console evtchn-peer "evtchn-peer: echoed events=$events messages=$messages\$" 20 \
+	>/dev/null || fail "evtchn-peer did not count $events events and $messages messages: $(p console --no-follow evtchn-peer | grep echoed | tail -n 1)"
+
+p info evtchn-peer >"$tmp/info.txt" 2>&1 || fail "partita info evtchn-peer: exit status $?"
+grep -Eq "^  $port +interdomain +0 +p0 port [0-9]+ " "$tmp/info.txt" ||
+	fail "partita info does not show port $port bound to the root"
+grep -Eq "^  $conn +0 +0 +p0 " "$tmp/info.txt" ||
+	fail "partita info does not show connection $conn from the root"
+p stats evtchn-peer >"$tmp/stats.txt" 2>&1 || fail "partita stats evtchn-peer: exit status $?"
+sends=$(stat 'Event sends')
+deliveries=$(stat 'Deliveries')
+posts=$(stat 'Posts')
+msgs_in=$(stat 'Messages in')
+[ -n "$sends" ] && [ "$sends" -ge $events ] ||
+	fail "partita stats shows $sends event sends, not $events or more"
+[ -n "$deliveries" ] && [ "$deliveries" -ge $events ] ||
+	fail "partita stats shows $deliveries deliveries, not $events or more"
+[ -n "$posts" ] && [ "$posts" -ge $messages ] ||
+	fail "partita stats shows $posts posts, not $messages or more"
+[ -n "$msgs_in" ] && [ "$msgs_in" -ge $messages ] ||
+	fail "partita stats shows $msgs_in messages in, not $messages or more"
+
+p destroy evtchn-peer >"$tmp/destroy.txt" 2>&1 || fail "partita destroy: exit status $?"
+free1=$(pool_free)
+[ "$free1" = "$free0" ] || fail "after destroy the pool has $free1 bytes free, not $free0"
+median() { sed -n "s/^$1: .*median \([0-9]*\) ns.*/\1/p" "$tmp/echo.txt"; }
+rm -rf "$tmp/info0.txt"
+echo "RESULT $name PASS $events events (median $(median events) ns) and $messages messages (median $(median messages) ns) echoed, counted by both sides"
+exit 0
