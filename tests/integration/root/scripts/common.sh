@@ -102,3 +102,14 @@ helper_stop() {
 	helper_pid=
 	return $_rc
 }
+
+# pool_back BEFORE MAX_KEPT WHAT: the pool's free bytes are back to BEFORE,
+# less at most MAX_KEPT frames the root partition keeps for good once it
+# first uses ports or grants (a bucket of its port table, its grant
+# mapping slots and window page tables); sets $kept to that count.
+pool_back() {
+	_now=$(pool_free)
+	kept=$((($1 - _now) / 4096))
+	[ "$_now" -le "$1" ] && [ $kept -le "$2" ] ||
+		fail "after $3 the pool has $_now bytes free, not $1 (less at most $2 frame(s) the root keeps)"
+}

@@ -95,8 +95,8 @@ hv_posts=$(sed -n 's/^  Posts *\([0-9]*\)$/\1/p' "$tmp/stats.txt")
 helper_stop || fail "partita-msgtest flood: exit status $?"
 
 p destroy evtchn-flood >"$tmp/destroy.txt" 2>&1 || fail "partita destroy: exit status $?"
-free1=$(pool_free)
-[ "$free1" = "$free0" ] || fail "after destroy the pool has $free1 bytes free, not $free0"
+# The root's first port took a bucket frame of its port table for good.
+pool_back "$free0" 1 "destroy"
 rm -rf "$tmp"
 echo "RESULT $name PASS $sends sends fired the root's port $fired times; $posts messages posted, all $read_msgs read in order, $full refused as queue-full; $calls CLI calls answered, the slowest in $slowest/100 s"
 exit 0

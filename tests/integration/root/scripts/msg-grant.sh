@@ -55,10 +55,14 @@ wait_console grant-demo 'RESULT grant-end-free PASS' 20 >/dev/null ||
 helper_stop || fail "partita-msgtest grant: exit status $?"
 p stats grant-demo >"$tmp/stats.txt" 2>&1 || fail "partita stats grant-demo: exit status $?"
 p destroy grant-demo >"$tmp/destroy.txt" 2>&1 || fail "partita destroy: exit status $?"
-free1=$(pool_free)
-[ "$free1" = "$free0" ] || fail "after the first round the pool has $free1 bytes free, not $free0"
+# The root's first grant mapping takes frames it keeps for good: a frame
+# of mapping slots and the nested page tables of its grant window. Those
+# few may stay out of the pool; the second round must then be exact.
+pool_back "$free0" 4 "the first round"
+step "pool free after the first round: $(pool_free) bytes ($kept frame(s) kept by the root)"
 
 step "destroy the granter while the root maps its page"
+before=$(pool_free)
 create_demo
 helper_start grant "$id" "$ref"
 helper_wait '^check ok$' 20
@@ -69,19 +73,19 @@ p destroy grant-demo >"$tmp/destroy2.txt" 2>&1 ||
 in_list grant-demo && fail "grant-demo is still listed after destroy"
 held=$(pool_free)
 step "destroyed while mapped: $(cat "$tmp/destroy2.txt"); pool free $held bytes"
-[ "$held" -lt "$free0" ] ||
-	fail "the mapped frame went back to the pool while mapped ($held of $free0 bytes free)"
+[ "$held" -lt "$before" ] ||
+	fail "the mapped frame went back to the pool while mapped ($held of $before bytes free)"
 helper_ask check '^check ok$' 10
 step "the mapping still reads the pattern after the destroy"
 helper_ask unmap '^unmapped$' 10
 waited=0
-while [ "$(pool_free)" != "$free0" ]; do
-	[ $waited -lt 50 ] || fail "after the unmap the pool has $(pool_free) bytes free, not $free0"
+while [ "$(pool_free)" != "$before" ]; do
+	[ $waited -lt 50 ] || fail "after the unmap the pool has $(pool_free) bytes free, not $before as before the guest"
 	sleep 0.1
 	waited=$((waited + 1))
 done
 helper_stop || fail "partita-msgtest grant: exit status $?"
 
 rm -rf "$tmp"
-echo "RESULT $name PASS ref $ref mapped and checked by the guest, end busy then free, $(((free0 - held) / 4096)) frame(s) held after destroy until the unmap, pool back to $free0 bytes"
+echo "RESULT $name PASS ref $ref mapped and checked by the guest, end busy then free, $(((before - held) / 4096)) frame(s) held after destroy until the unmap, pool back to $before bytes ($kept kept by the root since its first mapping)"
 exit 0
