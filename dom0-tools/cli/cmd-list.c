@@ -57,6 +57,24 @@ out:
 	return rc;
 }
 
+/* The root has no PARTITION_INFO: its list entry and messaging state. */
+static int root_info(struct root_dev *dev, const struct pt_partition_entry *e,
+		     int json)
+{
+	struct root_messaging msg = { 0 };
+	int have = 0, err;
+
+	err = cli_read_messaging(dev, e->id, &msg, &have);
+	if (err)
+		return cli_report(dev, err);
+	if (json)
+		part_root_info_json(stdout, e, have ? &msg : NULL);
+	else
+		part_root_info_text(stdout, e, have ? &msg : NULL);
+	root_messaging_free(&msg);
+	return CLI_EXIT_OK;
+}
+
 int cli_partition_info(const char *what, int json)
 {
 	struct pt_partition_entry e;
@@ -70,6 +88,11 @@ int cli_partition_info(const char *what, int json)
 	rc = cli_open_device(&dev);
 	if (rc)
 		return rc;
+	err = root_partition_find(&dev, what, &e);
+	if (!err && e.id == 0) {
+		rc = root_info(&dev, &e, json);
+		goto out;
+	}
 	rc = cli_find_guest(&dev, "info", what, &e);
 	if (rc)
 		goto out;

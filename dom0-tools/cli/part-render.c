@@ -169,6 +169,31 @@ void part_info_json(FILE *f, const struct pt_partition_info *info,
 	json_finish(&j);
 }
 
+void part_root_info_text(FILE *f, const struct pt_partition_entry *e,
+			 const struct root_messaging *msg)
+{
+	fprintf(f, "Partition:     %s (id %u), the root partition\n", e->name,
+		e->id);
+	fprintf(f, "State:         %s\n", info_partition_state_name(e->state));
+	fprintf(f, "vCPUs:         %u\n", e->vcpu_count);
+	if (msg)
+		msg_info_text(f, msg);
+}
+
+void part_root_info_json(FILE *f, const struct pt_partition_entry *e,
+			 const struct root_messaging *msg)
+{
+	struct json_out j;
+
+	json_init(&j, f, 1);
+	json_object_begin(&j, NULL);
+	json_entry(&j, e);
+	if (msg)
+		msg_info_json(&j, msg);
+	json_object_end(&j);
+	json_finish(&j);
+}
+
 const char *part_exit_name(unsigned int reason)
 {
 	static const char *const names[PT_EXIT_REASONS] = {

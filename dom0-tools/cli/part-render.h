@@ -33,6 +33,15 @@ void part_info_text(FILE *f, const struct pt_partition_info *info,
 void part_info_json(FILE *f, const struct pt_partition_info *info,
 		    uint64_t age_ns, const struct root_messaging *msg);
 
+/*
+ * "partita info root": the root has no PARTITION_INFO, only its entry in
+ * the list and its messaging state (msg NULL: none to tell).
+ */
+void part_root_info_text(FILE *f, const struct pt_partition_entry *e,
+			 const struct root_messaging *msg);
+void part_root_info_json(FILE *f, const struct pt_partition_entry *e,
+			 const struct root_messaging *msg);
+
 /* "partita stats": exits, per-vCPU runtime, hypercalls, messaging (or NULL). */
 void part_stats_text(FILE *f, const struct pt_partition_info *info,
 		     const struct pt_partition_stats *st,

@@ -347,3 +347,41 @@ Test(messaging, grant_map_write_copy_unmap)
 	cr_assert_eq(root_gnt_copy(&g, peer, 4, 1, 4090, back, 16), -EINVAL);
 	root_gntdev_close(&g);
 }
+
+Test(messaging, the_roots_info_is_its_entry_and_messaging)
+{
+	struct pt_partition_entry e = { .id = 0,
+					.state = PT_PARTITION_STATE_RUNNING,
+					.vcpu_count = 1,
+					.name = "root" };
+	struct root_messaging m;
+	struct capture c;
+	char *text;
+
+	fake_messaging[0].info.max_ports = PT_EVTCHN_PORTS - 1;
+	fake_messaging[0].info.maps_held = 1;
+	fake_hv_add_port(0, 1, PT_EVTCHN_STATE_INTERDOMAIN, peer, 1);
+	cr_assert_eq(root_partition_messaging(&dev, 0, &m), 0, "%s",
+		     root_error(&dev));
+	part_root_info_text(capture_begin(&c), &e, &m);
+	text = capture_end(&c);
+	cr_assert_str_eq(
+		text, "Partition:     root (id 0), the root partition\n"
+		      "State:         running\n"
+		      "vCPUs:         1\n"
+		      "Event page:    none registered\n"
+		      "Event ports:   1 in use of 4095 (0 pending, 0 masked)\n"
+		      "  PORT  STATE        VCPU  PEER       PENDING  MASKED\n"
+		      "  1     interdomain  0     p1 port 1  no       no\n"
+		      "Connections:   0\n"
+		      "Grant frames:  0 (0 entries)\n"
+		      "Grants mapped: 0 by other partitions\n"
+		      "Mappings held: 1 of other partitions' frames\n");
+	free(text);
+	part_root_info_json(capture_begin(&c), &e, &m);
+	text = capture_end(&c);
+	cr_assert(strstr(text, "\"name\": \"root\""), "%s", text);
+	cr_assert(strstr(text, "\"maps_held\": 1"), "%s", text);
+	free(text);
+	root_messaging_free(&m);
+}

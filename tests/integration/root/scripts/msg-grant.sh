@@ -10,6 +10,8 @@ tmp=/tmp/msg-grant
 
 . "$(dirname "$0")/common.sh"
 in_list() { p list | grep -Eq "^[0-9]+ +$1 "; }
+# root_held: how many frames of others the root maps (partita info root).
+root_held() { p info root | sed -n 's/^Mappings held: \([0-9]*\) .*/\1/p'; }
 cleanup() {
 	helper_stop
 	p destroy grant-demo >/dev/null 2>&1
@@ -77,7 +79,9 @@ step "destroyed while mapped: $(cat "$tmp/destroy2.txt"); pool free $held bytes"
 	fail "the mapped frame went back to the pool while mapped ($held of $before bytes free)"
 helper_ask check '^check ok$' 10
 step "the mapping still reads the pattern after the destroy"
+[ "$(root_held)" = 1 ] || fail "partita info root shows $(root_held) mappings held, not 1"
 helper_ask unmap '^unmapped$' 10
+[ "$(root_held)" = 0 ] || fail "after the unmap partita info root shows $(root_held) mappings held"
 waited=0
 while [ "$(pool_free)" != "$before" ]; do
 	[ $waited -lt 50 ] || fail "after the unmap the pool has $(pool_free) bytes free, not $before as before the guest"
