@@ -5,6 +5,8 @@
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
 #include <linux/version.h>
 #include <linux/vmalloc.h>
 #include <asm/asm.h>
@@ -63,22 +65,44 @@ void partita_hcall_disable(void)
  * Calls the page with RCX = input and RDX, R8 as given (GPAs of a memory
  * call or a fast call's arguments); returns RAX and leaves the outgoing
  * RDX and R8 in *rdx and *r8. The hypervisor keeps every other register;
- * R9-R11 are listed as clobbered anyway, as the C ABI allows. A continued
- * rep call re-enters inside the page and still returns here once.
+ * R9-R11 are listed as clobbered anyway, as the C ABI allows.
  */
-u64 partita_hcall(u64 input, u64 *rdx, u64 *r8)
+static u64 partita_hcall_once(u64 *input, u64 *rdx, u64 *r8)
 {
 	register u64 r8_value asm("r8") = *r8;
-	u64 rdx_value = *rdx;
+	u64 rdx_value = *rdx, rcx = *input;
 	u64 result;
 
 	/* A direct call: the page is a symbol of this module. */
 	asm volatile("call partita_hypercall_page"
-		     : "=a"(result), ASM_CALL_CONSTRAINT, "+c"(input),
+		     : "=a"(result), ASM_CALL_CONSTRAINT, "+c"(rcx),
 		       "+d"(rdx_value), "+r"(r8_value)
 		     :
 		     : "cc", "memory", "r9", "r10", "r11");
+	*input = rcx;
 	*rdx = rdx_value;
 	*r8 = r8_value;
 	return result;
+}
+
+/*
+ * A long call (a rep call, DESTROY) comes back after each slice with
+ * PT_STATUS_CALL_PENDING and the input to continue with in RCX: let
+ * other tasks run, then make it again with the original RDX and R8.
+ */
+u64 partita_hcall(u64 input, u64 *rdx, u64 *r8)
+{
+	u64 rdx_in = *rdx, r8_in = *r8;
+	u64 result;
+
+	for (;;) {
+		result = partita_hcall_once(&input, rdx, r8);
+		if (pt_hc_status(result) != PT_STATUS_CALL_PENDING)
+			return result;
+		/* Never from the notification path, which is atomic. */
+		if (!in_atomic() && !irqs_disabled())
+			cond_resched();
+		*rdx = rdx_in;
+		*r8 = r8_in;
+	}
 }
