@@ -263,26 +263,22 @@ static long evtchn_request(struct evtchn_file *f, unsigned int cmd,
 	u16 code;
 	int err;
 
+	/*
+	 * Fields a request does not use are ignored (a caller may reuse the
+	 * structure a bind filled in); only `reserved` must be zero.
+	 */
 	switch (cmd) {
 	case PT_IOC_EVTCHN_BIND_UNBOUND:
-		if (e->port || e->remote_port || e->virq)
-			return -EINVAL;
 		/* The root's ports all go to its vCPU 0. */
 		return evtchn_bind(f, PT_CALL_EVTCHN_ALLOC_UNBOUND,
 				   e->remote_id, 0, &e->port);
 	case PT_IOC_EVTCHN_BIND_INTERDOMAIN:
-		if (e->port || e->virq)
-			return -EINVAL;
 		return evtchn_bind(f, PT_CALL_EVTCHN_BIND_INTERDOMAIN,
 				   e->remote_id, e->remote_port, &e->port);
 	case PT_IOC_EVTCHN_BIND_VIRQ:
-		if (e->port || e->remote_id || e->remote_port)
-			return -EINVAL;
 		return evtchn_bind(f, PT_CALL_EVTCHN_BIND_VIRQ, e->virq, 0,
 				   &e->port);
 	}
-	if (e->remote_id || e->remote_port || e->virq)
-		return -EINVAL;
 	p = evtchn_find(f, e->port);
 	if (!p)
 		return -ENOENT;

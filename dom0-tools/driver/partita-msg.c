@@ -196,6 +196,11 @@ int partita_msg_init(void)
 	if (!pg)
 		return -ENOMEM;
 	status = msg_register(page_to_phys(pg));
+	if (status == PT_STATUS_INVALID_PARTITION_STATE) {
+		/* A page of an earlier load that did not unload cleanly. */
+		msg_register(0);
+		status = msg_register(page_to_phys(pg));
+	}
 	if (status) {
 		pr_err("the hypervisor refused the message page (status "
 		       "0x%x): message files are unavailable\n",
