@@ -64,7 +64,12 @@ static int gnt_window_query(u64 *base, u64 *size)
 		       status);
 		return partita_status_errno(status);
 	}
-	if (!rdx || !PAGE_ALIGNED(rdx) || r8 < PAGE_SIZE || rdx + r8 < rdx ||
+	if (!rdx && !r8) {
+		pr_err("the hypervisor has no grant window for the root: grant "
+		       "files are unavailable\n");
+		return -ENODEV;
+	}
+	if (!PAGE_ALIGNED(rdx) || r8 < PAGE_SIZE || rdx + r8 < rdx ||
 	    region_intersects(rdx, r8, IORESOURCE_SYSTEM_RAM,
 			      IORES_DESC_NONE) != REGION_DISJOINT) {
 		pr_err("GRANT_WINDOW answered 0x%llx + 0x%llx, which is not "
