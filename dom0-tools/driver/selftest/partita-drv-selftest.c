@@ -2,12 +2,16 @@
 /* Checks partita.ko's messaging files from root user space, raw ioctls. */
 /*
  * usage: partita-drv-selftest [loopback]
- *        partita-drv-selftest grant-write GRANTER REF
+ *        partita-drv-selftest grant-write GRANTER REF [HOLD_MS]
+ *        partita-drv-selftest peer PEER PORT CONNECTION COUNT
  *
  * loopback needs no guest: it binds two root ports to each other, posts
  * messages to a connection of the root's own and checks the error answers
  * of every file. grant-write maps one grant of GRANTER read-write, writes
- * the grant-demo pattern through mmap() and unmaps it again. Each check
+ * the grant-demo pattern through mmap(), keeps it mapped HOLD_MS (default
+ * 1000) and unmaps it again. peer binds PEER's unbound PORT and does COUNT
+ * event round trips and COUNT message round trips with an echoing peer
+ * (evtchn-peer mode=echo), whose connection is CONNECTION. Each check
  * prints "RESULT drv-NAME PASS" or "... FAIL why"; the exit status is the
  * number of failures. A driver check, not a library test: it talks to the
  * ioctls directly so that libpartita-root cannot hide a driver fault.
@@ -21,6 +25,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <partita/events.h>
@@ -322,7 +327,8 @@ static void test_gntdev(int dev)
 }
 
 /* Maps GRANTER's REF read-write and writes the grant-demo pattern. */
-static void grant_write(int dev, uint32_t granter, uint32_t ref)
+static void grant_write(int dev, uint32_t granter, uint32_t ref,
+			unsigned int hold_ms)
 {
 	struct pt_ioc_gnt_map m = { .abi_version = PT_ROOT_IOCTL_VERSION };
 	struct pt_ioc_gnt_unmap u = { .abi_version = PT_ROOT_IOCTL_VERSION };
@@ -347,11 +353,127 @@ static void grant_write(int dev, uint32_t granter, uint32_t ref)
 		u.offset = m.offset;
 		check(fails_with(fd, PT_IOC_GNT_UNMAP_GRANTS, &u, EBUSY),
 		      "gnt-unmap-busy", "unmap while mmapped accepted");
+		/* The granter checks the page and tries to end the grant. */
+		usleep(hold_ms * 1000);
+		check(p[16] == ((16 * 7 + 3) & 0xff) &&
+			      !memcmp(p, "PARTITA-GRANT-OK", 16),
+		      "gnt-readback", "the page changed under the mapping");
 		munmap(p, 4096);
 	}
 	u.offset = m.offset;
 	r = ioctl(fd, PT_IOC_GNT_UNMAP_GRANTS, &u);
 	check(r == 0, "gnt-unmap", "errno %d", errno);
+out:
+	close(fd);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + t.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void print_times(const char *what, uint64_t *t, unsigned int n)
+{
+	if (!n)
+		return;
+	qsort(t, n, sizeof(*t), cmp_u64);
+	printf("drv-peer: %s round trip: min %llu us, median %llu us, p99 "
+	       "%llu us (%u rounds)\n",
+	       what, (unsigned long long)t[0] / 1000,
+	       (unsigned long long)t[n / 2] / 1000,
+	       (unsigned long long)t[n * 99 / 100] / 1000, n);
+}
+
+/* Event round trips with an echoing peer: notify, wait, read, unmask. */
+static void peer_events(int dev, uint32_t peer, uint32_t port,
+			unsigned int count, uint64_t *t)
+{
+	uint32_t local = 0, got;
+	unsigned int i, done = 0;
+	uint64_t t0;
+	int fd, err;
+
+	fd = ioctl(dev, PT_IOC_EVTCHN_OPEN);
+	if (!check(fd >= 0, "peer-evtchn-open", "errno %d", errno))
+		return;
+	err = evtchn_req(fd, PT_IOC_EVTCHN_BIND_INTERDOMAIN, 0, peer, port,
+			 &local);
+	if (!check(!err, "peer-bind", "errno %d", -err))
+		goto out;
+	for (i = 0; i < count; i++) {
+		t0 = now_ns();
+		if (evtchn_req(fd, PT_IOC_EVTCHN_NOTIFY, local, 0, 0, NULL))
+			break;
+		if (read(fd, &got, sizeof(got)) != sizeof(got) || got != local)
+			break;
+		t[done++] = now_ns() - t0;
+		if (evtchn_req(fd, PT_IOC_EVTCHN_UNMASK, local, 0, 0, NULL))
+			break;
+	}
+	check(done == count, "peer-events", "%u of %u round trips", done,
+	      count);
+	print_times("event", t, done);
+out:
+	close(fd);
+}
+
+/* Message round trips: the peer posts each one back to our connection. */
+static void peer_messages(int dev, uint32_t conn, unsigned int count,
+			  uint64_t *t)
+{
+	unsigned int i, done = 0, full = 0;
+	struct pt_ioc_msg m;
+	uint32_t id = 0, tag;
+	uint64_t t0;
+	int fd, st;
+
+	fd = ioctl(dev, PT_IOC_MSG_OPEN);
+	if (!check(fd >= 0, "peer-msg-open", "errno %d", errno))
+		return;
+	if (!check(!msg_connect(fd, &id), "peer-connect", "errno %d", errno))
+		goto out;
+	for (i = 0; i < count; i++) {
+		struct pt_ioc_msg_post p = {
+			.abi_version = PT_ROOT_IOCTL_VERSION,
+			.msg = { .connection_id = conn,
+				 .message_type = 2,
+				 .payload_size = 8 },
+		};
+
+		memcpy(p.msg.payload, &id, 4);
+		memcpy(p.msg.payload + 4, &i, 4);
+		t0 = now_ns();
+		do {
+			if (ioctl(fd, PT_IOC_MSG_POST, &p) < 0)
+				goto done;
+			st = (int)p.status;
+			if (st == PT_STATUS_INSUFFICIENT_BUFFERS) {
+				full++;
+				usleep(1000);
+			}
+		} while (st == PT_STATUS_INSUFFICIENT_BUFFERS);
+		if (st || read(fd, &m, sizeof(m)) != sizeof(m))
+			break;
+		memcpy(&tag, m.payload + 4, 4);
+		if (m.message_type != 2 || m.payload_size != 8 || tag != i)
+			break;
+		t[done++] = now_ns() - t0;
+	}
+done:
+	check(done == count, "peer-messages",
+	      "%u of %u round trips (%u queue-full retries)", done, count,
+	      full);
+	print_times("message", t, done);
 out:
 	close(fd);
 }
@@ -365,17 +487,28 @@ int main(int argc, char **argv)
 		perror(PT_ROOT_DEVICE_PATH);
 		return 1;
 	}
-	if (argc == 4 && !strcmp(argv[1], "grant-write")) {
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "grant-write")) {
 		grant_write(dev, strtoul(argv[2], NULL, 0),
-			    strtoul(argv[3], NULL, 0));
+			    strtoul(argv[3], NULL, 0),
+			    argc == 5 ? strtoul(argv[4], NULL, 0) : 1000);
+	} else if (argc == 6 && !strcmp(argv[1], "peer")) {
+		unsigned int count = strtoul(argv[5], NULL, 0);
+		uint64_t *t = calloc(count ? count : 1, sizeof(*t));
+
+		if (!t)
+			return 1;
+		peer_events(dev, strtoul(argv[2], NULL, 0),
+			    strtoul(argv[3], NULL, 0), count, t);
+		peer_messages(dev, strtoul(argv[4], NULL, 0), count, t);
+		free(t);
 	} else if (argc == 1 || (argc == 2 && !strcmp(argv[1], "loopback"))) {
 		test_evtchn(dev);
 		test_msg(dev);
 		test_gntdev(dev);
 	} else {
 		fprintf(stderr,
-			"usage: %s [loopback] | grant-write GRANTER "
-			"REF\n",
+			"usage: %s [loopback] | grant-write GRANTER REF "
+			"[HOLD_MS] | peer PEER PORT CONNECTION COUNT\n",
 			argv[0]);
 		return 2;
 	}
