@@ -4,6 +4,7 @@
  * usage: partita-drv-selftest [loopback]
  *        partita-drv-selftest grant-write GRANTER REF [HOLD_MS]
  *        partita-drv-selftest peer PEER PORT CONNECTION COUNT
+ *        partita-drv-selftest flood-recv PEER PORT SECS
  *
  * loopback needs no guest: it binds two root ports to each other, posts
  * messages to a connection of the root's own and checks the error answers
@@ -11,7 +12,10 @@
  * the grant-demo pattern through mmap(), keeps it mapped HOLD_MS (default
  * 1000) and unmaps it again. peer binds PEER's unbound PORT and does COUNT
  * event round trips and COUNT message round trips with an echoing peer
- * (evtchn-peer mode=echo), whose connection is CONNECTION. Each check
+ * (evtchn-peer mode=echo), whose connection is CONNECTION. flood-recv
+ * takes connection 0x10000 and binds PEER's PORT, then counts what a
+ * flooding peer (evtchn-peer mode=flood conn=0x10000) sends for SECS
+ * seconds and until it goes quiet. Each check
  * prints "RESULT drv-NAME PASS" or "... FAIL why"; the exit status is the
  * number of failures. A driver check, not a library test: it talks to the
  * ioctls directly so that libpartita-root cannot hide a driver fault.
@@ -478,6 +482,61 @@ out:
 	close(fd);
 }
 
+/*
+ * Receives what a flooding peer (evtchn-peer mode=flood) sends on PORT and
+ * posts to our first connection, for SECS seconds and until it goes quiet.
+ */
+static void flood_recv(int dev, uint32_t peer, uint32_t port, unsigned int secs)
+{
+	unsigned int wakeups = 0, msgs = 0, bad = 0, i;
+	uint64_t end = now_ns() + (uint64_t)secs * 1000000000u;
+	struct pt_ioc_msg m[16];
+	uint32_t id = 0, local = 0, ports[64];
+	struct pollfd pf[2];
+	int efd, mfd, n, err;
+
+	efd = ioctl(dev, PT_IOC_EVTCHN_OPEN);
+	mfd = ioctl(dev, PT_IOC_MSG_OPEN);
+	if (!check(efd >= 0 && mfd >= 0, "flood-open", "errno %d", errno))
+		return;
+	err = msg_connect(mfd, &id);
+	if (!check(!err && id == pt_msg_connection_id(0, 0, 0), "flood-connect",
+		   "errno %d id 0x%x", -err, id))
+		goto out;
+	err = evtchn_req(efd, PT_IOC_EVTCHN_BIND_INTERDOMAIN, 0, peer, port,
+			 &local);
+	if (!check(!err, "flood-bind", "errno %d", -err))
+		goto out;
+	fcntl(efd, F_SETFL, O_NONBLOCK);
+	fcntl(mfd, F_SETFL, O_NONBLOCK);
+	pf[0] = (struct pollfd){ .fd = efd, .events = POLLIN };
+	pf[1] = (struct pollfd){ .fd = mfd, .events = POLLIN };
+	/* Until the deadline, then until a whole second brings nothing. */
+	while (poll(pf, 2, 1000) > 0 || now_ns() < end) {
+		n = read_ports(efd, ports, 64);
+		for (i = 0; n > 0 && i < (unsigned int)n; i++) {
+			wakeups++;
+			bad += ports[i] != local;
+			evtchn_req(efd, PT_IOC_EVTCHN_UNMASK, ports[i], 0, 0,
+				   NULL);
+		}
+		n = read(mfd, m, sizeof(m));
+		for (i = 0; n > 0 && i < n / sizeof(m[0]); i++) {
+			msgs++;
+			bad += m[i].message_type != 1 ||
+			       m[i].payload_size != 240 ||
+			       m[i].connection_id != id;
+		}
+	}
+	printf("drv-flood: port wake-ups %u, messages %u, bad %u\n", wakeups,
+	       msgs, bad);
+	check(!bad && wakeups && msgs, "flood-recv",
+	      "wake-ups %u messages %u bad %u", wakeups, msgs, bad);
+out:
+	close(efd);
+	close(mfd);
+}
+
 int main(int argc, char **argv)
 {
 	int dev;
@@ -491,6 +550,10 @@ int main(int argc, char **argv)
 		grant_write(dev, strtoul(argv[2], NULL, 0),
 			    strtoul(argv[3], NULL, 0),
 			    argc == 5 ? strtoul(argv[4], NULL, 0) : 1000);
+	} else if (argc == 5 && !strcmp(argv[1], "flood-recv")) {
+		flood_recv(dev, strtoul(argv[2], NULL, 0),
+			   strtoul(argv[3], NULL, 0),
+			   strtoul(argv[4], NULL, 0));
 	} else if (argc == 6 && !strcmp(argv[1], "peer")) {
 		unsigned int count = strtoul(argv[5], NULL, 0);
 		uint64_t *t = calloc(count ? count : 1, sizeof(*t));
@@ -508,7 +571,8 @@ int main(int argc, char **argv)
 	} else {
 		fprintf(stderr,
 			"usage: %s [loopback] | grant-write GRANTER REF "
-			"[HOLD_MS] | peer PEER PORT CONNECTION COUNT\n",
+			"[HOLD_MS] | peer PEER PORT CONNECTION COUNT | "
+			"flood-recv PEER PORT SECS\n",
 			argv[0]);
 		return 2;
 	}
