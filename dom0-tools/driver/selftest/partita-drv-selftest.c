@@ -276,6 +276,27 @@ static void test_msg(int dev)
 	      "errno %d id 0x%x", -err, id);
 	if (fd2 >= 0)
 		close(fd2);
+	/*
+	 * Close a file whose slot is stalled (its queue full, a message left
+	 * in the slot): the next owner of slot 0 must get only its own.
+	 */
+	for (i = 0; i < 200; i++) {
+		if (msg_post(fd, id, 1, 16, 0xdead) != 0)
+			break;
+	}
+	usleep(50000);
+	close(fd);
+	fd = ioctl(dev, PT_IOC_MSG_OPEN);
+	err = fd < 0 ? -errno : msg_connect(fd, &id);
+	st = err ? -1 : msg_post(fd, id, 3, 4, 0xbeef);
+	n = readable(fd, 2000) ? read(fd, m, sizeof(m)) : -1;
+	memcpy(&tag, n > 0 ? m[0].payload : (uint8_t *)"\0\0\0\0", 4);
+	check(!err && i > 1 && st == 0 && n == (int)sizeof(m[0]) &&
+		      m[0].message_type == 3 && tag == 0xbeef,
+	      "msg-close-stalled",
+	      "errno %d, %d posts before full, post 0x%x, read %d type %u tag "
+	      "0x%x",
+	      -err, i, st, n, n > 0 ? m[0].message_type : 0, tag);
 out:
 	close(fd);
 }
