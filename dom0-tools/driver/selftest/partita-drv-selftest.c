@@ -351,33 +351,113 @@ static void test_gntdev(int dev)
 	close(fd);
 }
 
+/* Maps one grant (count 1 or the pair ref, ref + 1); returns the ioctl's. */
+static int gnt_map(int fd, uint32_t granter, uint32_t *refs, uint32_t count,
+		   uint32_t flags, struct pt_ioc_gnt_map *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->abi_version = PT_ROOT_IOCTL_VERSION;
+	m->granter = granter;
+	m->count = count;
+	m->flags = flags;
+	m->refs_ptr = (uintptr_t)refs;
+	return ioctl(fd, PT_IOC_GNT_MAP_GRANTS, m);
+}
+
+static int gnt_unmap(int fd, uint64_t offset)
+{
+	struct pt_ioc_gnt_unmap u = { .abi_version = PT_ROOT_IOCTL_VERSION,
+				      .offset = offset };
+
+	return ioctl(fd, PT_IOC_GNT_UNMAP_GRANTS, &u) < 0 ? -errno : 0;
+}
+
+static int gnt_copy(int fd, uint32_t granter, uint32_t ref, uint32_t flags,
+		    uint32_t offset, void *buf, uint32_t length)
+{
+	struct pt_ioc_gnt_copy c = {
+		.abi_version = PT_ROOT_IOCTL_VERSION,
+		.granter = granter,
+		.ref = ref,
+		.flags = flags,
+		.offset = offset,
+		.length = length,
+		.buf_ptr = (uintptr_t)buf,
+	};
+
+	return ioctl(fd, PT_IOC_GNT_COPY, &c) < 0 ? -errno : (int)c.status;
+}
+
+/* A map whose second element fails unwinds the first; read-only maps. */
+static void grant_checks(int fd, uint32_t granter, uint32_t ref)
+{
+	uint32_t pair[2] = { ref, ref + 1 };
+	struct pt_ioc_gnt_map m;
+	unsigned char *p, *q;
+	int r;
+
+	r = gnt_map(fd, granter, pair, 2, 0, &m);
+	check(r < 0 && m.failed_index == 1 && m.failed_status != 0,
+	      "gnt-map-unwind", "ioctl %d errno %d index %u status 0x%x", r,
+	      errno, m.failed_index, m.failed_status);
+	r = gnt_map(fd, granter, &ref, 1, PT_IOC_GNT_READONLY, &m);
+	if (!check(r == 0, "gnt-map-ro", "errno %d status 0x%x", errno,
+		   m.failed_status))
+		return;
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
+	check(p == MAP_FAILED && errno == EPERM, "gnt-mmap-ro-write",
+	      "writable mmap of a read-only map: %p errno %d", p, errno);
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, m.offset);
+	q = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, m.offset);
+	check(p != MAP_FAILED && q != MAP_FAILED &&
+		      mprotect(p, 4096, PROT_READ | PROT_WRITE) < 0 &&
+		      p[100] == q[100],
+	      "gnt-mmap-ro", "shared %p private %p errno %d", p, q, errno);
+	check(p == MAP_FAILED || mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd,
+				      m.offset) == MAP_FAILED,
+	      "gnt-mmap-length", "a longer mmap was accepted");
+	check(gnt_unmap(fd, m.offset) == -EBUSY, "gnt-ro-busy",
+	      "unmap with two mmaps left");
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+	if (q != MAP_FAILED)
+		munmap(q, 4096);
+	r = gnt_unmap(fd, m.offset);
+	check(r == 0, "gnt-unmap-ro", "errno %d", -r);
+}
+
 /* Maps GRANTER's REF read-write and writes the grant-demo pattern. */
 static void grant_write(int dev, uint32_t granter, uint32_t ref,
 			unsigned int hold_ms)
 {
-	struct pt_ioc_gnt_map m = { .abi_version = PT_ROOT_IOCTL_VERSION };
-	struct pt_ioc_gnt_unmap u = { .abi_version = PT_ROOT_IOCTL_VERSION };
+	unsigned char back[64], want[64];
+	struct pt_ioc_gnt_map m;
 	unsigned char *p;
 	int fd, i, r;
 
 	fd = ioctl(dev, PT_IOC_GNTDEV_OPEN);
 	if (!check(fd >= 0, "gnt-open", "errno %d", errno))
 		return;
-	m.granter = granter;
-	m.count = 1;
-	m.refs_ptr = (uintptr_t)&ref;
-	r = ioctl(fd, PT_IOC_GNT_MAP_GRANTS, &m);
+	grant_checks(fd, granter, ref);
+	r = gnt_map(fd, granter, &ref, 1, 0, &m);
 	if (!check(r == 0, "gnt-map", "errno %d index %u status 0x%x", errno,
 		   m.failed_index, m.failed_status))
 		goto out;
 	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
 	if (check(p != MAP_FAILED, "gnt-mmap", "errno %d", errno)) {
-		memcpy(p, "PARTITA-GRANT-OK", 16);
+		/* Bytes 16.. through the mapping, 0..15 by a grant copy. */
 		for (i = 16; i < 4096; i++)
 			p[i] = (unsigned char)((i * 7 + 3) & 0xff);
-		u.offset = m.offset;
-		check(fails_with(fd, PT_IOC_GNT_UNMAP_GRANTS, &u, EBUSY),
-		      "gnt-unmap-busy", "unmap while mmapped accepted");
+		r = gnt_copy(fd, granter, ref, PT_GRANT_COPY_TO_GRANT, 0,
+			     "PARTITA-GRANT-OK", 16);
+		check(r == 0, "gnt-copy-to", "status/errno %d", r);
+		r = gnt_copy(fd, granter, ref, 0, 100, back, sizeof(back));
+		for (i = 0; i < 64; i++)
+			want[i] = (unsigned char)(((100 + i) * 7 + 3) & 0xff);
+		check(r == 0 && !memcmp(back, want, 64), "gnt-copy-from",
+		      "status/errno %d", r);
+		check(gnt_unmap(fd, m.offset) == -EBUSY, "gnt-unmap-busy",
+		      "unmap while mmapped accepted");
 		/* The granter checks the page and tries to end the grant. */
 		usleep(hold_ms * 1000);
 		check(p[16] == ((16 * 7 + 3) & 0xff) &&
@@ -385,9 +465,8 @@ static void grant_write(int dev, uint32_t granter, uint32_t ref,
 		      "gnt-readback", "the page changed under the mapping");
 		munmap(p, 4096);
 	}
-	u.offset = m.offset;
-	r = ioctl(fd, PT_IOC_GNT_UNMAP_GRANTS, &u);
-	check(r == 0, "gnt-unmap", "errno %d", errno);
+	r = gnt_unmap(fd, m.offset);
+	check(r == 0, "gnt-unmap", "errno %d", -r);
 out:
 	close(fd);
 }
