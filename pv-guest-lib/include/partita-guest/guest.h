@@ -11,5 +11,9 @@
 #include "console.h"
 #include "smp.h"
 #include "start.h"
+#include "pages.h"
+#include "evtchn.h"
+#include "message.h"
+#include "grant.h"
 
 #endif
