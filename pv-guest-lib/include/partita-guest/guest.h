@@ -11,6 +11,7 @@
 #include "console.h"
 #include "smp.h"
 #include "start.h"
+#include "cmdline.h"
 #include "pages.h"
 #include "evtchn.h"
 #include "message.h"
