@@ -177,9 +177,22 @@ static int set_guest(struct parser *ps, const char *key, const char *v)
 	}
 	if (!strcmp(key, "cpus"))
 		return parse_cpus(ps, v, &g->cpu_mask);
+	if (!strcmp(key, "max_event_ports")) {
+		if (parse_u64(ps, key, v, 1, 4095, &n))
+			return -1;
+		g->max_event_ports = (u32)n;
+		return 0;
+	}
+	if (!strcmp(key, "grant_frames")) {
+		if (parse_u64(ps, key, v, 1, 64, &n))
+			return -1;
+		g->grant_frames = (u32)n;
+		return 0;
+	}
 	return fail(ps,
 		    "unknown guest setting '%s'; expected name, image, "
-		    "memory_mb, vcpus, weight, cpus or cmdline%s",
+		    "memory_mb, vcpus, weight, cpus, cmdline, "
+		    "max_event_ports or grant_frames%s",
 		    key, "");
 }
 

@@ -36,6 +36,10 @@ void vcpu_events_to_vpap(struct vcpu *v)
 	u64 pending =
 		__atomic_exchange_n(&v->pending_events, 0, __ATOMIC_SEQ_CST);
 
+	spin_lock(&v->vpap_lock);
+	evtchn_sel_to_vpap(v);
+	msg_slots_to_vpap(v);
+	spin_unlock(&v->vpap_lock);
 	if (pending && v->vpap) {
 		__atomic_fetch_or(&v->vpap->pending_events, pending,
 				  __ATOMIC_SEQ_CST);

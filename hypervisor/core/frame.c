@@ -18,7 +18,8 @@ static struct {
 	u32 *free_stack;
 	/* Frames per partition id, so asking costs nothing. */
 	u64 owned[FRAME_COUNTED_OWNERS];
-} pool = { SPINLOCK_INIT, 0, 0, 0, NULL, NULL, { 0 } };
+	u64 held;
+} pool = { SPINLOCK_INIT, 0, 0, 0, NULL, NULL, { 0 }, 0 };
 
 u64 frame_pool_meta_size(u64 nframes)
 {
@@ -38,6 +39,7 @@ void frame_pool_init(u64 base_pa, u64 nframes, void *meta)
 		pool.free_stack[i] = (u32)(nframes - 1 - i);
 	}
 	pool.nfree = nframes;
+	pool.held = 0;
 	memset(pool.owned, 0, sizeof(pool.owned));
 }
 
@@ -103,10 +105,22 @@ bool frame_release_owner_step(u16 owner, u64 *cursor, u64 *released,
 			break;
 		if (pool.table[i].owner != owner)
 			continue;
+		spin_lock(&pool.lock);
+		if (pool.table[i].owner == owner && pool.table[i].refs) {
+			/* Mapped elsewhere: it must not be reused (or scrubbed
+			 * under the mapper) until the last mapping goes. */
+			if (owner < FRAME_COUNTED_OWNERS)
+				pool.owned[owner]--;
+			pool.table[i].owner = FRAME_OWNER_HELD;
+			pool.held++;
+			spin_unlock(&pool.lock);
+			continue;
+		}
+		spin_unlock(&pool.lock);
 		memset(phys_to_virt(pool.base + (i << PAGE_SHIFT)), 0,
 		       PAGE_SIZE);
 		spin_lock(&pool.lock);
-		if (pool.table[i].owner == owner) {
+		if (pool.table[i].owner == owner && !pool.table[i].refs) {
 			free_index_locked(i);
 			(*released)++;
 		}
@@ -122,6 +136,55 @@ u64 frame_release_owner(u16 owner)
 
 	frame_release_owner_step(owner, &cursor, &released, ~0ull);
 	return released;
+}
+
+bool frame_get_ref(u64 pa, u16 owner)
+{
+	bool ok = false;
+	u64 index;
+
+	if (!pa_to_index(pa, &index))
+		return false;
+	spin_lock(&pool.lock);
+	if (pool.table[index].owner == owner &&
+	    pool.table[index].kind == FRAME_KIND_RAM &&
+	    pool.table[index].refs != ~0u) {
+		pool.table[index].refs++;
+		ok = true;
+	}
+	spin_unlock(&pool.lock);
+	return ok;
+}
+
+void frame_put_ref(u64 pa)
+{
+	bool release = false;
+	u64 index;
+
+	if (!pa_to_index(pa, &index))
+		return;
+	spin_lock(&pool.lock);
+	if (pool.table[index].refs && --pool.table[index].refs == 0 &&
+	    pool.table[index].owner == FRAME_OWNER_HELD) {
+		/* Nobody can reach it now: take it out of the count, scrub it
+		 * outside the lock, then free it. */
+		pool.table[index].owner = FRAME_OWNER_HV;
+		pool.held--;
+		release = true;
+	}
+	spin_unlock(&pool.lock);
+	if (release)
+		frame_free(pa);
+}
+
+u64 frame_held_count(void)
+{
+	u64 n;
+
+	spin_lock(&pool.lock);
+	n = pool.held;
+	spin_unlock(&pool.lock);
+	return n;
 }
 
 u64 frame_count_owned(u16 owner)
@@ -159,7 +222,7 @@ const struct frame_info *frame_lookup(u64 pa)
 
 int frame_pool_check(void)
 {
-	u64 free_in_table = 0, owned[FRAME_COUNTED_OWNERS] = { 0 };
+	u64 free_in_table = 0, held = 0, owned[FRAME_COUNTED_OWNERS] = { 0 };
 	int ret = 0;
 
 	spin_lock(&pool.lock);
@@ -173,6 +236,15 @@ int frame_pool_check(void)
 			ret = -1; /* owner and kind disagree */
 			goto out;
 		}
+		if ((pool.table[i].refs &&
+		     pool.table[i].kind != FRAME_KIND_RAM) ||
+		    (pool.table[i].owner == FRAME_OWNER_HELD &&
+		     !pool.table[i].refs)) {
+			ret = -6; /* a mapping of a non-RAM frame, or a HELD
+				     frame nobody maps */
+			goto out;
+		}
+		held += pool.table[i].owner == FRAME_OWNER_HELD;
 		free_in_table += is_free;
 		pool.table[i].flags &= (u8)~1u; /* mark bit for the scan */
 	}
@@ -182,6 +254,10 @@ int frame_pool_check(void)
 	}
 	if (memcmp(owned, pool.owned, sizeof(owned))) {
 		ret = -5; /* a partition's frame count is off */
+		goto out;
+	}
+	if (held != pool.held) {
+		ret = -7; /* the HELD count is off */
 		goto out;
 	}
 	for (u64 i = 0; i < pool.nfree; i++) {

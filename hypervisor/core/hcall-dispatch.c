@@ -16,6 +16,10 @@ const struct hcall_desc *hcall_lookup(u16 code)
 		{ hcall_pages_table, &hcall_pages_count },
 		{ hcall_root_table, &hcall_root_count },
 		{ hcall_lifecycle_table, &hcall_lifecycle_count },
+		{ hcall_evtchn_table, &hcall_evtchn_count },
+		{ hcall_message_table, &hcall_message_count },
+		{ hcall_grant_table, &hcall_grant_count },
+		{ hcall_messaging_info_table, &hcall_messaging_info_count },
 	};
 
 	for (u32 g = 0; g < ARRAY_SIZE(groups); g++) {

@@ -46,6 +46,8 @@ static void config_from(const struct pt_partition_create_in *in,
 		.cap_percent = in->cap_percent,
 		.on_crash = in->on_crash,
 		.cpu_mask = in->cpu_mask,
+		.max_event_ports = in->max_event_ports,
+		.max_grant_frames = in->max_grant_frames,
 	};
 }
 

@@ -155,3 +155,31 @@ void panic(const char *fmt, ...)
 	log_flush();
 	arch_halt_all();
 }
+
+bool log_part_allowed(struct partition *p)
+{
+	u64 now = time_now_ns(), suppressed;
+	bool ok;
+
+	spin_lock(&p->lock);
+	if (now - p->log_refill_ns >= LOG_GUEST_REFILL_NS) {
+		u64 add = (now - p->log_refill_ns) / LOG_GUEST_REFILL_NS;
+
+		p->log_tokens =
+			(u32)MIN((u64)LOG_GUEST_BURST, p->log_tokens + add);
+		p->log_refill_ns = now;
+	}
+	ok = p->log_tokens > 0;
+	if (ok)
+		p->log_tokens--;
+	else
+		p->log_suppressed++;
+	suppressed = ok ? p->log_suppressed : 0;
+	if (ok)
+		p->log_suppressed = 0;
+	spin_unlock(&p->lock);
+	if (suppressed)
+		log_part(LOG_WARN, p, "%llu lines it caused were suppressed",
+			 (unsigned long long)suppressed);
+	return ok;
+}

@@ -26,6 +26,8 @@ static void create_boot_guests(const struct boot_info *bi)
 			.vcpu_count = g->vcpus,
 			.weight = g->weight,
 			.cpu_mask = g->cpu_mask,
+			.max_event_ports = g->max_event_ports,
+			.max_grant_frames = g->grant_frames,
 			.image = bi->images[i].data,
 			.image_size = bi->images[i].size,
 		};

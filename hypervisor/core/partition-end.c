@@ -21,6 +21,9 @@ bool partition_teardown_pending(void)
 /* Every vCPU is off its CPU: keep a crashed partition, or tear it down. */
 static void vcpus_gone(struct partition *p)
 {
+	/* Nothing of it runs any more: its mappings of others' frames go,
+	 * and nobody maps its grants from now on. */
+	grant_partition_end(p);
 	if (p->exit_reason == PT_SHUTDOWN_CRASH &&
 	    p->on_crash == PT_ON_CRASH_PRESERVE && !p->destroy_requested) {
 		WRITE_ONCE(p->state, PART_STATE_CRASHED);
@@ -55,6 +58,10 @@ void partition_end(struct partition *p, u32 reason, const char *detail)
 		log_part(LOG_ERR, p, "killed: %s", detail);
 	else if (reason == PARTITION_END_DESTROYED)
 		log_part(LOG_INFO, p, "destroyed by the root");
+	/* Peers learn at once that its ports are gone; senders to its
+	 * connections get INVALID_CONNECTION_ID from now on. */
+	evtchn_partition_end(p);
+	msg_partition_end(p);
 	root_notify(PT_ROOT_EVENT_PARTITION);
 	if (!started || !p->vcpus_alive) {
 		vcpus_gone(p);
@@ -95,6 +102,11 @@ static void teardown_finished(struct partition *p)
 		log_part(LOG_INFO, p, "shut down (%s), returned %llu frames",
 			 p->exit_detail,
 			 (unsigned long long)p->teardown_released);
+	if (frame_held_count())
+		log_msg(LOG_INFO, "hv",
+			"%llu frames of ended partitions stay held until "
+			"their last grant mapping goes",
+			(unsigned long long)frame_held_count());
 	WRITE_ONCE(p->state, PART_STATE_FREE);
 	__atomic_fetch_sub(&teardown_count, 1, __ATOMIC_SEQ_CST);
 	root_notify(PT_ROOT_EVENT_PARTITION);

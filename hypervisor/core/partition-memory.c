@@ -44,6 +44,25 @@ int partition_copy_to_guest(const struct partition *p, u64 gpa, const void *src,
 	return 0;
 }
 
+int partition_copy_from_guest(const struct partition *p, void *dst, u64 gpa,
+			      u64 len)
+{
+	u8 *d = dst;
+
+	while (len) {
+		u64 chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
+		const void *src = partition_gpa_to_hva(p, gpa, false);
+
+		if (!src)
+			return -1;
+		memcpy(d, src, chunk);
+		gpa += chunk;
+		d += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
 int partition_populate(struct partition *p, u64 gpfn)
 {
 	u32 flags;

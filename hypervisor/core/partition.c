@@ -10,6 +10,7 @@
 #include <hv/sched.h>
 #include <hv/time.h>
 #include <partita/root.h>
+#include <partita/grants.h>
 #include <partita/start-info.h>
 #include <string.h>
 
@@ -40,6 +41,9 @@ struct partition *partition_init_root(u32 cpu)
 	p->vcpus[0].cpu = cpu;
 	p->vcpus[0].state = VCPU_STATE_RUNNABLE;
 	p->console_tokens = CONSOLE_BURST_LINES;
+	p->log_tokens = LOG_GUEST_BURST;
+	evtchn_init(p, PT_EVTCHN_PORTS - 1);
+	grant_init(p, 0);
 	p->state = PART_STATE_RUNNING;
 	return p;
 }
@@ -98,6 +102,19 @@ static int write_boot_layout(struct partition *p,
 	entry = pdpt | 0x3;
 	if (partition_copy_to_guest(p, pml4, &entry, 8))
 		return -1;
+	/* The grant window (grants.h): 2 MiB guest pages over the whole
+	 * window; only the pages mapped with GRANT_MAP are backed. */
+	entry = PT_GUEST_WINDOW_PD_GPA | 0x3;
+	if (partition_copy_to_guest(
+		    p, pdpt + (PT_GUEST_GRANT_WINDOW_GPA >> 30) * 8, &entry, 8))
+		return -1;
+	for (u64 off = 0; off < PT_GUEST_GRANT_WINDOW_SIZE; off += LARGE_PAGE) {
+		entry = (PT_GUEST_GRANT_WINDOW_GPA + off) | 0x83;
+		if (partition_copy_to_guest(
+			    p, PT_GUEST_WINDOW_PD_GPA + (off / LARGE_PAGE) * 8,
+			    &entry, 8))
+			return -1;
+	}
 	for (u64 i = 0; i * (1ull << 30) < p->memory_bytes; i++) {
 		entry = (pd0 + i * PAGE_SIZE) | 0x3;
 		if (partition_copy_to_guest(p, pdpt + i * 8, &entry, 8))
@@ -181,6 +198,10 @@ int partition_check_config(const struct partition_config *cfg, const char **why)
 	else if (cfg->cmdline && strnlen(cfg->cmdline, PARTITION_CMDLINE_MAX) ==
 					 PARTITION_CMDLINE_MAX)
 		*why = "the command line is longer than 255 bytes";
+	else if (cfg->max_event_ports >= PT_EVTCHN_PORTS)
+		*why = "max_event_ports must be between 1 and 4095";
+	else if (cfg->max_grant_frames > PT_GRANT_FRAMES_MAX)
+		*why = "max_grant_frames must be between 1 and 64";
 	else
 		return PT_STATUS_SUCCESS;
 	return PT_STATUS_INVALID_PARAMETER;
@@ -203,7 +224,8 @@ int partition_new(const struct partition_config *cfg, struct partition **out,
 	for (u32 id = 1; id < MAX_PARTITIONS && !p; id++) {
 		if (partitions[id].state == PART_STATE_FREE) {
 			p = &partitions[id];
-			memset(p, 0, sizeof(*p));
+			memset(&p->lock, 0,
+			       sizeof(*p) - offsetof(struct partition, lock));
 			p->id = id;
 			p->generation = next_generation++;
 			strlcpy(p->name, cfg->name, sizeof(p->name));
@@ -225,7 +247,10 @@ int partition_new(const struct partition_config *cfg, struct partition **out,
 	p->on_crash = cfg->on_crash;
 	p->cpu_mask = cfg->cpu_mask & online_cpu_mask();
 	p->console_tokens = CONSOLE_BURST_LINES;
+	p->log_tokens = LOG_GUEST_BURST;
 	p->created_ns = time_now_ns();
+	evtchn_init(p, cfg->max_event_ports);
+	grant_init(p, cfg->max_grant_frames);
 	__atomic_fetch_add(&partition_live, 1, __ATOMIC_SEQ_CST);
 	if (arch_npt_init(p)) {
 		p->destroy_requested = true;

@@ -3,6 +3,7 @@
 #include <hv/arch.h>
 #include <hv/boot-info.h>
 #include <hv/events.h>
+#include <hv/evtchn.h>
 #include <hv/frame.h>
 #include <hv/log.h>
 #include <hv/partition.h>
@@ -105,6 +106,13 @@ void root_notify(unsigned bit)
 	spin_unlock(&v->vpap_lock);
 	if (signal)
 		arch_root_signal();
+	/* The same notices as ports, for root processes that bound them. */
+	if (bit == PT_ROOT_EVENT_LOG)
+		evtchn_raise_virq(root.part, PT_VIRQ_LOG);
+	else if (bit == PT_ROOT_EVENT_PARTITION)
+		evtchn_raise_virq(root.part, PT_VIRQ_PARTITION);
+	else if (bit == PT_ROOT_EVENT_CONSOLE)
+		evtchn_raise_virq(root.part, PT_VIRQ_CONSOLE);
 }
 
 void root_ping(void)

@@ -2,6 +2,7 @@
 /* The scheduler: weighted (stride) sharing of physical CPUs by vCPUs. */
 #include <hv/arch.h>
 #include <hv/events.h>
+#include <hv/evtchn.h>
 #include <hv/log.h>
 #include <hv/partition.h>
 #include <hv/root.h>
@@ -107,14 +108,20 @@ void sched_wake(struct vcpu *v)
 	struct sched_cpu *sc = &sched_cpus[v->cpu];
 	bool woke = false;
 
+	bool running_elsewhere;
+
 	spin_lock(&sc->lock);
 	if (v->state == VCPU_STATE_BLOCKED) {
 		v->state = VCPU_STATE_RUNNABLE;
 		v->pass = MAX(v->pass, sc->vtime);
 		woke = true;
 	}
+	/* A vCPU in guest mode elsewhere sees its upcall only after an exit:
+	 * make one now rather than at the end of its slice. */
+	running_elsewhere =
+		!woke && sc->current == v && v->cpu != arch_cpu_id();
 	spin_unlock(&sc->lock);
-	if (woke && v->cpu != arch_cpu_id())
+	if ((woke || running_elsewhere) && v->cpu != arch_cpu_id())
 		kick(v->cpu);
 	else if (woke)
 		sc->kicked = true;
@@ -201,8 +208,11 @@ static u64 run_timers_locked(struct sched_cpu *sc, u64 now)
 				v->vpap->timer_deadline_ns = 0;
 				v->vpap->stat_timer_fires++;
 			}
-			/* Inline vcpu_raise_event: we hold the lock. */
-			if (v->vpap) {
+			/* Inline vcpu_raise_event: we hold the lock. A bound
+			 * timer port replaces the PT_EVENT_TIMER bit. */
+			if (evtchn_timer_fired(v)) {
+				/* raised through the port */
+			} else if (v->vpap) {
 				__atomic_fetch_or(&v->vpap->pending_events,
 						  BIT(PT_EVENT_TIMER),
 						  __ATOMIC_SEQ_CST);

@@ -74,6 +74,24 @@ int arch_npt_map(struct partition *p, u64 gpa, u64 hpa, u32 flags)
 	return arch_npt_map_large(p, gpa, hpa, PAGE_SIZE, flags);
 }
 
+int arch_npt_unmap(struct partition *p, u64 gpa)
+{
+	u64 *table = phys_to_virt(p->npt_root);
+
+	for (int level = 3; level > 0; level--) {
+		u64 e = table[level_index(gpa, level)];
+
+		if (!(e & NPT_P) || (e & NPT_PS))
+			return -1; /* nothing, or a large page: not ours */
+		table = phys_to_virt(e & NPT_ADDR);
+	}
+	if (!(table[level_index(gpa, 0)] & NPT_P))
+		return -1;
+	/* Empty tables stay: they belong to the partition until it ends. */
+	WRITE_ONCE(table[level_index(gpa, 0)], 0);
+	return 0;
+}
+
 static u64 leaf_flags(u64 e)
 {
 	return NPT_READ | ((e & NPT_W) ? NPT_WRITE : 0) |

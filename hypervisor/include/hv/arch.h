@@ -55,6 +55,18 @@ int arch_npt_map(struct partition *p, u64 gpa, u64 hpa, u32 flags);
 /* Maps a naturally aligned 4 KiB, 2 MiB or 1 GiB page. */
 int arch_npt_map_large(struct partition *p, u64 gpa, u64 hpa, u64 size,
 		       u32 flags);
+/* Removes a 4 KiB mapping made with arch_npt_map; -1 if there is none.
+ * The old translation may stay cached until arch_npt_flush. */
+int arch_npt_unmap(struct partition *p, u64 gpa);
+/*
+ * Returns once no CPU can use a translation of p's nested table from
+ * before the call: vCPUs flush their TLB at their next entry, and a vCPU
+ * in guest mode on another CPU is made to leave it first.
+ */
+void arch_npt_flush(struct partition *p);
+/* The root's grant window: root-physical addresses above everything the
+ * machine has, reserved in its e820 map and left out of its identity map. */
+void arch_root_grant_window(u64 *base, u64 *size);
 /* Returns the host address for `gpa`, or NPT_NO_PAGE; sets *flags. */
 #define NPT_NO_PAGE (~0ull)
 u64 arch_npt_lookup(const struct partition *p, u64 gpa, u32 *flags);

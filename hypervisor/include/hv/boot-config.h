@@ -18,6 +18,8 @@ struct boot_guest {
 	u32 weight;
 	u64 cpu_mask;
 	char cmdline[BOOT_CMDLINE_MAX];
+	u32 max_event_ports; /* 0: the default */
+	u32 grant_frames;    /* 0: the default */
 	u32 line; /* where its section starts, for messages */
 };
 

@@ -11,6 +11,9 @@
  */
 #define FRAME_OWNER_FREE 0xFFFFu
 #define FRAME_OWNER_HV 0xFFFEu
+/* A frame of a partition that ended while others still map it (grants):
+ * out of the pool until its last foreign mapping goes. */
+#define FRAME_OWNER_HELD 0xFFFDu
 /* Owners below this (partition ids) have their frames counted. */
 #define FRAME_COUNTED_OWNERS 64u
 
@@ -41,7 +44,19 @@ void frame_pool_init(u64 base_pa, u64 nframes, void *meta);
 u64 frame_alloc(u16 owner, enum frame_kind kind);
 void frame_free(u64 pa);
 
-/* Frees every frame `owner` holds; returns how many. */
+/*
+ * Foreign mappings (grants). frame_get_ref takes one on a RAM frame that
+ * `owner` holds now, and fails (false) otherwise; frame_put_ref drops it,
+ * and the last one of a HELD frame scrubs and frees it.
+ */
+bool frame_get_ref(u64 pa, u16 owner);
+void frame_put_ref(u64 pa);
+/* Frames kept out of the pool because an ended partition's frame is still
+ * mapped somewhere. */
+u64 frame_held_count(void);
+
+/* Frees every frame `owner` holds; returns how many. A frame with foreign
+ * mappings is not freed but becomes HELD (not counted as released). */
 u64 frame_release_owner(u16 owner);
 /*
  * The same in slices: scans from *cursor, scrubbing and freeing `owner`'s
@@ -58,7 +73,9 @@ const struct frame_info *frame_lookup(u64 pa);
 
 /*
  * Checks the invariant: the free stack and the table agree, no frame is
- * listed twice, and the per-partition counts match the table. Returns 0 or a negative number naming the first violation.
+ * listed twice, the per-partition counts match the table, only RAM has
+ * foreign mappings and every HELD frame has one. Returns 0 or a negative
+ * number naming the first violation.
  */
 int frame_pool_check(void);
 

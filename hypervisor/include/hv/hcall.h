@@ -25,7 +25,8 @@ enum hcall_result {
 /* Feature bits reported by GET_VERSION, HV_INFO and CPUID. */
 #define PARTITA_FEATURES                                                  \
 	(PT_FEATURE_HYPERCALL_PAGE | PT_FEATURE_VPAP | PT_FEATURE_TIMER | \
-	 PT_FEATURE_REP_CONTINUATION | PT_FEATURE_CALL_STATS)
+	 PT_FEATURE_REP_CONTINUATION | PT_FEATURE_CALL_STATS |           \
+	 PT_FEATURE_EVENT_PORTS | PT_FEATURE_MESSAGES | PT_FEATURE_GRANTS)
 
 /* Work each entry may do before it must hand the CPU back (us). */
 #define HCALL_WORK_BUDGET_US 15u
@@ -89,6 +90,14 @@ extern const struct hcall_desc hcall_root_table[];
 extern const u32 hcall_root_count;
 extern const struct hcall_desc hcall_lifecycle_table[];
 extern const u32 hcall_lifecycle_count;
+extern const struct hcall_desc hcall_evtchn_table[];
+extern const u32 hcall_evtchn_count;
+extern const struct hcall_desc hcall_message_table[];
+extern const u32 hcall_message_count;
+extern const struct hcall_desc hcall_grant_table[];
+extern const u32 hcall_grant_count;
+extern const struct hcall_desc hcall_messaging_info_table[];
+extern const u32 hcall_messaging_info_count;
 
 /* Checks a guest list of `count` elements of `size` bytes from index 0. */
 int hcall_check_list(struct hcall_ctx *c, u64 gpa, u32 size, u32 first,

@@ -22,6 +22,21 @@ void log_msg(enum log_level level, const char *tag, const char *fmt, ...)
 void log_part(enum log_level level, const struct partition *p, const char *fmt,
 	      ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * Lines a guest can cause (refused hypercalls, bad shared pages) go through
+ * this: LOG_GUEST_BURST lines, then one per LOG_GUEST_REFILL_NS per
+ * partition; the rest are counted and the count is logged with the next
+ * line that passes.
+ */
+#define LOG_GUEST_BURST 20u
+#define LOG_GUEST_REFILL_NS 100000000ull
+bool log_part_allowed(struct partition *p);
+#define log_part_ratelimited(level, p, ...)              \
+	do {                                             \
+		if (log_part_allowed(p))                 \
+			log_part(level, p, __VA_ARGS__); \
+	} while (0)
+
 #define hv_err(...) log_msg(LOG_ERR, "hv", __VA_ARGS__)
 #define hv_warn(...) log_msg(LOG_WARN, "hv", __VA_ARGS__)
 #define hv_info(...) log_msg(LOG_INFO, "hv", __VA_ARGS__)

@@ -5,6 +5,9 @@
 
 #include "types.h"
 #include "spinlock.h"
+#include "evtchn.h"
+#include "grant.h"
+#include "message.h"
 #include <arch/vcpu-state.h>
 #include <partita/hypercall.h>
 #include <partita/vpap.h>
@@ -54,6 +57,9 @@ struct vcpu {
 	struct hcall_progress hcall;
 	u64 worst_entry_ns;
 
+	struct evtchn_vcpu evtchn;
+	struct msg_vcpu msg;
+
 	struct arch_vcpu arch;
 };
 
@@ -76,7 +82,16 @@ struct hcall_stat {
 };
 
 struct partition {
-	struct spinlock lock;
+	/*
+	 * The messaging locks come first and are never zeroed when the slot
+	 * is reused: another CPU may still be spinning on one for a moment,
+	 * and then finds a new generation and gives up.
+	 */
+	struct spinlock evtchn_lock;
+	struct spinlock msg_lock;
+	struct spinlock grant_lock;
+
+	struct spinlock lock; /* everything from here on is reset on reuse */
 	u32 id;
 	volatile u32 state; /* enum partition_state */
 	u64 generation;	    /* new for every partition that uses this slot */
@@ -116,6 +131,16 @@ struct partition {
 	char console_buf[PARTITION_CONSOLE_RING];
 	u64 console_seq;
 
+	/* Guest-caused log lines (log_part_allowed) and refused calls. */
+	u32 log_tokens;
+	u64 log_refill_ns;
+	u64 log_suppressed;
+	u64 user_hypercalls; /* from CPL > 0, refused with #UD */
+
+	struct evtchn_state evtchn;
+	struct msg_state msg;
+	struct grant_state grant;
+
 	u64 exits[PT_EXIT_REASONS];
 	struct hcall_stat hcall_stats[PT_CALL_STATS_MAX];
 	struct vcpu vcpus[MAX_VCPUS];
@@ -130,7 +155,9 @@ struct partition_config {
 	u32 cap_percent;
 	u32 on_crash;
 	u64 cpu_mask;
-	const void *image; /* boot-time guests: the ELF image */
+	u32 max_event_ports;  /* 0: PT_EVTCHN_DEFAULT_CAP */
+	u32 max_grant_frames; /* 0: PT_GRANT_DEFAULT_FRAMES */
+	const void *image;    /* boot-time guests: the ELF image */
 	u64 image_size;
 };
 
@@ -201,5 +228,15 @@ void *partition_gpa_to_hva(const struct partition *p, u64 gpa, bool write);
 /* Guest memory copies; return 0 or -1 when any byte is not guest RAM. */
 int partition_copy_to_guest(const struct partition *p, u64 gpa, const void *src,
 			    u64 len);
+int partition_copy_from_guest(const struct partition *p, void *dst, u64 gpa,
+			      u64 len);
+/*
+ * Checks `pages` pages at gpa that a partition registers to share with the
+ * hypervisor (event page, message page, grant table): page-aligned
+ * (else INVALID_ALIGNMENT), its own writable RAM (INVALID_GPA), clear of
+ * its hypercall page, VPAPs, event page, message pages and grant table
+ * (INVALID_PARAMETER).
+ */
+int partition_check_shared_pages(const struct partition *p, u64 gpa, u64 pages);
 
 #endif

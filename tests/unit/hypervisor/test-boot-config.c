@@ -201,11 +201,13 @@ Test(boot_config, unknown_keys)
 		     "pool_mb, on_idle, or a [guest] or [root] section");
 	expect_error("[guest]\nname = a\nmemory = 4\n",
 		     "line 3: unknown guest setting 'memory'; expected name, "
-		     "image, memory_mb, vcpus, weight, cpus or cmdline");
+		     "image, memory_mb, vcpus, weight, cpus, cmdline, "
+		     "max_event_ports or grant_frames");
 	/* Global keys do not belong in a guest section. */
 	expect_error("[guest]\npool_mb = 4\n",
 		     "line 2: unknown guest setting 'pool_mb'; expected name, "
-		     "image, memory_mb, vcpus, weight, cpus or cmdline");
+		     "image, memory_mb, vcpus, weight, cpus, cmdline, "
+		     "max_event_ports or grant_frames");
 }
 
 Test(boot_config, bad_values)
@@ -313,7 +315,8 @@ Test(boot_config, line_numbers_after_a_second_section)
 	cr_assert_eq(cfg.guests[2].line, 11);
 	expect_error("[guest]\nname=a\nimage=b\n[guest]\nname=c\nfoo=1\n",
 		     "line 6: unknown guest setting 'foo'; expected name, "
-		     "image, memory_mb, vcpus, weight, cpus or cmdline");
+		     "image, memory_mb, vcpus, weight, cpus, cmdline, "
+		     "max_event_ports or grant_frames");
 	expect_error("[guest]\nname = a\nimage = a\n\n[guest]\n",
 		     "line 5: [guest] section has no name");
 	for (int i = 0; i <= BOOT_MAX_GUESTS; i++)
@@ -469,7 +472,8 @@ Test(boot_config, root_unknown_keys)
 	/* Root keys do not belong in a guest section or at the top. */
 	expect_error("[guest]\nname = a\nkernel = k\n",
 		     "line 3: unknown guest setting 'kernel'; expected name, "
-		     "image, memory_mb, vcpus, weight, cpus or cmdline");
+		     "image, memory_mb, vcpus, weight, cpus, cmdline, "
+		     "max_event_ports or grant_frames");
 	expect_error("cpu = 1\n",
 		     "line 1: unknown setting 'cpu'; expected log_level, "
 		     "pool_mb, on_idle, or a [guest] or [root] section");
@@ -570,7 +574,8 @@ Test(boot_config, line_numbers_after_a_root_section)
 	expect_error("[root]\nkernel = k\n\n# comment\n[guest]\nname = a\n"
 		     "image = b\nfoo = 1\n",
 		     "line 8: unknown guest setting 'foo'; expected name, "
-		     "image, memory_mb, vcpus, weight, cpus or cmdline");
+		     "image, memory_mb, vcpus, weight, cpus, cmdline, "
+		     "max_event_ports or grant_frames");
 	expect_error("[guest]\nname = a\nimage = b\n[root]\nkernel = k\n"
 		     "[guest]\nname = c\nbad line\n",
 		     "line 8: 'bad line' is not 'key = value'");

@@ -14,6 +14,15 @@
 #define MIB2 (2ull << 20)
 
 static struct e820_entry e820[E820_MAX_ENTRIES];
+/* The top GiB of the physical address space: the root's grant window. */
+#define GRANT_WINDOW_SIZE GIB
+static u64 grant_window_base;
+
+void arch_root_grant_window(u64 *base, u64 *size)
+{
+	*base = grant_window_base;
+	*size = grant_window_base ? GRANT_WINDOW_SIZE : 0;
+}
 
 /* The hypervisor's image and heap, and the guest pool. The page that
  * started the other CPUs is not hidden: it is unused once they run. */
@@ -88,7 +97,26 @@ int arch_root_build(struct partition *p, const struct boot_info *bi)
 			machine_memory.root_ram_bytes += e820[i].size;
 	}
 	p->memory_bytes = physical_address_top();
-	if (arch_npt_init(p) || map_identity(p, p->memory_bytes)) {
+	/*
+	 * The grant window is the top GiB of what the CPU can address: no
+	 * firmware puts RAM or PCI apertures there on the machines we run
+	 * on, and an e820 "reserved" entry keeps Linux from placing
+	 * anything there itself. It stays out of the identity map; granted
+	 * frames are mapped into it page by page.
+	 */
+	grant_window_base = p->memory_bytes - GRANT_WINDOW_SIZE;
+	if (n < E820_MAX_ENTRIES &&
+	    e820[n - 1].addr + e820[n - 1].size <= grant_window_base) {
+		e820[n++] =
+			(struct e820_entry){ grant_window_base,
+					     GRANT_WINDOW_SIZE, E820_RESERVED };
+	} else {
+		hv_warn("root: no room for the grant window in e820");
+		grant_window_base = 0;
+	}
+	if (arch_npt_init(p) ||
+	    map_identity(p, grant_window_base ? grant_window_base
+					      : p->memory_bytes)) {
 		hv_err("root: no pool memory left for its nested page tables");
 		return -1;
 	}

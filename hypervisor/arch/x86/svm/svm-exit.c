@@ -10,6 +10,7 @@
 #include <hv/hcall.h>
 #include <hv/log.h>
 #include <hv/partition.h>
+#include <hv/root.h>
 #include <fmt.h>
 
 void svm_vmrun(u64 vmcb_pa, struct guest_gprs *regs);
@@ -123,8 +124,18 @@ static enum vcpu_action handle_vmmcall(struct vcpu *v, struct vmcb *vmcb,
 	struct hcall_regs r = { g->rax, g->rcx, g->rdx, g->r8 };
 	enum hcall_result result;
 
-	/* Hypercalls only through an enabled hypercall page. */
+	/* Hypercalls only through an enabled hypercall page, and only from
+	 * the kernel: user mode gets #UD, as on Hyper-V (SVM intercepts
+	 * VMMCALL at every CPL, AMD APM vol. 2, 15.9). */
 	if (!(v->part->hypercall_msr & 1)) {
+		inject_exception(vmcb, VECTOR_UD, false, 0);
+		return VCPU_CONTINUE;
+	}
+	if (vmcb->cpl != 0) {
+		v->part->user_hypercalls++;
+		log_part_ratelimited(LOG_WARN, v->part,
+				     "hypercall from CPL %u refused (#UD)",
+				     vmcb->cpl);
 		inject_exception(vmcb, VECTOR_UD, false, 0);
 		return VCPU_CONTINUE;
 	}
@@ -308,6 +319,33 @@ static u64 event_to_redeliver(const struct vcpu *v, u64 info)
 	return 0;
 }
 
+void arch_npt_flush(struct partition *p)
+{
+	u32 me = arch_cpu_id();
+
+	for (u32 i = 0; i < p->vcpu_count; i++)
+		WRITE_ONCE(p->vcpus[i].arch.flush_tlb, true);
+	/* Pairs with the fence in arch_vcpu_run: a vCPU that enters after
+	 * this sees its flag; one that entered before is waited for. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (u32 i = 0; i < p->vcpu_count; i++) {
+		struct vcpu *w = &p->vcpus[i];
+		struct cpu_local *cl;
+		u64 exits;
+
+		if (w->cpu == me || w->cpu >= MAX_CPUS || root_is_cpu(w->cpu))
+			continue;
+		cl = cpu_locals[w->cpu];
+		if (!cl || READ_ONCE(cl->in_guest) != w)
+			continue;
+		exits = READ_ONCE(cl->guest_exits);
+		arch_kick_cpu(w->cpu);
+		while (READ_ONCE(cl->in_guest) == w &&
+		       READ_ONCE(cl->guest_exits) == exits)
+			__builtin_ia32_pause();
+	}
+}
+
 /* Mirrors the VPAP's upcall state into the virtual interrupt line. */
 static void prepare_upcall(struct vcpu *v, struct vmcb *vmcb)
 {
@@ -343,14 +381,27 @@ enum vcpu_action arch_vcpu_run(struct vcpu *v)
 	 * are more vCPUs than the CPU has ASIDs.
 	 */
 	vmcb->tlb_control = (v->arch.last_cpu != cpu ||
-			     last_vmcb[cpu % MAX_CPUS] != v->arch.vmcb_pa)
+			     last_vmcb[cpu % MAX_CPUS] != v->arch.vmcb_pa ||
+			     v->arch.flush_tlb)
 				    ? 1
 				    : 0;
+	WRITE_ONCE(v->arch.flush_tlb, false);
 	v->arch.last_cpu = cpu;
 	last_vmcb[cpu % MAX_CPUS] = v->arch.vmcb_pa;
 	vmcb->rax = v->arch.regs.rax;
 
+	WRITE_ONCE(this_cpu()->in_guest, v);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* A flush asked for after the check above must not be missed: the
+	 * flusher either sees in_guest and waits for the exit, or set the
+	 * flag before we read it here. */
+	if (READ_ONCE(v->arch.flush_tlb)) {
+		vmcb->tlb_control = 1;
+		WRITE_ONCE(v->arch.flush_tlb, false);
+	}
 	svm_vmrun(v->arch.vmcb_pa, &v->arch.regs);
+	WRITE_ONCE(this_cpu()->in_guest, NULL);
+	__atomic_fetch_add(&this_cpu()->guest_exits, 1, __ATOMIC_SEQ_CST);
 
 	entry_tsc = rdtsc();
 	v->arch.regs.rax = vmcb->rax;

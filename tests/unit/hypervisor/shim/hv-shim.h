@@ -51,6 +51,11 @@ u64 shim_pool_init(u64 nframes);
 struct frame_info *shim_pool_table(void);
 u32 *shim_pool_free_stack(void);
 
+/* arch_npt_flush() calls (each vCPU counts its own in arch.flushes), and
+ * the root's grant window base arch_root_grant_window() reports (1 GiB). */
+extern u32 shim_npt_flushes;
+extern u64 shim_root_window_base;
+
 /* Everything written to the log port since the last shim_log_clear(). */
 const char *shim_log(void);
 size_t shim_log_len(void);

@@ -200,6 +200,22 @@ enum vcpu_action arch_vcpu_run(struct vcpu *v)
 	return VCPU_GONE;
 }
 
+u32 shim_npt_flushes;
+u64 shim_root_window_base = 0xFFC0000000ull;
+
+void arch_npt_flush(struct partition *p)
+{
+	for (u32 i = 0; i < p->vcpu_count; i++)
+		p->vcpus[i].arch.flushes++;
+	shim_npt_flushes++;
+}
+
+void arch_root_grant_window(u64 *base, u64 *size)
+{
+	*base = shim_root_window_base;
+	*size = shim_root_window_base ? 1ull << 30 : 0;
+}
+
 /* Bring-up hooks main.c declares for itself. */
 void arch_init_boot_cpu(struct boot_info *bi);
 void arch_start_other_cpus(struct boot_info *bi);
@@ -240,6 +256,8 @@ void shim_reset(void)
 	shim_vcpu_run_fn = NULL;
 	shim_halt_jmp = NULL;
 	shim_bad_phys = 0;
+	shim_npt_flushes = 0;
+	shim_root_window_base = 0xFFC0000000ull;
 	shim_log_clear();
 	time_init(0, SHIM_TSC_KHZ);
 }

@@ -19,6 +19,10 @@ struct cpu_local {
 	u64 hsave_pa; /* SVM host save area */
 	volatile bool online;
 	volatile bool nmi_for_root; /* taken in host mode, Linux's to see */
+	/* The vCPU in guest mode on this CPU (NULL: in the hypervisor), and
+	 * how many times it left guest mode: arch_npt_flush waits on them. */
+	void *volatile in_guest;
+	volatile u64 guest_exits;
 	u64 stack_top;
 };
 

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Message hypercalls: decode (copy, then check the copy), then message.c. */
+#include <hv/hcall.h>
+#include <hv/message.h>
+#include <hv/partition.h>
+#include <partita/hypercall.h>
+#include <string.h>
+
+_Static_assert(sizeof(struct pt_msg_post_in) <=
+		       sizeof(((struct hcall_ctx *)0)->in_copy),
+	       "a posted message fits the decode copy");
+
+static int decode_set_page(struct hcall_ctx *c)
+{
+	return c->regs->rdx
+		       ? partition_check_shared_pages(c->p, c->regs->rdx, 1)
+		       : PT_STATUS_SUCCESS;
+}
+
+static int invoke_set_page(struct hcall_ctx *c)
+{
+	return msg_set_page(c->v, c->regs->rdx);
+}
+
+static int decode_create(struct hcall_ctx *c)
+{
+	memcpy(c->in_copy, c->in, sizeof(struct pt_msg_connection_in));
+	return PT_STATUS_SUCCESS;
+}
+
+static int invoke_create(struct hcall_ctx *c)
+{
+	struct pt_msg_connection_out out = { 0 };
+	int status = msg_create_connection(
+		c->p, (const struct pt_msg_connection_in *)c->in_copy,
+		&out.connection_id);
+
+	memcpy(c->out, &out, sizeof(out));
+	return status;
+}
+
+static int invoke_delete(struct hcall_ctx *c)
+{
+	if (c->regs->rdx > 0xFFFFFFFFull)
+		return PT_STATUS_INVALID_CONNECTION_ID;
+	return msg_delete_connection(c->p, (u32)c->regs->rdx);
+}
+
+static int decode_post(struct hcall_ctx *c)
+{
+	struct pt_msg_post_in *in = (struct pt_msg_post_in *)c->in_copy;
+
+	/* One copy: the sender may rewrite its block while we look. */
+	memcpy(in, c->in, sizeof(*in));
+	if (in->reserved)
+		return PT_STATUS_INVALID_PARAMETER;
+	if (in->message_type == PT_MSG_TYPE_NONE ||
+	    in->message_type > PT_MSG_TYPE_MAX ||
+	    in->payload_size > PT_MSG_PAYLOAD_MAX)
+		return PT_STATUS_INVALID_PARAMETER;
+	return PT_STATUS_SUCCESS;
+}
+
+static int invoke_post(struct hcall_ctx *c)
+{
+	return msg_post(c->p, (const struct pt_msg_post_in *)c->in_copy);
+}
+
+static int decode_eom(struct hcall_ctx *c)
+{
+	return c->regs->rdx < PT_MSG_SLOTS ? PT_STATUS_SUCCESS
+					   : PT_STATUS_INVALID_PARAMETER;
+}
+
+static int invoke_eom(struct hcall_ctx *c)
+{
+	return msg_eom(c->v, (u32)c->regs->rdx);
+}
+
+const struct hcall_desc hcall_message_table[] = {
+	{ .code = PT_CALL_MSG_SET_PAGE,
+	  .flags = HC_FAST_OK,
+	  .name = "msg_set_page",
+	  .decode = decode_set_page,
+	  .invoke = invoke_set_page },
+	{ .code = PT_CALL_MSG_CREATE_CONNECTION,
+	  .flags = HC_MEM_OK,
+	  .in_size = sizeof(struct pt_msg_connection_in),
+	  .out_size = sizeof(struct pt_msg_connection_out),
+	  .name = "msg_create_connection",
+	  .decode = decode_create,
+	  .invoke = invoke_create },
+	{ .code = PT_CALL_MSG_DELETE_CONNECTION,
+	  .flags = HC_FAST_OK,
+	  .name = "msg_delete_connection",
+	  .invoke = invoke_delete },
+	{ .code = PT_CALL_MSG_POST,
+	  .flags = HC_MEM_OK,
+	  .in_size = sizeof(struct pt_msg_post_in),
+	  .name = "msg_post",
+	  .decode = decode_post,
+	  .invoke = invoke_post },
+	{ .code = PT_CALL_MSG_EOM,
+	  .flags = HC_FAST_OK,
+	  .name = "msg_eom",
+	  .decode = decode_eom,
+	  .invoke = invoke_eom },
+};
+const u32 hcall_message_count = ARRAY_SIZE(hcall_message_table);
