@@ -208,3 +208,29 @@ uint64_t pt_evtchn_unhandled(void)
 {
 	return __atomic_load_n(&evtchn_unhandled_count, __ATOMIC_RELAXED);
 }
+
+int pt_evtchn_alloc_wait(uint32_t remote_id, uint32_t vcpu,
+			 uint64_t deadline_ns, uint32_t *port)
+{
+	int ret;
+
+	while ((ret = pt_call_evtchn_alloc_unbound(remote_id, vcpu, port)) ==
+		       -PT_STATUS_INVALID_PARTITION_ID &&
+	       pt_time_ns() < deadline_ns)
+		pt_sleep_ns(1000000);
+	return ret;
+}
+
+int pt_evtchn_bind_wait(uint32_t remote_id, uint32_t vcpu, uint32_t remote_port,
+			uint64_t deadline_ns, uint32_t *port)
+{
+	int ret;
+
+	while (((ret = pt_call_evtchn_bind_interdomain(remote_id, vcpu,
+						       remote_port, port)) ==
+			-PT_STATUS_INVALID_PARTITION_ID ||
+		ret == -PT_STATUS_INVALID_PORT_ID) &&
+	       pt_time_ns() < deadline_ns)
+		pt_sleep_ns(1000000);
+	return ret;
+}

@@ -106,6 +106,13 @@ unsigned pt_msg_poll(void)
 	return handled;
 }
 
+volatile struct pt_msg_page *pt_msg_page(void)
+{
+	unsigned vcpu = pt_vcpu_index();
+
+	return vcpu < PT_GUEST_MAX_VCPUS ? msg_pages[vcpu] : NULL;
+}
+
 int pt_msg_init(void)
 {
 	unsigned vcpu = pt_vcpu_index();

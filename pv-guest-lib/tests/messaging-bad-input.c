@@ -663,7 +663,8 @@ static int helper(void)
 
 	ret = pt_evtchn_init();
 	if (!ret)
-		ret = pt_call_evtchn_alloc_unbound(peer, 0, &p[0]);
+		ret = pt_evtchn_alloc_wait(peer, 0, pt_time_ns() + WAIT_NS,
+					   &p[0]);
 	if (!ret)
 		ret = pt_call_evtchn_alloc_unbound(self_id, 0, &p[1]);
 	if (!ret)

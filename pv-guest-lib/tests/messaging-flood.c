@@ -89,10 +89,7 @@ static int sender(uint64_t deadline)
 	uint32_t port = 0, accepted = 0, refused = 0, sends = 0;
 	int ret;
 
-	while ((ret = pt_call_evtchn_bind_interdomain(peer, 0, 1, &port)) ==
-		       -PT_STATUS_INVALID_PORT_ID &&
-	       pt_time_ns() < deadline)
-		pt_sleep_ns(1000000);
+	ret = pt_evtchn_bind_wait(peer, 0, 1, deadline, &port);
 	if (ret)
 		return report("messaging-flood", 0, "role=sender bind 0x%04x",
 			      -ret);
@@ -134,7 +131,7 @@ static int receiver(uint64_t deadline)
 	int ret;
 
 	pt_evtchn_set_handler(1, on_event, NULL);
-	ret = pt_call_evtchn_alloc_unbound(peer, 0, &port);
+	ret = pt_evtchn_alloc_wait(peer, 0, deadline, &port);
 	if (ret || port != 1)
 		return report("messaging-flood", 0,
 			      "role=receiver alloc 0x%04x port=%u", -ret, port);

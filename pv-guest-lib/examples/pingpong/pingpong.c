@@ -31,7 +31,7 @@ static uint32_t peer;
 static volatile uint32_t events_in;
 static volatile uint32_t messages_in;
 static volatile uint32_t last_type, last_value, bad_messages;
-static volatile uint32_t timer_fired;
+static volatile uint32_t timer_fired, failed_sends;
 
 static uint64_t event_cycles[ROUNDS], message_cycles[ROUNDS];
 
@@ -40,8 +40,8 @@ static void on_event(uint32_t port, void *ctx)
 	(void)ctx;
 	pt_atomic_add32(&events_in, 1);
 	/* Pong answers at once, from the handler. */
-	if (!is_ping)
-		pt_call_evtchn_send(port);
+	if (!is_ping && pt_call_evtchn_send(port))
+		pt_atomic_add32(&failed_sends, 1);
 }
 
 static void on_message(const struct pt_msg *msg, void *ctx)
@@ -80,6 +80,47 @@ static int wait_count(volatile uint32_t *counter, uint32_t want,
 	return 1;
 }
 
+/* On a failure: what the VPAP and message slot 0 say, for the report. */
+static void print_state(void)
+{
+	volatile struct pt_vpap *v = pt_vpap();
+	const volatile struct pt_msg_page *mp = pt_msg_page();
+
+	pt_printf("pingpong: state upcall_pending=%u upcall_mask=%u "
+		  "pending_events=0x%lx msg_slots_pending=0x%lx "
+		  "evtchn_pending_sel=0x%lx upcalls=%lu events_seen=0x%lx\n",
+		  v->upcall_pending, v->upcall_mask,
+		  (unsigned long)v->pending_events,
+		  (unsigned long)v->msg_slots_pending,
+		  (unsigned long)v->evtchn_pending_sel,
+		  (unsigned long)pt_upcall_count(),
+		  (unsigned long)pt_upcall_events_seen());
+	/* Our own connection answers ACCESS_DENIED (not the allowed
+	 * sender) while it exists, INVALID_CONNECTION_ID once it is gone. */
+	pt_printf(
+		"pingpong: state own-connection-probe=0x%x peer-probe=0x%x\n",
+		-pt_call_msg_post(pt_msg_connection_id(
+					  pt_start_info()->partition_id, 0, 0),
+				  1, "x", 1),
+		-pt_call_msg_post(pt_msg_connection_id(peer, 0, 1), 1, "x", 1));
+	if (pt_evtchn_page())
+		pt_printf("pingpong: state pending[0]=0x%lx mask[0]=0x%lx "
+			  "handled=%lu unhandled=%lu failed-sends=%u\n",
+			  (unsigned long)pt_evtchn_page()->pending[0],
+			  (unsigned long)pt_evtchn_page()->mask[0],
+			  (unsigned long)pt_evtchn_handled(),
+			  (unsigned long)pt_evtchn_unhandled(), failed_sends);
+	if (mp)
+		pt_printf("pingpong: state slot0 type=%u size=%u flags=0x%x "
+			  "conn=0x%x sender=%u first-word=%u\n",
+			  mp->slots[0].header.message_type,
+			  mp->slots[0].header.payload_size,
+			  mp->slots[0].header.flags,
+			  mp->slots[0].header.connection_id,
+			  mp->slots[0].header.sender_id,
+			  *(const volatile uint32_t *)mp->slots[0].payload);
+}
+
 static uint64_t phase_start(void)
 {
 	uint64_t deadline = pt_time_ns() + PHASE_TIMEOUT_NS;
@@ -107,11 +148,8 @@ static uint32_t bind_pong_port(uint64_t deadline)
 	uint32_t port = 0;
 	int ret;
 
-	while ((ret = pt_call_evtchn_bind_interdomain(peer, 0, PONG_PORT,
-						      &port)) ==
-		       -PT_STATUS_INVALID_PORT_ID &&
-	       pt_time_ns() < deadline)
-		pt_sleep_ns(1000000);
+	/* Pong may not exist yet, or not have allocated the port. */
+	ret = pt_evtchn_bind_wait(peer, 0, PONG_PORT, deadline, &port);
 	if (ret)
 		pt_printf("RESULT pingpong-events FAIL role=ping bind "
 			  "status=0x%x\n",
@@ -136,6 +174,7 @@ static int ping_events(uint32_t port)
 			pt_printf("RESULT pingpong-events FAIL role=ping "
 				  "round=%u send=0x%x received=%u\n",
 				  i, -ret, pt_atomic_load32(&events_in));
+			print_state();
 			return 0;
 		}
 		event_cycles[i] = pt_rdtsc_ordered() - t0;
@@ -157,6 +196,7 @@ static int ping_messages(void)
 		pt_printf("RESULT pingpong-messages FAIL role=ping "
 			  "events-done post=0x%x type=%u value=%u\n",
 			  -ret, last_type, last_value);
+		print_state();
 		return 0;
 	}
 	for (uint32_t i = 0; i < ROUNDS; i++) {
@@ -170,6 +210,7 @@ static int ping_messages(void)
 				  "received=%u bad=%u\n",
 				  i, -ret, last_type, last_value,
 				  pt_atomic_load32(&messages_in), bad_messages);
+			print_state();
 			return 0;
 		}
 		message_cycles[i] = pt_rdtsc_ordered() - t0;
@@ -192,6 +233,7 @@ static int pong(void)
 			"RESULT pingpong-events FAIL role=pong no events-done "
 			"message (events=%u)\n",
 			pt_atomic_load32(&events_in));
+		print_state();
 		return 0;
 	}
 	events = pt_atomic_load32(&events_in);
@@ -211,6 +253,7 @@ static int pong(void)
 				  "bad=%u\n",
 				  i, last_type, last_value,
 				  pt_atomic_load32(&messages_in), bad_messages);
+			print_state();
 			return 0;
 		}
 		ret = post(MSG_SEQ, i, deadline);
@@ -258,7 +301,8 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 	} else {
 		/* The handler is there before ping can bind and send. */
 		pt_evtchn_set_handler(PONG_PORT, on_event, NULL);
-		ret = pt_call_evtchn_alloc_unbound(peer, 0, &port);
+		ret = pt_evtchn_alloc_wait(
+			peer, 0, pt_time_ns() + PHASE_TIMEOUT_NS, &port);
 		if (ret || port != PONG_PORT) {
 			pt_printf("RESULT pingpong-events FAIL role=pong "
 				  "alloc status=0x%x port=%u want %u\n",

@@ -49,6 +49,19 @@ unsigned pt_evtchn_poll(void);
 int pt_evtchn_mask(uint32_t port);
 int pt_evtchn_unmask(uint32_t port);
 
+/*
+ * For partitions that start together, where the other one may not exist
+ * yet: pt_evtchn_alloc_wait retries EVTCHN_ALLOC_UNBOUND while the remote
+ * is unknown (INVALID_PARTITION_ID); pt_evtchn_bind_wait retries
+ * EVTCHN_BIND_INTERDOMAIN while the remote is unknown or has not offered
+ * the port yet (INVALID_PORT_ID). Both sleep 1 ms between tries and stop
+ * at hypervisor time deadline_ns; they return the last call's status.
+ */
+int pt_evtchn_alloc_wait(uint32_t remote_id, uint32_t vcpu,
+			 uint64_t deadline_ns, uint32_t *port);
+int pt_evtchn_bind_wait(uint32_t remote_id, uint32_t vcpu, uint32_t remote_port,
+			uint64_t deadline_ns, uint32_t *port);
+
 /* Closes the port (EVTCHN_CLOSE) and forgets its handler. */
 int pt_evtchn_close(uint32_t port);
 

@@ -27,6 +27,9 @@ typedef void (*pt_msg_fn)(const struct pt_msg *msg, void *ctx);
  */
 int pt_msg_init(void);
 
+/* The calling vCPU's message page, NULL before pt_msg_init there. */
+volatile struct pt_msg_page *pt_msg_page(void);
+
 /*
  * Listens on slot `slot` of the calling vCPU's message page (pt_msg_init
  * is called if needed): creates the connection with the one partition
