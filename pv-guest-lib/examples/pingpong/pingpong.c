@@ -32,6 +32,7 @@ static volatile uint32_t events_in;
 static volatile uint32_t messages_in;
 static volatile uint32_t last_type, last_value, bad_messages;
 static volatile uint32_t timer_fired, failed_sends;
+static uint32_t post_full, post_unknown; /* for the failure report */
 
 static uint64_t event_cycles[ROUNDS], message_cycles[ROUNDS];
 
@@ -105,11 +106,13 @@ static void print_state(void)
 		-pt_call_msg_post(pt_msg_connection_id(peer, 0, 1), 1, "x", 1));
 	if (pt_evtchn_page())
 		pt_printf("pingpong: state pending[0]=0x%lx mask[0]=0x%lx "
-			  "handled=%lu unhandled=%lu failed-sends=%u\n",
+			  "handled=%lu unhandled=%lu failed-sends=%u "
+			  "post-full=%u post-unknown=%u\n",
 			  (unsigned long)pt_evtchn_page()->pending[0],
 			  (unsigned long)pt_evtchn_page()->mask[0],
 			  (unsigned long)pt_evtchn_handled(),
-			  (unsigned long)pt_evtchn_unhandled(), failed_sends);
+			  (unsigned long)pt_evtchn_unhandled(), failed_sends,
+			  post_full, post_unknown);
 	if (mp)
 		pt_printf("pingpong: state slot0 type=%u size=%u flags=0x%x "
 			  "conn=0x%x sender=%u first-word=%u\n",
@@ -129,18 +132,29 @@ static uint64_t phase_start(void)
 	return deadline;
 }
 
+/*
+ * Posts until accepted or the deadline: a full queue is retried after a
+ * yield, an unknown connection (the peer does not listen yet) after 1 ms.
+ */
 static int post(uint32_t type, uint32_t value, uint64_t deadline)
 {
 	uint32_t conn = pt_msg_connection_id(peer, 0, 0);
+	unsigned retries = 0;
 	int ret;
 
-	/* Until the peer listens its connection does not exist. */
-	while ((ret = pt_msg_post_retry(conn, type, &value, sizeof(value), 0,
-					NULL)) ==
-		       -PT_STATUS_INVALID_CONNECTION_ID &&
-	       pt_time_ns() < deadline)
-		pt_sleep_ns(1000000);
-	return ret;
+	for (;;) {
+		ret = pt_msg_post_retry(conn, type, &value, sizeof(value), 1000,
+					&retries);
+		post_full += retries;
+		if (ret == -PT_STATUS_INVALID_CONNECTION_ID)
+			post_unknown++;
+		if ((ret != -PT_STATUS_INVALID_CONNECTION_ID &&
+		     ret != -PT_STATUS_INSUFFICIENT_BUFFERS) ||
+		    pt_time_ns() >= deadline)
+			return ret;
+		if (ret == -PT_STATUS_INVALID_CONNECTION_ID)
+			pt_sleep_ns(1000000);
+	}
 }
 
 static uint32_t bind_pong_port(uint64_t deadline)
