@@ -20,6 +20,7 @@
 #define ROUNDS 10000u
 #define PONG_PORT 1u /* pong's first allocation */
 #define PHASE_TIMEOUT_NS (120ull * 1000000000ull)
+#define STALL_NS (2ull * 1000000000ull) /* one round trip: ~0.2 ms */
 
 /* Message types. Payload: one uint32_t, the sequence number or count. */
 #define MSG_SEQ 1u
@@ -65,23 +66,6 @@ static void on_timer(unsigned event, unsigned vcpu, void *arg)
 	pt_atomic_store32(&timer_fired, 1);
 }
 
-/*
- * Waits with interrupts enabled only inside `sti; hlt` until *counter
- * reaches want or the phase deadline passes (the watchdog timer wakes the
- * HLT). Returns 1 when reached.
- */
-static int wait_count(volatile uint32_t *counter, uint32_t want,
-		      uint64_t deadline)
-{
-	while (pt_atomic_load32(counter) < want) {
-		if (pt_time_ns() > deadline)
-			return 0;
-		pt_safe_halt();
-	}
-	return 1;
-}
-
-/* On a failure: what the VPAP and message slot 0 say, for the report. */
 static void print_state(void)
 {
 	volatile struct pt_vpap *v = pt_vpap();
@@ -123,6 +107,40 @@ static void print_state(void)
 			  mp->slots[0].header.sender_id,
 			  *(const volatile uint32_t *)mp->slots[0].payload);
 }
+
+/*
+ * Waits with interrupts enabled only inside `sti; hlt` until *counter
+ * reaches want or the phase deadline passes (the watchdog timer wakes the
+ * HLT). Returns 1 when reached. one_round: the wait is for one round
+ * trip, so a wait of STALL_NS is reported (once) with the VPAP state.
+ */
+static int wait_count(volatile uint32_t *counter, uint32_t want,
+		      uint64_t deadline, int one_round)
+{
+	uint64_t stall = one_round ? pt_time_ns() + STALL_NS : 0, halts = 0;
+
+	while (pt_atomic_load32(counter) < want) {
+		uint64_t now = pt_time_ns();
+
+		if (now > deadline)
+			return 0;
+		if (stall && now > stall) {
+			/* Still waiting long after a round trip should have
+			 * ended: show what is pending while it is stuck. */
+			pt_printf("pingpong: stalled waiting for %u (have %u), "
+				  "%lu halts returned\n",
+				  want, pt_atomic_load32(counter),
+				  (unsigned long)halts);
+			print_state();
+			stall = 0;
+		}
+		pt_safe_halt();
+		halts++;
+	}
+	return 1;
+}
+
+/* On a failure: what the VPAP and message slot 0 say, for the report. */
 
 static uint64_t phase_start(void)
 {
@@ -184,7 +202,7 @@ static int ping_events(uint32_t port)
 		uint64_t t0 = pt_rdtsc_ordered();
 		int ret = pt_call_evtchn_send(port);
 
-		if (ret || !wait_count(&events_in, i + 1, deadline)) {
+		if (ret || !wait_count(&events_in, i + 1, deadline, 1)) {
 			pt_printf("RESULT pingpong-events FAIL role=ping "
 				  "round=%u send=0x%x received=%u\n",
 				  i, -ret, pt_atomic_load32(&events_in));
@@ -205,7 +223,7 @@ static int ping_messages(void)
 
 	/* Message 1: how many events ping sent; pong answers its count. */
 	ret = post(MSG_EVENTS_DONE, ROUNDS, deadline);
-	if (ret || !wait_count(&messages_in, 1, deadline) ||
+	if (ret || !wait_count(&messages_in, 1, deadline, 1) ||
 	    last_type != MSG_EVENTS_DONE || last_value != ROUNDS) {
 		pt_printf("RESULT pingpong-messages FAIL role=ping "
 			  "events-done post=0x%x type=%u value=%u\n",
@@ -217,7 +235,7 @@ static int ping_messages(void)
 		uint64_t t0 = pt_rdtsc_ordered();
 
 		ret = post(MSG_SEQ, i, deadline);
-		if (ret || !wait_count(&messages_in, i + 2, deadline) ||
+		if (ret || !wait_count(&messages_in, i + 2, deadline, 1) ||
 		    last_type != MSG_SEQ || last_value != i || bad_messages) {
 			pt_printf("RESULT pingpong-messages FAIL role=ping "
 				  "seq=%u post=0x%x got type=%u seq=%u "
@@ -241,7 +259,8 @@ static int pong(void)
 	uint32_t events;
 	int ret;
 
-	if (!wait_count(&messages_in, 1, deadline) ||
+	/* The whole event phase passes before this message comes. */
+	if (!wait_count(&messages_in, 1, deadline, 0) ||
 	    last_type != MSG_EVENTS_DONE) {
 		pt_printf(
 			"RESULT pingpong-events FAIL role=pong no events-done "
@@ -260,7 +279,7 @@ static int pong(void)
 	pt_printf("RESULT pingpong-events PASS role=pong count=%u\n", events);
 	ret = post(MSG_EVENTS_DONE, events, deadline);
 	for (uint32_t i = 0; !ret && i < ROUNDS; i++) {
-		if (!wait_count(&messages_in, i + 2, deadline) ||
+		if (!wait_count(&messages_in, i + 2, deadline, 1) ||
 		    last_type != MSG_SEQ || last_value != i || bad_messages) {
 			pt_printf("RESULT pingpong-messages FAIL role=pong "
 				  "want seq=%u got type=%u seq=%u received=%u "
