@@ -66,7 +66,8 @@ while ! p console --no-follow evtchn-flood | grep -q 'RESULT evtchn-flood DONE';
 	timed 'Event ports:' info evtchn-flood
 	calls=$((calls + 2))
 done
-[ $calls -ge 4 ] || fail "only $calls CLI calls were made during the flood"
+# At least one list and one info while it flooded; each was bounded above.
+[ $calls -ge 2 ] || fail "no CLI calls were made during the flood"
 line=$(wait_console evtchn-flood 'RESULT evtchn-flood DONE sends=[0-9]+ posts=[0-9]+ queue_full=[0-9]+' 5) ||
 	fail "evtchn-flood printed no result"
 sends=$(echo "$line" | sed -n 's/.*sends=\([0-9]*\).*/\1/p')
