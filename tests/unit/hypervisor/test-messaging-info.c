@@ -269,3 +269,40 @@ Test(messaging_info, connections_listed_are_at_most_16)
 		cr_assert_eq(in->connections[i].id,
 			     pt_msg_connection_id(pa->id, 0, i));
 }
+
+/* CREATE takes the caps: 0 for the defaults, else in range. */
+static u16 create_with(const char *name, u32 ports, u32 frames)
+{
+	struct pt_partition_create_in in;
+
+	memset(&in, 0, sizeof(in));
+	strcpy(in.name, name);
+	in.memory_bytes = ENV_GUEST_BYTES;
+	in.vcpu_count = 1;
+	in.weight = 1;
+	in.cpu_mask = ~0ull;
+	in.max_event_ports = ports;
+	in.max_grant_frames = frames;
+	return env_mem(vr, PT_CALL_PARTITION_CREATE, &in, sizeof(in));
+}
+
+Test(messaging_info, create_takes_the_messaging_caps)
+{
+	struct partition *p;
+
+	cr_assert_eq(create_with("x", PT_EVTCHN_PORTS, 0),
+		     PT_STATUS_INVALID_PARAMETER);
+	cr_assert_eq(create_with("x", ~0u, 0), PT_STATUS_INVALID_PARAMETER);
+	cr_assert_eq(create_with("x", 0, PT_GRANT_FRAMES_MAX + 1),
+		     PT_STATUS_INVALID_PARAMETER);
+	cr_assert_eq(create_with("x", PT_EVTCHN_PORTS - 1, PT_GRANT_FRAMES_MAX),
+		     PT_STATUS_SUCCESS);
+	p = partition_find("x");
+	cr_assert_eq(p->evtchn.cap, PT_EVTCHN_PORTS - 1);
+	cr_assert_eq(p->grant.max_frames, PT_GRANT_FRAMES_MAX);
+	cr_assert_eq(info(p->id, 0)->max_ports, PT_EVTCHN_PORTS - 1);
+	cr_assert_eq(create_with("y", 0, 0), PT_STATUS_SUCCESS);
+	p = partition_find("y");
+	cr_assert_eq(p->evtchn.cap, PT_EVTCHN_DEFAULT_CAP);
+	cr_assert_eq(p->grant.max_frames, PT_GRANT_DEFAULT_FRAMES);
+}
