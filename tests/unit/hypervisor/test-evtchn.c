@@ -937,3 +937,105 @@ Test(evtchn_timer, the_scheduler_fires_a_bound_timer_through_its_port)
 	cr_assert_eq(frame_pool_stats().free, ENV_GUEST_FRAMES + 16);
 	shim_teardown();
 }
+
+/* ---- Races, as far as two host threads reach them ---------------------- */
+
+#include <pthread.h>
+
+#define RACE_ROUNDS 20000
+
+static volatile bool race_stop;
+static u32 race_port_b;
+static u64 race_sends, race_bad;
+
+/* B sends as fast as it can; every send must succeed (its end stays in
+ * use: bound, or UNBOUND while A has closed its end). */
+static void *sender(void *arg)
+{
+	(void)arg;
+	while (!race_stop) {
+		if (evtchn_send(pb, race_port_b) != PT_STATUS_SUCCESS)
+			race_bad++;
+		race_sends++;
+	}
+	return NULL;
+}
+
+Test(evtchn, sends_race_close_and_rebind)
+{
+	struct pt_evtchn_status s;
+	pthread_t t;
+	u32 a, b, again;
+
+	pair(0, &a, &b);
+	race_port_b = b;
+	race_stop = false;
+	cr_assert_eq(pthread_create(&t, NULL, sender, NULL), 0);
+	for (u32 i = 0; i < RACE_ROUNDS; i++) {
+		cr_assert_eq(evtchn_close(pa, a), PT_STATUS_SUCCESS);
+		/* The guest handles what arrived before the close. */
+		page_of(pa)->pending[0] = 0;
+		cr_assert_eq(evtchn_bind_interdomain(pa, pb->id, b, 0, &again),
+			     PT_STATUS_SUCCESS, "round %u", i);
+		cr_assert_eq(again, a);
+	}
+	race_stop = true;
+	pthread_join(t, NULL);
+	cr_assert_eq(race_bad, 0, "%llu of %llu sends failed",
+		     (unsigned long long)race_bad,
+		     (unsigned long long)race_sends);
+	cr_assert_gt(race_sends, 0);
+	cr_assert_eq(pa->evtchn.in_use, 1);
+	cr_assert_eq(pb->evtchn.in_use, 1);
+	cr_assert_eq(pb->evtchn.sends, race_sends);
+	cr_assert_leq(pa->evtchn.deliveries, race_sends);
+	/* Both ends agree. */
+	evtchn_status(pa, a, &s);
+	cr_assert_eq(s.state, PT_EVTCHN_STATE_INTERDOMAIN);
+	cr_assert_eq(s.remote_port, b);
+	evtchn_status(pb, b, &s);
+	cr_assert_eq(s.state, PT_EVTCHN_STATE_INTERDOMAIN);
+	cr_assert_eq(s.remote_port, a);
+	/* Only port a of A was ever pending. */
+	cr_assert_eq(page_of(pa)->pending[0] & ~BIT(a), 0);
+	for (u32 w = 1; w < PT_EVTCHN_WORDS; w++)
+		cr_assert_eq(page_of(pa)->pending[w], 0);
+	cr_assert_eq(send(vb, b), PT_STATUS_SUCCESS);
+	cr_assert(pending(pa, a));
+}
+
+static void *closer_of_everything(void *arg)
+{
+	(void)arg;
+	evtchn_set_page(pa, 0);
+	race_stop = true;
+	return NULL;
+}
+
+Test(evtchn, sends_race_set_page_zero)
+{
+	pthread_t t;
+	u32 a, b;
+
+	pair(0, &a, &b);
+	for (u32 i = 0; i < 300; i++) {
+		u32 x, y;
+
+		pair(0, &x, &y);
+	}
+	race_stop = false;
+	cr_assert_eq(pthread_create(&t, NULL, closer_of_everything, NULL), 0);
+	while (!race_stop)
+		cr_assert_eq(evtchn_send(pb, b), PT_STATUS_SUCCESS);
+	pthread_join(t, NULL);
+	cr_assert_eq(pa->evtchn.in_use, 0);
+	cr_assert_eq(pb->evtchn.in_use, 301);
+	for (u32 port = 1; port <= 301; port++) {
+		struct pt_evtchn_status s;
+
+		evtchn_status(pb, port, &s);
+		cr_assert_eq(s.state, PT_EVTCHN_STATE_UNBOUND, "port %u", port);
+		cr_assert(s.pending, "port %u got its notice", port);
+	}
+	cr_assert_eq(frame_pool_check(), 0);
+}
