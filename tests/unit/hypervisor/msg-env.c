@@ -37,10 +37,10 @@ static int build_root(struct partition *p, const struct boot_info *b)
 	return 0;
 }
 
-void env_boot(void)
+void env_boot(u64 pool_frames)
 {
 	shim_reset();
-	shim_pool_init(ENV_POOL_FRAMES);
+	shim_pool_init(pool_frames);
 	shim_cpu_count = ENV_CPUS;
 	sched_init(ENV_CPUS);
 	memset(&bi, 0, sizeof(bi));

@@ -16,7 +16,9 @@
  */
 #define ENV_CPUS 4
 #define ENV_ROOT_PAGES 96
-#define ENV_POOL_FRAMES 2400
+/* Pool frames for the root and n started guests, with room to spare:
+ * smaller pools keep each test quick (fewer pages to fault in and scan). */
+#define ENV_POOL_FOR(n) (ENV_ROOT_PAGES + 64 + (n)*ENV_GUEST_FRAMES + 64)
 #define ENV_MIB (1ull << 20)
 #define ENV_GUEST_BYTES (2 * ENV_MIB)
 /* Frames of a started 2 MiB guest: RAM and its nested tables. */
@@ -36,7 +38,7 @@
 extern struct partition *env_root;
 extern u64 env_free0; /* free pool frames once the root is built */
 
-void env_boot(void);
+void env_boot(u64 pool_frames);
 /* A running guest with `vcpus` vCPUs and the given caps (0: default). */
 struct partition *env_guest(const char *name, u32 vcpus, u32 max_ports,
 			    u32 grant_frames);

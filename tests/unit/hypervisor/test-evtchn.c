@@ -24,7 +24,7 @@ static struct vcpu *va, *va1, *vb, *vr;
 
 static void setup(void)
 {
-	env_boot();
+	env_boot(ENV_POOL_FOR(3));
 	pa = env_guest("alpha", 2, 0, 0);
 	pb = env_guest("beta", 1, 0, 0);
 	va = &pa->vcpus[0];

@@ -23,7 +23,7 @@ static struct vcpu *va, *vb, *vc, *vr;
 
 static void setup(void)
 {
-	env_boot();
+	env_boot(ENV_POOL_FOR(4));
 	pa = env_guest("alpha", 1, 0, 0);
 	pb = env_guest("beta", 2, 0, 0);
 	pc = env_guest("gamma", 1, 0, 2);

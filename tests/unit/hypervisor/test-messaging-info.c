@@ -17,7 +17,7 @@ static struct vcpu *va, *vb, *vr;
 
 static void setup(void)
 {
-	env_boot();
+	env_boot(ENV_POOL_FOR(3));
 	pa = env_guest("alpha", 2, 0, 4);
 	pb = env_guest("beta", 1, 0, 0);
 	va = &pa->vcpus[0];
