@@ -49,6 +49,9 @@
  * stay as they were.
  * The scheduler has one CPU only, so START always ends in NO_RESOURCES:
  * running vCPUs would need the scheduler loop, which the shim cannot run.
+ * A call runs entry after entry while it asks to continue: a guest's
+ * re-executes in place (HCALL_RETRY), the root's returns CALL_PENDING and
+ * is made again with the RCX it returned, as the root's driver does.
  * Between entries, CPU 1 takes the vCPUs of ending partitions off, as
  * its scheduler would; at the end the root unmaps what it still maps,
  * every partition but the root is destroyed and must give back every
@@ -204,7 +207,10 @@ static void canary_messaging(struct partition *c)
 	grant_entry(c, 10, PT_GRANT_PERMIT | PT_GRANT_READONLY, GUEST_ID,
 		    CANARY_TABLE_PAGE);
 	grant_entry(c, 11, 0, GUEST_ID, 0);
-	check(!evtchn_set_page(c, CANARY_EVENT_PAGE * PAGE_SIZE));
+	bool again;
+
+	check(!evtchn_set_page(c, CANARY_EVENT_PAGE * PAGE_SIZE, ~0ull,
+			       &again));
 	check(!evtchn_alloc_unbound(c, GUEST_ID, 0, &port) && port == 1);
 	check(!evtchn_alloc_unbound(c, ROOT_PARTITION_ID, 0, &port) &&
 	      port == 2);
@@ -402,6 +408,22 @@ static enum hcall_result enter(struct vcpu *v, struct hcall_regs *r,
 		return res;
 	}
 	status = pt_hc_status(r->rax);
+	if (res == HCALL_DONE && status == PT_STATUS_CALL_PENDING) {
+		/* The root's continuation: the same call again with the RCX
+		 * it got back, whose rep start is the reps done so far. */
+		u64 start = (r->rcx & START_MASK) >> PT_HC_REP_START_SHIFT;
+
+		check(p->id == ROOT_PARTITION_ID && !refused);
+		check(r->rdx == before.rdx && r->r8 == before.r8);
+		check((r->rcx & ~START_MASK) == (before.rcx & ~START_MASK));
+		check(pt_hc_reps_done(r->rax) == start);
+		if (d->flags & HC_REP)
+			check((r->rcx & START_MASK) >
+			      (before.rcx & START_MASK));
+		else
+			check(r->rcx == before.rcx);
+		return HCALL_RETRY;
+	}
 	check(valid_status(status));
 	check(!(r->rax & ~(PT_HC_RESULT_STATUS_MASK |
 			   (PT_HC_REP_MASK << PT_HC_RESULT_REPS_SHIFT))));

@@ -72,10 +72,20 @@ u64 env_call(struct vcpu *v, u64 input, u64 rdx, u64 r8, struct hcall_regs *out)
 	enum hcall_result res;
 	u32 entries = 0;
 
-	do {
+	for (;;) {
 		res = hcall_dispatch(v, &r, shim_tsc);
 		cr_assert_lt(++entries, 100000, "no progress");
-	} while (res == HCALL_RETRY);
+		/* A guest's call re-executes in place; the root's returns
+		 * CALL_PENDING and its driver calls again with RCX. */
+		if (res == HCALL_RETRY)
+			continue;
+		if (res == HCALL_DONE &&
+		    pt_hc_status(r.rax) == PT_STATUS_CALL_PENDING) {
+			cr_assert_eq(v->part->id, ROOT_PARTITION_ID);
+			continue;
+		}
+		break;
+	}
 	cr_assert_neq(res, HCALL_GONE);
 	if (out)
 		*out = r;
@@ -170,8 +180,13 @@ void env_destroy(u32 id)
 	u32 entries = 0, gone = 0;
 
 	cr_assert_not_null(p);
-	while (hcall_dispatch(&env_root->vcpus[0], &r, shim_tsc) ==
-	       HCALL_RETRY) {
+	for (;;) {
+		enum hcall_result res =
+			hcall_dispatch(&env_root->vcpus[0], &r, shim_tsc);
+
+		cr_assert_eq(res, HCALL_DONE);
+		if (pt_hc_status(r.rax) != PT_STATUS_CALL_PENDING)
+			break;
 		cr_assert_lt(++entries, 100000, "no progress");
 		/* The vCPUs' CPUs take them off between two entries. */
 		for (u32 i = 0; i < p->vcpu_count; i++) {
@@ -184,6 +199,33 @@ void env_destroy(u32 id)
 	}
 	cr_assert_eq(pt_hc_status(r.rax), PT_STATUS_SUCCESS);
 	cr_assert_null(partition_get(id));
+}
+
+void env_reuse_id_next(u32 id)
+{
+	struct pt_partition_create_in in;
+	struct vcpu *rv = &env_root->vcpus[0];
+	u32 prev = id == 1 ? MAX_PARTITIONS - 1 : id - 1, got;
+
+	cr_assert_null(partition_get(id), "id %u is in use", id);
+	memset(&in, 0, sizeof(in));
+	strcpy(in.name, "filler");
+	in.memory_bytes = ENV_GUEST_BYTES;
+	in.vcpu_count = 1;
+	in.weight = 1;
+	in.cpu_mask = ~0ull;
+	/* Ids go round: created and destroyed fillers move the next id on
+	 * until it is `id` again. */
+	for (u32 n = 0; n < MAX_PARTITIONS; n++) {
+		cr_assert_eq(
+			env_mem(rv, PT_CALL_PARTITION_CREATE, &in, sizeof(in)),
+			PT_STATUS_SUCCESS, "%s", shim_log());
+		got = ((struct pt_partition_create_out *)env_out(rv))->id;
+		env_destroy(got);
+		if (got == prev)
+			return;
+	}
+	cr_assert_fail("id %u does not come round", id);
 }
 
 void env_pool_is_back(void)

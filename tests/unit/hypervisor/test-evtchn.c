@@ -834,6 +834,7 @@ Test(evtchn, end_closes_every_port_and_gives_peers_notice)
 		     PT_STATUS_INVALID_PARTITION_ID);
 
 	/* ...and a new partition with the same id is another partition. */
+	env_reuse_id_next(aid);
 	pc = env_guest("gamma", 1, 0, 0);
 	cr_assert_eq(pc->id, aid);
 	cr_assert_neq(pc->generation, gen_a);
@@ -855,21 +856,55 @@ Test(evtchn, end_closes_every_port_and_gives_peers_notice)
 
 Test(evtchn, peer_of_a_crashed_and_kept_partition_gets_notice)
 {
-	struct pt_vpap *vpapb = env_vpap(vb);
+	struct pt_vpap *vpapb = env_vpap(vb), *vpapa = env_vpap(va);
 	u32 a, b;
 
 	pair(0, &a, &b);
 	pa->on_crash = PT_ON_CRASH_PRESERVE;
 	partition_end(pa, PT_SHUTDOWN_CRASH, "test crash");
-	cr_assert_eq(status_of(vb, b).state, PT_EVTCHN_STATE_UNBOUND);
-	cr_assert(pending(pb, b));
-	cr_assert_eq(vpapb->evtchn_pending_sel, BIT(0));
-	/* A dying partition cannot open or bind ports. */
+	/* Ending: nothing reaches it any more... */
+	cr_assert_eq(send(vb, b), PT_STATUS_SUCCESS);
+	cr_assert_not(pending(pa, a));
+	no_upcall(vpapa);
+	/* ...nobody opens or binds its ports... */
 	cr_assert_eq(bind_inter(vb, pa->id, 1, 0, NULL),
 		     PT_STATUS_INVALID_PARTITION_STATE);
 	cr_assert_eq(alloc_unbound(vb, pa->id, 0, NULL),
 		     PT_STATUS_INVALID_PARTITION_STATE);
+	/* ...and once its vCPUs are off, kept, its peers get their notice. */
+	for (u32 i = 0; i < pa->vcpu_count; i++)
+		partition_vcpu_gone(&pa->vcpus[i]);
+	cr_assert_eq(pa->state, PART_STATE_CRASHED);
+	cr_assert_eq(pa->evtchn.in_use, 0);
+	cr_assert_eq(status_of(vb, b).state, PT_EVTCHN_STATE_UNBOUND);
+	cr_assert(pending(pb, b));
+	cr_assert_eq(vpapb->evtchn_pending_sel, BIT(0));
 	env_destroy(pa->id);
+	env_destroy(pb->id);
+	env_pool_is_back();
+}
+
+Test(evtchn, set_page_zero_closes_in_slices)
+{
+	struct hcall_regs r;
+	u32 a, b;
+
+	pair(0, &a, &b);
+	for (u32 i = 0; i < 200; i++)
+		pair(0, &a, &b);
+	/* 2 us a clock read: a few ports per entry. */
+	shim_tsc_step = 2000;
+	env_call(va, pt_hc_input(PT_CALL_EVTCHN_SET_PAGE, 1, 0, 0), 0, 0, &r);
+	cr_assert_eq(pt_hc_status(r.rax), PT_STATUS_SUCCESS);
+	cr_assert_gt(pa->hcall_stats[PT_CALL_EVTCHN_SET_PAGE].entries, 1,
+		     "one entry closed them all");
+	cr_assert_eq(pa->hcall_stats[PT_CALL_EVTCHN_SET_PAGE].count, 2,
+		     "registering and closing: two calls");
+	cr_assert_eq(pa->evtchn.in_use, 0);
+	cr_assert_eq(pb->evtchn.in_use, 201);
+	cr_assert_eq(status_of(vb, b).state, PT_EVTCHN_STATE_UNBOUND);
+	cr_assert_eq(set_page(va, ENV_EVENT_GPA), PT_STATUS_SUCCESS);
+	cr_assert_eq(alloc_ok(va, pb->id, 0), 1);
 }
 
 /* ---- The timer through the scheduler ---------------------------------- */
@@ -1007,7 +1042,10 @@ Test(evtchn, sends_race_close_and_rebind)
 static void *closer_of_everything(void *arg)
 {
 	(void)arg;
-	evtchn_set_page(pa, 0);
+	bool again = true;
+
+	while (again)
+		evtchn_set_page(pa, 0, 0, &again); /* a port at a time */
 	race_stop = true;
 	return NULL;
 }

@@ -488,6 +488,7 @@ Test(message, receiver_end_drops_its_connections)
 		cr_assert_eq(post(vb, ids[i], 1, 4, i),
 			     PT_STATUS_INVALID_CONNECTION_ID);
 	/* A new partition in the slot has none of them. */
+	env_reuse_id_next(aid);
 	pa = env_guest("gamma", 2, 0, 0);
 	cr_assert_eq(pa->id, aid);
 	cr_assert_eq(post(vb, ids[1], 1, 4, 0),
