@@ -46,7 +46,8 @@
  * message pages, ports, queues, grant counts) are left out of the
  * frames a guest must not change, as are the guest's nested page tables,
  * which grant mappings extend: for those, its RAM's translations must
- * stay as they were.
+ * stay as they were, and every page mapped at the start of a grant window
+ * must be a mapping the partition holds (check_window).
  * The scheduler has one CPU only, so START always ends in NO_RESOURCES:
  * running vCPUs would need the scheduler loop, which the shim cannot run.
  * A call runs entry after entry while it asks to continue: a guest's
@@ -484,6 +485,52 @@ static bool run_call(struct vcpu *v, u64 rcx, u64 rdx, u64 r8, u32 entries)
 	return res != HCALL_GONE;
 }
 
+/* p's grant mapping at `gpa`, or NULL. */
+static const struct grant_map *map_at(const struct partition *p, u64 gpa)
+{
+	const struct grant_state *gs = &p->grant;
+
+	for (u32 f = 0; f < GRANT_MAP_FRAMES; f++) {
+		for (u32 i = 0; gs->maps[f] && i < GRANT_MAPS_PER_FRAME; i++) {
+			const struct grant_map *m = &gs->maps[f][i];
+
+			if ((m->flags & GRANT_MAP_USED) && m->gpa == gpa)
+				return m;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The first WINDOW_PAGES pages of a partition's grant window (where the
+ * seeds map): every page mapped there is a mapping the partition holds, of
+ * that frame, with a reference on it; a refused or undone map leaves none.
+ */
+#define WINDOW_PAGES 16
+static void check_window(const struct partition *p)
+{
+	u64 base, size;
+
+	if (p->state != PART_STATE_RUNNING)
+		return;
+	grant_window(p, &base, &size);
+	for (u64 i = 0; i < WINDOW_PAGES && i * PAGE_SIZE < size; i++) {
+		u64 gpa = base + i * PAGE_SIZE, hpa;
+		const struct grant_map *m;
+		u32 flags;
+
+		hpa = arch_npt_lookup(p, gpa, &flags);
+		m = map_at(p, gpa);
+		if (hpa == NPT_NO_PAGE) {
+			check(!m);
+			continue;
+		}
+		check(m && m->hpa == hpa);
+		check(frame_lookup(hpa) && frame_lookup(hpa)->refs);
+		check(!(flags & NPT_WRITE) == !!(m->flags & GRANT_MAP_RO));
+	}
+}
+
 /*
  * The root unmaps what it maps, then every partition but the root ends and
  * returns all of its frames; none stays HELD.
@@ -551,6 +598,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	check(frame_pool_check() == 0);
+	check_window(&partitions[ROOT_PARTITION_ID]);
+	check_window(&partitions[GUEST_ID]);
 	if (caller->id != ROOT_PARTITION_ID)
 		check_foreign_frames();
 	if (partitions[CANARY_ID].state == PART_STATE_RUNNING)
