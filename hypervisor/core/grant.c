@@ -174,7 +174,6 @@ static struct grant_map *map_slot_locked(struct partition *p, u32 *handle,
 {
 	struct grant_state *gs = &p->grant;
 
-	*status = PT_STATUS_NO_RESOURCES; /* all 16384 in use */
 	for (u32 f = 0; f < GRANT_MAP_FRAMES; f++) {
 		if (!gs->maps[f]) {
 			u64 pa = frame_alloc((u16)p->id, FRAME_KIND_CONTROL);
@@ -192,6 +191,7 @@ static struct grant_map *map_slot_locked(struct partition *p, u32 *handle,
 			}
 		}
 	}
+	*status = PT_STATUS_NO_RESOURCES; /* all 16384 in use */
 	return NULL;
 }
 
