@@ -171,7 +171,7 @@ struct partition *env_guest(const char *name, u32 vcpus, u32 max_ports,
 	return p;
 }
 
-void env_destroy(u32 id)
+u32 env_destroy(u32 id)
 {
 	struct hcall_regs r = { 0xAAAA,
 				pt_hc_input(PT_CALL_PARTITION_DESTROY, 1, 0, 0),
@@ -199,6 +199,7 @@ void env_destroy(u32 id)
 	}
 	cr_assert_eq(pt_hc_status(r.rax), PT_STATUS_SUCCESS);
 	cr_assert_null(partition_get(id));
+	return entries + 1;
 }
 
 void env_reuse_id_next(u32 id)

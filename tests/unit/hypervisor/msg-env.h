@@ -42,8 +42,9 @@ void env_boot(u64 pool_frames);
 /* A running guest with `vcpus` vCPUs and the given caps (0: default). */
 struct partition *env_guest(const char *name, u32 vcpus, u32 max_ports,
 			    u32 grant_frames);
-/* DESTROY from the root, taking its vCPUs off as their CPUs would. */
-void env_destroy(u32 id);
+/* DESTROY from the root, taking its vCPUs off as their CPUs would;
+ * returns how many entries it took. */
+u32 env_destroy(u32 id);
 /* Makes the next partition created get `id` (free now): ids go round. */
 void env_reuse_id_next(u32 id);
 /* Every frame is back in the pool and the pool is consistent. */

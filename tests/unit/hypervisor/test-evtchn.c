@@ -976,6 +976,7 @@ Test(evtchn_timer, the_scheduler_fires_a_bound_timer_through_its_port)
 /* ---- Races, as far as two host threads reach them ---------------------- */
 
 #include <pthread.h>
+#include <sched.h>
 
 #define RACE_ROUNDS 20000
 
@@ -991,7 +992,7 @@ static void *sender(void *arg)
 	while (!race_stop) {
 		if (evtchn_send(pb, race_port_b) != PT_STATUS_SUCCESS)
 			race_bad++;
-		race_sends++;
+		__atomic_fetch_add(&race_sends, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
@@ -1006,6 +1007,9 @@ Test(evtchn, sends_race_close_and_rebind)
 	race_port_b = b;
 	race_stop = false;
 	cr_assert_eq(pthread_create(&t, NULL, sender, NULL), 0);
+	/* The rounds start once the sender is sending. */
+	while (!__atomic_load_n(&race_sends, __ATOMIC_RELAXED))
+		sched_yield();
 	for (u32 i = 0; i < RACE_ROUNDS; i++) {
 		cr_assert_eq(evtchn_close(pa, a), PT_STATUS_SUCCESS);
 		/* The guest handles what arrived before the close. */
@@ -1076,4 +1080,25 @@ Test(evtchn, sends_race_set_page_zero)
 		cr_assert(s.pending, "port %u got its notice", port);
 	}
 	cr_assert_eq(frame_pool_check(), 0);
+}
+
+Test(evtchn, an_ended_partitions_ports_close_in_teardown_slices)
+{
+	u32 a, b, entries;
+
+	for (u32 i = 0; i < 300; i++)
+		pair(0, &a, &b);
+	shim_tsc_step = 2000; /* 2 us a clock read: a few ports a slice */
+	entries = env_destroy(pa->id);
+	cr_assert_gt(entries, 3, "%u entries", entries);
+	cr_assert_eq(pb->evtchn.in_use, 300);
+	for (u32 port = 1; port <= 300; port++) {
+		struct pt_evtchn_status s;
+
+		evtchn_status(pb, port, &s);
+		cr_assert_eq(s.state, PT_EVTCHN_STATE_UNBOUND, "port %u", port);
+		cr_assert(s.pending, "port %u got its notice", port);
+	}
+	env_destroy(pb->id);
+	env_pool_is_back();
 }

@@ -781,3 +781,30 @@ Test(grant, mapper_destroyed_releases_its_mappings)
 	env_destroy(pc->id);
 	env_pool_is_back();
 }
+
+Test(grant, an_ended_mappers_mappings_go_in_teardown_slices)
+{
+	u32 n = 256, entries;
+
+	cr_assert_eq(set_table(va, ENV_TABLE_GPA, 1), PT_STATUS_SUCCESS);
+	for (u32 i = 0; i < n; i++) {
+		grant(pa, i, pb->id, (u64)(256 + i) * PAGE_SIZE,
+		      PT_GRANT_PERMIT);
+		map_in(vb, i, pa->id, i, 0, WIN + i * PAGE_SIZE);
+	}
+	cr_assert_eq(pt_hc_status(map_n(vb, n)), PT_STATUS_SUCCESS);
+	cr_assert_eq(pa->grant.refs_mapped, n);
+	/* Its vCPUs gone, B still holds them until teardown lets go. */
+	pb->on_crash = PT_ON_CRASH_DESTROY;
+	partition_end(pb, PT_SHUTDOWN_CRASH, "test");
+	cr_assert_eq(end_access(va, 0), PT_STATUS_OBJECT_IN_USE);
+	shim_tsc_step = 2000; /* 2 us a clock read: a few per slice */
+	entries = env_destroy(pb->id);
+	cr_assert_gt(entries, 3, "%u entries", entries);
+	cr_assert_eq(pa->grant.refs_mapped, 0);
+	for (u32 i = 0; i < n; i++)
+		cr_assert_eq(maps_of(va, i), 0);
+	cr_assert_eq(end_access(va, 0), PT_STATUS_SUCCESS);
+	cr_assert_eq(frame_pool_check(), 0);
+	cr_assert_eq(frame_held_count(), 0);
+}
