@@ -1102,3 +1102,32 @@ Test(evtchn, an_ended_partitions_ports_close_in_teardown_slices)
 	env_destroy(pb->id);
 	env_pool_is_back();
 }
+
+Test(evtchn, the_roots_set_page_zero_returns_call_pending_between_slices)
+{
+	u64 input = pt_hc_input(PT_CALL_EVTCHN_SET_PAGE, 1, 0, 0);
+	struct hcall_regs r = { 0xAAAA, input, 0, 0 };
+	u32 pending = 0;
+
+	cr_assert_eq(set_page(vr, ENV_EVENT_GPA), PT_STATUS_SUCCESS);
+	for (u32 i = 0; i < 300; i++)
+		alloc_ok(vr, pa->id, 0);
+	shim_tsc_step = 2000;
+	for (;;) {
+		cr_assert_eq(hcall_dispatch(vr, &r, shim_tsc), HCALL_DONE);
+		if (pt_hc_status(r.rax) != PT_STATUS_CALL_PENDING)
+			break;
+		/* The same call again: RCX, RDX and R8 as they were. */
+		cr_assert_eq(r.rcx, input);
+		cr_assert_eq(r.rdx, 0);
+		cr_assert_eq(pt_hc_reps_done(r.rax), 0);
+		cr_assert_lt(++pending, 1000);
+	}
+	cr_assert_eq(pt_hc_status(r.rax), PT_STATUS_SUCCESS);
+	cr_assert_gt(pending, 1, "closed in one slice");
+	cr_assert_eq(env_root->evtchn.in_use, 0);
+	cr_assert_null(env_root->evtchn.page);
+	/* Meanwhile nothing opened: the root was mid-reset. */
+	cr_assert_eq(set_page(vr, ENV_EVENT_GPA), PT_STATUS_SUCCESS);
+	cr_assert_eq(alloc_ok(vr, pa->id, 0), 1);
+}

@@ -808,3 +808,44 @@ Test(grant, an_ended_mappers_mappings_go_in_teardown_slices)
 	cr_assert_eq(frame_pool_check(), 0);
 	cr_assert_eq(frame_held_count(), 0);
 }
+
+Test(grant, the_roots_rep_map_returns_call_pending_with_its_progress)
+{
+	u64 base, size, input, rax;
+	struct hcall_regs r;
+	u32 n = 64, pending = 0, done = 0;
+
+	grant_window(env_root, &base, &size);
+	cr_assert_eq(set_table(va, ENV_TABLE_GPA, 1), PT_STATUS_SUCCESS);
+	for (u32 i = 0; i < n; i++) {
+		grant(pa, i, ROOT_PARTITION_ID, (u64)(256 + i) * PAGE_SIZE,
+		      PT_GRANT_PERMIT);
+		map_in(vr, i, pa->id, i, 0, base + i * PAGE_SIZE);
+	}
+	shim_tsc_step = 2000;
+	input = pt_hc_input(PT_CALL_GRANT_MAP, 0, n, 0);
+	r = (struct hcall_regs){ 0xAAAA, input, MAP_IN_GPA, MAP_OUT_GPA };
+	for (;;) {
+		cr_assert_eq(hcall_dispatch(vr, &r, shim_tsc), HCALL_DONE);
+		rax = r.rax;
+		if (pt_hc_status(rax) != PT_STATUS_CALL_PENDING)
+			break;
+		/* RCX to call again with: the rep start is the reps done. */
+		cr_assert_gt(pt_hc_reps_done(rax), done);
+		done = pt_hc_reps_done(rax);
+		cr_assert_eq(r.rcx, pt_hc_input(PT_CALL_GRANT_MAP, 0, n, done));
+		cr_assert_eq(r.rdx, MAP_IN_GPA);
+		cr_assert_eq(r.r8, MAP_OUT_GPA);
+		cr_assert_eq(env_root->grant.maps_held, done);
+		cr_assert_lt(++pending, 1000);
+	}
+	cr_assert_eq(pt_hc_status(rax), PT_STATUS_SUCCESS);
+	cr_assert_eq(pt_hc_reps_done(rax), n);
+	cr_assert_gt(pending, 1);
+	cr_assert_eq(env_root->grant.maps_held, n);
+	for (u32 i = 0; i < n; i++)
+		cr_assert_eq(hpa_of(env_root, base + i * PAGE_SIZE, NULL),
+			     hpa_of(pa, (u64)(256 + i) * PAGE_SIZE, NULL));
+	/* The root's window is never its own memory for the hypervisor. */
+	cr_assert_null(partition_gpa_to_hva(env_root, base, false));
+}
