@@ -300,10 +300,11 @@ int grant_copy(struct partition *p, const struct pt_grant_copy *in)
 	/* Counted as a use while it copies: the granter cannot end access
 	 * and reuse the frame under the copy. */
 	frame = (u8 *)phys_to_virt(hpa) + in->offset;
+	/* memmove: a grant to oneself may copy within one frame. */
 	if (to_grant)
-		memcpy(frame, local, in->length);
+		memmove(frame, local, in->length);
 	else
-		memcpy(local, frame, in->length);
+		memmove(local, frame, in->length);
 	release_use(g->id, gen, in->ref, hpa);
 	__atomic_fetch_add(&p->grant.copies_done, 1, __ATOMIC_RELAXED);
 	return PT_STATUS_SUCCESS;
