@@ -3,9 +3,11 @@
 # images, keeping COM1 (root console) and COM2 (hypervisor log) in files.
 #
 # usage: boot-qemu.sh [--show] [--interactive] [--timeout SECONDS] [--smp N]
-#                     BUILD_DIR CONFIG [OUT_DIR]
+#                     [--icount] BUILD_DIR CONFIG [OUT_DIR]
 #   --show     print the hypervisor log live while QEMU runs (the demo)
 #   --interactive  COM1 (the root's console) on this terminal instead of a file
+#   --icount   QEMU's instruction clock (one TSC tick = one emulated
+#              instruction, one TCG thread): for exact path lengths
 #   BUILD_DIR  the CMake build tree (partita.efi and guests/*.elf live there)
 #   CONFIG     a boot config; each "image = NAME" is copied from BUILD_DIR/guests,
 #              "kernel = NAME" and "initrd = NAME" from BUILD_DIR/root
@@ -13,13 +15,15 @@
 # Exit status: 0 when QEMU powered off by itself, 124 on timeout, else QEMU's.
 set -euo pipefail
 
-show=0 interactive=0 timeout_s=120 smp=2
+icount=()
+show=0 interactive=0 timeout_s=120 smp=2 accel=tcg,thread=multi
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--show) show=1; shift ;;
 	--interactive) interactive=1; shift ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
+	--icount) accel=tcg; icount=(-icount shift=0,align=off,sleep=off); shift ;;
 	*) break ;;
 	esac
 done
@@ -59,7 +63,7 @@ cp /usr/share/OVMF/OVMF_VARS.fd "$out/vars.fd"
 
 com1=file:$out/com1.log
 [ $interactive -eq 1 ] && com1=mon:stdio
-qemu=(qemu-system-x86_64 -machine q35 -accel tcg,thread=multi
+qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" "${icount[@]}"
 	-cpu max -smp "$smp" -m 1024
 	-drive if=pflash,format=raw,readonly=on,file=$ovmf_code
 	-drive if=pflash,format=raw,file=$out/vars.fd

@@ -4,16 +4,23 @@
 # and grant operations on its own objects, in ns and as ratios). A report,
 # not a pass/fail test: under TCG only the ratio means much.
 #
-# usage: run.sh BUILD_DIR [OUT_DIR]
+# usage: run.sh [--icount] BUILD_DIR [OUT_DIR]
+#   --icount  QEMU's instruction clock: every ns figure is then an exact
+#             count of emulated instructions (see docs/benchmarks.md)
 set -euo pipefail
+clock=()
+if [ "${1:-}" = --icount ]; then
+	clock=(--icount)
+	shift
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
-[ $# -ge 1 ] || { sed -n '7p' "$0" >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n '7,9p' "$0" >&2; exit 2; }
 build=$1
 out=${2:-$(mktemp -d /tmp/partita-bench.XXXXXX)}
 
 status=0
-"$root/tests/integration/boot-qemu.sh" --timeout 240 "$build" \
+"$root/tests/integration/boot-qemu.sh" "${clock[@]}" --timeout 600 "$build" \
 	"$here/hcall-bench.cfg" "$out" || status=$?
 if ! grep -q 'BENCH done' "$out/com2.log"; then
 	echo "run.sh: no BENCH results (QEMU status $status); hypervisor log:" >&2
