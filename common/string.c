@@ -2,13 +2,28 @@
 /* Freestanding memory and string routines for the hypervisor and guests. */
 #include "string.h"
 
+/*
+ * Forward copy with x86 string instructions, eight bytes at a time: page
+ * copies and scrubs (grant copy, frame scrubbing) are the hot callers, and
+ * a byte loop costs several instructions per byte.
+ */
+static void copy_forward(unsigned char *d, const unsigned char *s, size_t n)
+{
+	size_t quads = n / 8, rest = n % 8;
+
+	__asm__ volatile("rep movsq"
+			 : "+D"(d), "+S"(s), "+c"(quads)
+			 :
+			 : "memory");
+	__asm__ volatile("rep movsb"
+			 : "+D"(d), "+S"(s), "+c"(rest)
+			 :
+			 : "memory");
+}
+
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-
-	while (n--)
-		*d++ = *s++;
+	copy_forward(dst, src, n);
 	return dst;
 }
 
@@ -20,8 +35,8 @@ void *memmove(void *dst, const void *src, size_t n)
 	if (d == s || n == 0)
 		return dst;
 	if (d < s) {
-		while (n--)
-			*d++ = *s++;
+		/* Reading ahead of where it writes: safe with overlap. */
+		copy_forward(d, s, n);
 	} else {
 		while (n--)
 			d[n] = s[n];
@@ -31,10 +46,18 @@ void *memmove(void *dst, const void *src, size_t n)
 
 void *memset(void *dst, int c, size_t n)
 {
+	unsigned long long pattern = 0x0101010101010101ull * (unsigned char)c;
+	size_t quads = n / 8, rest = n % 8;
 	unsigned char *d = dst;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	__asm__ volatile("rep stosq"
+			 : "+D"(d), "+c"(quads)
+			 : "a"(pattern)
+			 : "memory");
+	__asm__ volatile("rep stosb"
+			 : "+D"(d), "+c"(rest)
+			 : "a"(pattern)
+			 : "memory");
 	return dst;
 }
 

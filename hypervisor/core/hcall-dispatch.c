@@ -6,29 +6,47 @@
 #include <hv/time.h>
 #include <partita/hypercall.h>
 
-const struct hcall_desc *hcall_lookup(u16 code)
-{
-	static const struct {
-		const struct hcall_desc *table;
-		const u32 *count;
-	} groups[] = {
-		{ hcall_basic_table, &hcall_basic_count },
-		{ hcall_pages_table, &hcall_pages_count },
-		{ hcall_root_table, &hcall_root_count },
-		{ hcall_lifecycle_table, &hcall_lifecycle_count },
-		{ hcall_evtchn_table, &hcall_evtchn_count },
-		{ hcall_message_table, &hcall_message_count },
-		{ hcall_grant_table, &hcall_grant_count },
-		{ hcall_messaging_info_table, &hcall_messaging_info_count },
-	};
+static const struct {
+	const struct hcall_desc *table;
+	const u32 *count;
+} hcall_groups[] = {
+	{ hcall_basic_table, &hcall_basic_count },
+	{ hcall_pages_table, &hcall_pages_count },
+	{ hcall_root_table, &hcall_root_count },
+	{ hcall_lifecycle_table, &hcall_lifecycle_count },
+	{ hcall_evtchn_table, &hcall_evtchn_count },
+	{ hcall_message_table, &hcall_message_count },
+	{ hcall_grant_table, &hcall_grant_count },
+	{ hcall_messaging_info_table, &hcall_messaging_info_count },
+};
 
-	for (u32 g = 0; g < ARRAY_SIZE(groups); g++) {
-		for (u32 i = 0; i < *groups[g].count; i++) {
-			if (groups[g].table[i].code == code)
-				return &groups[g].table[i];
+static const struct hcall_desc *search_groups(u16 code)
+{
+	for (u32 g = 0; g < ARRAY_SIZE(hcall_groups); g++) {
+		for (u32 i = 0; i < *hcall_groups[g].count; i++) {
+			if (hcall_groups[g].table[i].code == code)
+				return &hcall_groups[g].table[i];
 		}
 	}
 	return NULL;
+}
+
+/*
+ * Every call code is below PT_CALL_STATS_MAX: an index built on first use
+ * makes the lookup one load on the hot path (two CPUs that build it at
+ * once write the same values).
+ */
+static const struct hcall_desc *by_code[PT_CALL_STATS_MAX];
+static volatile bool by_code_built;
+
+const struct hcall_desc *hcall_lookup(u16 code)
+{
+	if (unlikely(!by_code_built)) {
+		for (u32 c = 0; c < PT_CALL_STATS_MAX; c++)
+			by_code[c] = search_groups((u16)c);
+		__atomic_store_n(&by_code_built, true, __ATOMIC_RELEASE);
+	}
+	return code < PT_CALL_STATS_MAX ? by_code[code] : search_groups(code);
 }
 
 /* A fixed-size block: 8-byte aligned, inside one page, the caller's RAM. */
