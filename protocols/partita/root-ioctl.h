@@ -6,6 +6,7 @@
 #include <linux/ioctl.h>
 
 #include "abi-types.h"
+#include "grants.h"
 #include "messages.h"
 #include "root.h"
 
@@ -121,15 +122,17 @@ PT_ABI_SIZE(struct pt_ioc_event_mask, 16);
  * offset with count pages gives them to the process (PROT_WRITE needs a
  * read-write mapping). UNMAP_GRANTS (offset) unmaps them again once no
  * mmap of them is left (EBUSY before). COPY (struct pt_ioc_gnt_copy) is
- * GRANT_COPY between a grant and a user buffer. A failed map unwinds what
+ * GRANT_COPY between a grant and a user buffer; a refused copy fails the
+ * ioctl with the errno of its status and also fills `status`. A failed map unwinds what
  * it mapped and reports the failing element (index, status).
  *
  * PT_IOC_MSG_OPEN: a message file. CONNECT (struct pt_ioc_msg_connect)
  * creates a connection to the root's vCPU 0 on a free slot; messages that
  * arrive through it are read() from this file as struct pt_ioc_msg, whole
  * messages only. POST (struct pt_ioc_msg_post) posts to any connection;
- * its `status` is the hypervisor's (PT_STATUS_INSUFFICIENT_BUFFERS when
- * the queue is full: retry). poll() reports POLLIN while messages wait.
+ * the ioctl succeeds whenever the call was made, and its `status` is the
+ * hypervisor's (PT_STATUS_INSUFFICIENT_BUFFERS when the queue is full:
+ * retry). poll() reports POLLIN while messages wait.
  */
 struct pt_ioc_evtchn {
 	uint32_t abi_version; /* in: PT_ROOT_IOCTL_VERSION */
