@@ -229,7 +229,10 @@ static void write_checked(struct fz_vcpu *z, struct msr_note *n, uint32_t msr,
 static void partition_msrs(struct fz_vcpu *z, struct msr_note *n)
 {
 	uint64_t os_id = fz.os_id, hc = fz.hcpage | PT_MSR_PAGE_ENABLE;
-	uint64_t flags, v, now = 0;
+	/* drawn first: the random stream does not depend on the lock */
+	int write_os_id = fz_chance(z, 35), write_hc = fz_chance(z, 85);
+	uint64_t os_v = fz_chance(z, 50) ? 0 : fz_next(z);
+	uint64_t v = page_msr_value(z, fz.hcpage), flags, now = 0;
 
 	if (!fz_msr_trylock()) {
 		z->msr_skipped++; /* another vCPU has the window */
@@ -237,20 +240,17 @@ static void partition_msrs(struct fz_vcpu *z, struct msr_note *n)
 	}
 	__atomic_add_fetch(&fz_window_gen, 1, __ATOMIC_SEQ_CST);
 	flags = pt_irq_save();
-	if (fz_chance(z, 35)) {
-		v = fz_chance(z, 50) ? 0 : fz_next(z);
-		write_checked(z, n, PT_MSR_GUEST_OS_ID, v, 0, v, &os_id);
+	if (write_os_id) {
+		write_checked(z, n, PT_MSR_GUEST_OS_ID, os_v, 0, os_v, &os_id);
 		/* "Writing 0 also clears the enable bit" */
-		if (!v)
+		if (!os_v)
 			hc &= ~PT_MSR_PAGE_ENABLE;
 	}
-	if (fz_chance(z, 85)) {
-		int gp, rewrites;
+	if (write_hc) {
+		int gp = page_write_gp(v, 1, os_id);
+		int rewrites = !gp && os_id && (v & PT_MSR_PAGE_ENABLE) &&
+			       (v & ~(FZ_PAGE - 1)) == fz.hcpage;
 
-		v = page_msr_value(z, fz.hcpage);
-		gp = page_write_gp(v, 1, os_id);
-		rewrites = !gp && os_id && (v & PT_MSR_PAGE_ENABLE) &&
-			   (v & ~(FZ_PAGE - 1)) == fz.hcpage;
 		if (rewrites)
 			fz_quiesce_begin(z->index);
 		write_checked(z, n, PT_MSR_HYPERCALL, v, gp,

@@ -19,7 +19,7 @@
 #include "string.h"
 
 #define MAX_FAIL_KEPT 16
-#define LOG_REFILL_NS 3000000000ull /* let the log's rate limit refill */
+#define LOG_REFILL_NS 4000000000ull /* let the log's rate limit refill */
 
 struct fz_layout fz;
 volatile uint64_t fz_event_page;
@@ -374,6 +374,7 @@ static void fuzz(struct fz_vcpu *z)
 	uint64_t tsc_khz = pt_discovery()->tsc_khz;
 	uint64_t end_tsc = pt_rdtsc() + max_secs * tsc_khz * 1000;
 	struct fz_call c;
+	unsigned burst;
 	int ud, ud_ok;
 
 	while (z->calls < z->target_calls) {
@@ -388,8 +389,13 @@ static void fuzz(struct fz_vcpu *z)
 		if (r < 40)
 			fz_grant_refresh(z);
 		fz_gen_call(z, &c);
-		fz_issue(z, &c, &ud, &ud_ok);
-		check(z, &c, ud, ud_ok);
+		/* bursts of one call fill queues, port tables and maps */
+		burst = fz_chance(z, 3) ? 2 + (unsigned)fz_below(z, 31) : 1;
+		for (unsigned k = 0; k < burst && z->calls < z->target_calls;
+		     k++) {
+			fz_issue(z, &c, &ud, &ud_ok);
+			check(z, &c, ud, ud_ok);
+		}
 	}
 }
 
@@ -401,12 +407,39 @@ static void wait_all_finished(void)
 		pt_pause();
 }
 
+/* One line per call code: how often called, which statuses came back. */
+static void print_code_line(uint16_t code, const char *name, uint64_t calls,
+			    uint32_t statuses)
+{
+	char line[160];
+	size_t len;
+
+	if (code == 0xFFFF)
+		len = (size_t)fmt_snprintf(line, sizeof(line),
+					   "hcall-fuzz: %s calls=%lu statuses",
+					   name, (unsigned long)calls);
+	else
+		len = (size_t)fmt_snprintf(line, sizeof(line),
+					   "hcall-fuzz: 0x%04x %s calls=%lu "
+					   "statuses",
+					   code, name, (unsigned long)calls);
+	for (unsigned i = 0; i <= FZ_S_COUNT && len < sizeof(line); i++) {
+		if (statuses & FZ_BIT(i))
+			len += (size_t)fmt_snprintf(
+				line + len, sizeof(line) - len, " 0x%04x",
+				fz_status_value(i));
+	}
+	pt_printf("%s\n", line);
+}
+
 static void print_summary(uint64_t cycles)
 {
 	uint64_t calls = 0, ud = 0, mr = 0, mw = 0, mgp = 0, mskip = 0;
 	uint64_t st[FZ_S_COUNT + 1] = { 0 }, tsc_khz = pt_discovery()->tsc_khz;
 	struct fz_code_stat codes[FZ_CODE_SLOTS];
 	unsigned known = 0, past = 0, unknown = 0, nst = 0;
+	uint64_t unknown_calls = 0;
+	uint32_t unknown_st = 0;
 	char line[160];
 	size_t len = 0;
 	uint64_t ms = cycles / (tsc_khz ? tsc_khz : 1);
@@ -454,28 +487,24 @@ static void print_summary(uint64_t cycles)
 					    (unsigned long)st[i]);
 	}
 	pt_printf("%s\n", line);
-	len = (size_t)fmt_snprintf(line, sizeof(line), "hcall-fuzz: codes");
 	for (unsigned s = 0; s < fz_spec_count; s++) {
 		const struct fz_spec *sp = &fz_specs[s];
 		struct fz_code_stat *cs = &codes[sp->code];
-		uint32_t beyond =
-			cs->statuses & (sp->own | FZ_BIT(FZ_S_SUCCESS));
+		uint32_t own = cs->statuses & (sp->own | FZ_BIT(FZ_S_SUCCESS));
 
 		known += cs->calls != 0;
-		/* "past decode": the call's own checks or its work answered */
-		past += (sp->form & FZ_ROOT) ? cs->calls != 0 : beyond != 0;
-		if (len > 110) {
-			pt_printf("%s\n", line);
-			len = (size_t)fmt_snprintf(line, sizeof(line),
-						   "hcall-fuzz: codes");
-		}
-		len += (size_t)fmt_snprintf(
-			line + len, sizeof(line) - len, " %02x:%lu/%x",
-			sp->code, (unsigned long)cs->calls, cs->statuses);
+		/* past decode: the call's own checks or its work answered */
+		past += (sp->form & FZ_ROOT) ? cs->calls != 0 : own != 0;
+		print_code_line(sp->code, sp->name, cs->calls, cs->statuses);
 	}
-	pt_printf("%s\n", line);
-	for (unsigned i = 0; i < FZ_CODE_SLOTS; i++)
-		unknown += codes[i].calls && (i == 256 || !fz_spec_of(i));
+	for (unsigned i = 0; i < FZ_CODE_SLOTS; i++) {
+		if (codes[i].calls && (i == 256 || !fz_spec_of((uint16_t)i))) {
+			unknown++;
+			unknown_calls += codes[i].calls;
+			unknown_st |= codes[i].statuses;
+		}
+	}
+	print_code_line(0xFFFF, "unknown codes", unknown_calls, unknown_st);
 	pt_printf("hcall-fuzz: coverage %u/%u documented codes called, %u "
 		  "answered past decode (root-only: denied), %u unknown code "
 		  "slots tried\n",
