@@ -58,8 +58,25 @@ static uint16_t fast(uint16_t code, uint64_t rdx, uint64_t r8, uint64_t *out)
 struct worker {
 	uint32_t fuzzer_id, conn_id;
 	uint64_t messages, junk, bad_headers, events, ports;
-	int done;
+	int done, fuzzer_gone;
 };
+
+/*
+ * Whether the fuzzer partition still exists: a port offered to it is
+ * refused once it is gone or ending (then the worker need not wait for a
+ * done message that will never come).
+ */
+static int fuzzer_gone(struct worker *w)
+{
+	uint64_t port = 0;
+	uint16_t st =
+		fast(PT_CALL_EVTCHN_ALLOC_UNBOUND, w->fuzzer_id, 0, &port);
+
+	if (st == PT_STATUS_SUCCESS)
+		fast(PT_CALL_EVTCHN_CLOSE, port, 0, NULL);
+	return st == PT_STATUS_INVALID_PARTITION_ID ||
+	       st == PT_STATUS_INVALID_PARTITION_STATE;
+}
 
 /* Takes every message waiting in slot 0; the header must be sane. */
 static void drain_messages(struct worker *w)
@@ -157,7 +174,7 @@ static uint64_t cmdline_number(const char *cmdline, const char *key,
 int guest_main(const struct pt_start_info *si, unsigned vcpu)
 {
 	struct worker w = { 0 };
-	uint64_t pass = 0, bad = 0, start, limit, after_done = 0;
+	uint64_t pass = 0, bad = 0, start, limit, after_done = 0, probe = 0;
 
 	pt_guest_init();
 	if (vcpu != 0)
@@ -187,6 +204,12 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 		drain_messages(&w);
 		drain_events(&w);
 		after_done += w.done;
+		if (!w.done && pt_time_ns() - probe > 500000000ull) {
+			probe = pt_time_ns();
+			w.fuzzer_gone = fuzzer_gone(&w);
+			if (w.fuzzer_gone)
+				break;
+		}
 		if (pt_time_ns() - start > limit)
 			break;
 	}
@@ -202,6 +225,8 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 	       (unsigned long)(max_late_ns / 1000), (unsigned long)w.messages,
 	       (unsigned long)w.junk, (unsigned long)w.bad_headers,
 	       (unsigned long)w.events,
-	       w.done ? "" : " (no done message from the fuzzer)");
+	       w.done	       ? ""
+	       : w.fuzzer_gone ? " (the fuzzer ended without its done message)"
+			       : " (no done message from the fuzzer in time)");
 	return 0;
 }
