@@ -18,8 +18,8 @@ set_arg() {
 	local key=$1 value=$2
 	[ -n "$value" ] || return 0
 	[[ $value =~ ^(0x[0-9a-fA-F]+|[0-9]+)$ ]] || { echo "run-hcall-fuzz: $key=$value is not a number" >&2; exit 2; }
-	if grep -qE "^cmdline = .*calls=.*\b$key=" "$cfg"; then
-		sed -i -E "/^cmdline = .*calls=/s/\b$key=[^ ]*/$key=$value/" "$cfg"
+	if grep -qE "^cmdline = (.* )?$key=" <(grep -E '^cmdline = .*calls=' "$cfg"); then
+		sed -i -E "/^cmdline = .*calls=/s/(= | )$key=[^ ]*/\\1$key=$value/" "$cfg"
 	else
 		sed -i -E "/^cmdline = .*calls=/s/\$/ $key=$value/" "$cfg"
 	fi
