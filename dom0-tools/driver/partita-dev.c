@@ -32,12 +32,10 @@ static LIST_HEAD(partita_files);
 static DEFINE_SPINLOCK(partita_files_lock);
 static DECLARE_WAIT_QUEUE_HEAD(partita_event_wait);
 
-/* Serialises root hypercalls and guards the memory calls' pages. */
-static DEFINE_MUTEX(partita_hcall_lock);
-static struct page *hcall_in_page;
-static struct page *hcall_out_page;
-
-/* Called from the notification interrupt (and once at probe). */
+/*
+ * Called from the notification interrupt (and once at probe) with the
+ * events meant for readers of /dev/partita (never PT_ROOT_EVENT_DRIVER).
+ */
 void partita_events_deliver(u64 events)
 {
 	struct partita_file *pf;
@@ -133,7 +131,7 @@ static __poll_t partita_poll(struct file *file, poll_table *wait)
 	return READ_ONCE(pf->pending) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
-static int partita_check_version(u32 version, const char *request)
+int partita_check_version(u32 version, const char *request)
 {
 	if (version == PT_ROOT_IOCTL_VERSION)
 		return 0;
@@ -184,18 +182,16 @@ static int partita_hcall_check(const struct pt_ioc_hypercall *hc)
 }
 
 /* A memory call through the shared pages; the caller holds the lock. */
-static int partita_hcall_memory(struct pt_ioc_hypercall *hc, u64 input)
+static int partita_ioctl_hcall_memory(struct pt_ioc_hypercall *hc, u64 input)
 {
-	void *in = page_address(hcall_in_page);
-	void *out = page_address(hcall_out_page);
-	u64 in_gpa = page_to_phys(hcall_in_page);
-	u64 out_gpa = page_to_phys(hcall_out_page);
+	void *in = partita_hcall_in();
+	void *out = partita_hcall_out();
 
 	memset(in, 0, PAGE_SIZE);
 	memset(out, 0, PAGE_SIZE);
 	if (copy_from_user(in, u64_to_user_ptr(hc->in_ptr), hc->in_size))
 		return -EFAULT;
-	hc->result = partita_hcall(input, &in_gpa, &out_gpa);
+	hc->result = partita_hcall_memory(input);
 	if (copy_to_user(u64_to_user_ptr(hc->out_ptr), out, hc->out_size))
 		return -EFAULT;
 	return 0;
@@ -234,7 +230,7 @@ static long partita_ioctl_hypercall(void __user *arg)
 		hc.result =
 			partita_hcall(input, &hc.fast_out[0], &hc.fast_out[1]);
 	} else {
-		err = partita_hcall_memory(&hc, input);
+		err = partita_ioctl_hcall_memory(&hc, input);
 	}
 	mutex_unlock(&partita_hcall_lock);
 	if (err)
@@ -262,14 +258,20 @@ static long partita_ioctl_event_mask(struct partita_file *pf, void __user *arg)
 }
 
 /*
- * A request of ours whose size or direction differs from this driver's
- * comes from a tool built against another version of root-ioctl.h.
+ * A request of ours (one of known[]) whose size or direction differs from
+ * this driver's comes from a tool built against another version of
+ * root-ioctl.h: EPROTO. Anything else is ENOTTY.
  */
-static long partita_ioctl_mismatch(unsigned int cmd)
+long partita_ioctl_mismatch(unsigned int cmd, const unsigned int *known,
+			    unsigned int count)
 {
-	switch (_IOC_NR(cmd)) {
-	case _IOC_NR(PT_IOC_HYPERCALL):
-	case _IOC_NR(PT_IOC_SET_EVENT_MASK):
+	unsigned int i;
+
+	if (_IOC_TYPE(cmd) != PT_IOC_MAGIC)
+		return -ENOTTY;
+	for (i = 0; i < count; i++) {
+		if (_IOC_NR(cmd) != _IOC_NR(known[i]))
+			continue;
 		pr_warn_ratelimited(
 			"request 0x%x from %s[%d] has a layout this driver "
 			"(root ioctl version %u) does not know: rebuild the "
@@ -277,8 +279,31 @@ static long partita_ioctl_mismatch(unsigned int cmd)
 			cmd, current->comm, task_pid_nr(current),
 			PT_ROOT_IOCTL_VERSION);
 		return -EPROTO;
+	}
+	return -ENOTTY;
+}
+
+static const unsigned int partita_dev_requests[] = {
+	PT_IOC_HYPERCALL,   PT_IOC_SET_EVENT_MASK, PT_IOC_EVTCHN_OPEN,
+	PT_IOC_GNTDEV_OPEN, PT_IOC_MSG_OPEN,
+};
+
+/*
+ * The three messaging files. The request has no argument (_IO): a caller
+ * may pass none, so the argument is never read; the version is checked on
+ * every request made on the new file instead.
+ */
+static long partita_ioctl_open(unsigned int cmd)
+{
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	switch (cmd) {
+	case PT_IOC_EVTCHN_OPEN:
+		return partita_evtchn_open();
+	case PT_IOC_GNTDEV_OPEN:
+		return partita_gntdev_open();
 	default:
-		return -ENOTTY;
+		return partita_msg_open();
 	}
 }
 
@@ -294,10 +319,13 @@ static long partita_ioctl(struct file *file, unsigned int cmd,
 		return partita_ioctl_hypercall(uarg);
 	case PT_IOC_SET_EVENT_MASK:
 		return partita_ioctl_event_mask(file->private_data, uarg);
+	case PT_IOC_EVTCHN_OPEN:
+	case PT_IOC_GNTDEV_OPEN:
+	case PT_IOC_MSG_OPEN:
+		return partita_ioctl_open(cmd);
 	default:
-		if (_IOC_TYPE(cmd) == PT_IOC_MAGIC)
-			return partita_ioctl_mismatch(cmd);
-		return -ENOTTY;
+		return partita_ioctl_mismatch(cmd, partita_dev_requests,
+					      ARRAY_SIZE(partita_dev_requests));
 	}
 }
 
@@ -321,34 +349,10 @@ static struct miscdevice partita_misc = {
 
 int partita_dev_init(void)
 {
-	int err;
-
-	hcall_in_page = alloc_page(GFP_KERNEL);
-	hcall_out_page = alloc_page(GFP_KERNEL);
-	if (!hcall_in_page || !hcall_out_page) {
-		err = -ENOMEM;
-		goto err_pages;
-	}
-	err = misc_register(&partita_misc);
-	if (err)
-		goto err_pages;
-	return 0;
-
-err_pages:
-	if (hcall_out_page)
-		__free_page(hcall_out_page);
-	if (hcall_in_page)
-		__free_page(hcall_in_page);
-	hcall_in_page = NULL;
-	hcall_out_page = NULL;
-	return err;
+	return misc_register(&partita_misc);
 }
 
 void partita_dev_exit(void)
 {
 	misc_deregister(&partita_misc);
-	__free_page(hcall_out_page);
-	__free_page(hcall_in_page);
-	hcall_in_page = NULL;
-	hcall_out_page = NULL;
 }

@@ -50,6 +50,27 @@ static int partita_discover(struct partita_hv *hv)
 	return 0;
 }
 
+/*
+ * The root's side of messaging: its event page, its vCPU's message page
+ * and its grant window. Each part that the hypervisor refuses is left out
+ * (its files answer ENODEV) and the rest of the driver loads: a hypervisor
+ * without messaging still gets hypercalls and events.
+ */
+static void partita_messaging_init(void)
+{
+	partita_evtchn_init();
+	partita_msg_init();
+	partita_gntdev_init();
+}
+
+/* After the notification interrupt is gone and with no file left open. */
+static void partita_messaging_exit(void)
+{
+	partita_gntdev_exit();
+	partita_msg_exit();
+	partita_evtchn_exit();
+}
+
 static int __init partita_init(void)
 {
 	int err;
@@ -63,9 +84,10 @@ static int __init partita_init(void)
 	err = partita_vpap_enable();
 	if (err)
 		goto err_hcall;
+	partita_messaging_init();
 	err = partita_dev_init();
 	if (err)
-		goto err_vpap;
+		goto err_messaging;
 	/* Without the notification device the rest still works. */
 	err = partita_notify_init();
 	if (err)
@@ -77,7 +99,8 @@ static int __init partita_init(void)
 
 err_dev:
 	partita_dev_exit();
-err_vpap:
+err_messaging:
+	partita_messaging_exit();
 	partita_vpap_disable();
 err_hcall:
 	partita_hcall_disable();
@@ -88,6 +111,7 @@ static void __exit partita_exit(void)
 {
 	partita_notify_exit();
 	partita_dev_exit();
+	partita_messaging_exit();
 	partita_vpap_disable();
 	partita_hcall_disable();
 }
@@ -96,6 +120,6 @@ module_init(partita_init);
 module_exit(partita_exit);
 
 MODULE_DESCRIPTION(
-	"Partita root partition driver: hypercalls and notifications");
+	"Partita root partition driver: hypercalls, notifications, messaging");
 MODULE_AUTHOR("The Partita authors");
 MODULE_LICENSE("GPL");

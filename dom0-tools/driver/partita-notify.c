@@ -13,11 +13,21 @@
 static struct pci_dev *notify_pdev;
 static atomic64_t notify_irq_count = ATOMIC64_INIT(0);
 
-/* Safe against itself: the take is an atomic exchange. */
+/*
+ * Safe against itself: the take is an atomic exchange. Ports and messages
+ * are the driver's own business (PT_ROOT_EVENT_DRIVER): ports are queued
+ * on their files right here, message slots by a work item, since taking a
+ * message needs a hypercall and hypercalls take a mutex.
+ */
 static void partita_notify_take(void)
 {
 	u64 events = partita_vpap_take_events();
 
+	if (events & BIT_ULL(PT_ROOT_EVENT_PORTS))
+		partita_evtchn_deliver();
+	if (events & BIT_ULL(PT_ROOT_EVENT_MESSAGES))
+		partita_msg_kick();
+	events &= ~PT_ROOT_EVENT_DRIVER;
 	if (events)
 		partita_events_deliver(events);
 }

@@ -95,3 +95,22 @@ u64 partita_vpap_take_events(void)
 	WRITE_ONCE(page->upcall_pending, 0);
 	return xchg(&page->pending_events, 0);
 }
+
+/*
+ * Takes the root vCPU's event-page selector: bit w set means word w of the
+ * event page's pending bitmap has a newly pending port (events.h).
+ */
+u64 partita_vpap_take_port_sel(void)
+{
+	struct pt_vpap *page = smp_load_acquire(&vpap);
+
+	return page ? xchg(&page->evtchn_pending_sel, 0) : 0;
+}
+
+/* Takes the root vCPU's filled message slots: bit s for slot s. */
+u64 partita_vpap_take_msg_slots(void)
+{
+	struct pt_vpap *page = smp_load_acquire(&vpap);
+
+	return page ? xchg(&page->msg_slots_pending, 0) : 0;
+}

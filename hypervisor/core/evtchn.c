@@ -11,8 +11,6 @@
 #include <partita/vpap.h>
 #include <string.h>
 
-static void close_all(struct partition *p);
-
 void evtchn_init(struct partition *p, u32 cap)
 {
 	p->evtchn.cap = cap ? cap : PT_EVTCHN_DEFAULT_CAP;
@@ -66,19 +64,24 @@ static int port_alloc(struct partition *p, u32 *port, struct evtchn_port **out)
 	return PT_STATUS_NO_RESOURCES;
 }
 
-static bool alive(const struct partition *p)
+static bool alive_state(const struct partition *p)
 {
 	u32 state = READ_ONCE(p->state);
 
-	return (state == PART_STATE_RUNNING || state == PART_STATE_CREATED) &&
-	       !p->evtchn.closed;
+	return state == PART_STATE_RUNNING || state == PART_STATE_CREATED;
 }
 
+static bool alive(const struct partition *p)
+{
+	return alive_state(p) && !p->evtchn.closed;
+}
+
+/* In slot order: a slot being reused has its id zeroed for a moment. */
 static void lock_two(struct partition *a, struct partition *b)
 {
 	if (a == b) {
 		spin_lock(&a->evtchn_lock);
-	} else if (a->id < b->id) {
+	} else if (a < b) {
 		spin_lock(&a->evtchn_lock);
 		spin_lock(&b->evtchn_lock);
 	} else {
@@ -177,16 +180,29 @@ static void close_local_locked(struct partition *p, u32 port,
 	es->in_use--;
 }
 
-int evtchn_set_page(struct partition *p, u64 gpa)
+static bool close_step(struct partition *p, u64 deadline_tsc);
+
+int evtchn_set_page(struct partition *p, u64 gpa, u64 deadline_tsc, bool *again)
 {
 	struct pt_event_page *page;
 
+	*again = false;
 	if (!gpa) {
-		/* Every port closes, as when the partition ends, but the
-		 * partition may register a page and open ports again. */
-		close_all(p);
+		/* Every port closes, as when the partition ends, a slice at a
+		 * time; then it may register a page and open ports again. */
 		spin_lock(&p->evtchn_lock);
-		p->evtchn.closed = false;
+		if (!p->evtchn.closed)
+			p->evtchn.close_cursor = 1;
+		p->evtchn.closed = true;
+		spin_unlock(&p->evtchn_lock);
+		if (!close_step(p, deadline_tsc)) {
+			*again = true;
+			return PT_STATUS_SUCCESS;
+		}
+		spin_lock(&p->evtchn_lock);
+		p->evtchn.page = NULL;
+		p->evtchn.page_gpa = 0;
+		p->evtchn.closed = !alive_state(p);
 		spin_unlock(&p->evtchn_lock);
 		return PT_STATUS_SUCCESS;
 	}
@@ -547,31 +563,46 @@ void evtchn_sel_to_vpap(struct vcpu *v)
 				  __ATOMIC_SEQ_CST);
 }
 
-/* Closes every port, each peer getting its notice; the table stays. */
-static void close_all(struct partition *p)
+/*
+ * Closes ports from the cursor on, each peer getting its notice, until the
+ * deadline (at least one port); true once none is left. No port opens
+ * meanwhile: the partition is marked closed.
+ */
+static bool close_step(struct partition *p, u64 deadline_tsc)
+{
+	struct evtchn_state *es = &p->evtchn;
+
+	while (READ_ONCE(es->in_use) && es->close_cursor < PT_EVTCHN_PORTS) {
+		u32 port = es->close_cursor++;
+
+		if (close_port(p, port, true) == PT_STATUS_SUCCESS &&
+		    arch_tsc() >= deadline_tsc)
+			break;
+	}
+	return READ_ONCE(es->in_use) == 0;
+}
+
+void evtchn_partition_end(struct partition *p)
 {
 	spin_lock(&p->evtchn_lock);
 	p->evtchn.closed = true;
-	spin_unlock(&p->evtchn_lock);
-	for (u32 port = 1; port < PT_EVTCHN_PORTS; port++) {
-		if (READ_ONCE(p->evtchn.in_use) == 0)
-			break;
-		close_port(p, port, true);
-	}
-	spin_lock(&p->evtchn_lock);
+	p->evtchn.close_cursor = 1;
+	/* Nothing is delivered into a partition that is going away. */
 	p->evtchn.page = NULL;
 	p->evtchn.page_gpa = 0;
 	spin_unlock(&p->evtchn_lock);
 }
 
-void evtchn_partition_end(struct partition *p)
+bool evtchn_close_step(struct partition *p, u64 deadline_tsc)
 {
-	close_all(p);
+	if (!close_step(p, deadline_tsc))
+		return false;
 	/* The bucket frames go back with the partition's other frames: from
 	 * now on nobody may look into them. */
 	spin_lock(&p->evtchn_lock);
 	memset(p->evtchn.buckets, 0, sizeof(p->evtchn.buckets));
 	spin_unlock(&p->evtchn_lock);
+	return true;
 }
 
 u32 evtchn_list(struct partition *p, u32 from, struct pt_port_info *out,

@@ -169,7 +169,8 @@ static bool in_window(const struct partition *p, u64 gpa)
 }
 
 /* A free mapping slot, taking a frame for more if needed; lock held. */
-static struct grant_map *map_slot_locked(struct partition *p, u32 *handle)
+static struct grant_map *map_slot_locked(struct partition *p, u32 *handle,
+					 int *status)
 {
 	struct grant_state *gs = &p->grant;
 
@@ -177,8 +178,10 @@ static struct grant_map *map_slot_locked(struct partition *p, u32 *handle)
 		if (!gs->maps[f]) {
 			u64 pa = frame_alloc((u16)p->id, FRAME_KIND_CONTROL);
 
-			if (!pa)
+			if (!pa) {
+				*status = PT_STATUS_INSUFFICIENT_MEMORY;
 				return NULL;
+			}
 			gs->maps[f] = phys_to_virt(pa);
 		}
 		for (u32 i = 0; i < GRANT_MAPS_PER_FRAME; i++) {
@@ -188,6 +191,7 @@ static struct grant_map *map_slot_locked(struct partition *p, u32 *handle)
 			}
 		}
 	}
+	*status = PT_STATUS_NO_RESOURCES; /* all 16384 in use */
 	return NULL;
 }
 
@@ -221,8 +225,8 @@ int grant_map(struct partition *p, const struct pt_grant_map_in *in,
 		status = PT_STATUS_INVALID_PARTITION_STATE;
 	else if (arch_npt_lookup(p, in->gpa, &npt_flags) != NPT_NO_PAGE)
 		status = PT_STATUS_INVALID_GPA; /* something is there */
-	else if (!(m = map_slot_locked(p, handle)))
-		status = PT_STATUS_NO_RESOURCES;
+	else if (!(m = map_slot_locked(p, handle, &status)))
+		;
 	else if (arch_npt_map(p, in->gpa, hpa,
 			      ro ? NPT_READ : NPT_READ | NPT_WRITE))
 		status = PT_STATUS_INSUFFICIENT_MEMORY;
@@ -296,10 +300,11 @@ int grant_copy(struct partition *p, const struct pt_grant_copy *in)
 	/* Counted as a use while it copies: the granter cannot end access
 	 * and reuse the frame under the copy. */
 	frame = (u8 *)phys_to_virt(hpa) + in->offset;
+	/* memmove: a grant to oneself may copy within one frame. */
 	if (to_grant)
-		memcpy(frame, local, in->length);
+		memmove(frame, local, in->length);
 	else
-		memcpy(local, frame, in->length);
+		memmove(local, frame, in->length);
 	release_use(g->id, gen, in->ref, hpa);
 	__atomic_fetch_add(&p->grant.copies_done, 1, __ATOMIC_RELAXED);
 	return PT_STATUS_SUCCESS;
@@ -353,13 +358,20 @@ void grant_partition_end(struct partition *p)
 	/* Its own table lives in its RAM, which is about to go. */
 	memset(gs->table, 0, sizeof(gs->table));
 	gs->frames = 0;
+	gs->release_cursor = 0;
 	spin_unlock(g_lock(gs));
+}
+
+bool grant_release_step(struct partition *p, u64 deadline_tsc)
+{
+	struct grant_state *gs = &p->grant;
+
 	/* Its vCPUs are off their CPUs: its mappings go without a flush. */
-	for (u32 handle = 0; handle < PT_GRANT_MAPS_MAX; handle++) {
+	while (READ_ONCE(gs->maps_held) &&
+	       gs->release_cursor < PT_GRANT_MAPS_MAX) {
+		u32 handle = gs->release_cursor++;
 		struct grant_map m = { 0 };
 
-		if (!READ_ONCE(gs->maps_held))
-			break;
 		spin_lock(g_lock(gs));
 		if (gs->maps[handle / GRANT_MAPS_PER_FRAME]) {
 			struct grant_map *slot =
@@ -374,12 +386,18 @@ void grant_partition_end(struct partition *p)
 			}
 		}
 		spin_unlock(g_lock(gs));
-		if (m.flags & GRANT_MAP_USED)
+		if (m.flags & GRANT_MAP_USED) {
 			release_use(m.granter, m.granter_gen, m.ref, m.hpa);
+			if (arch_tsc() >= deadline_tsc)
+				break;
+		}
 	}
+	if (READ_ONCE(gs->maps_held))
+		return false;
 	spin_lock(g_lock(gs));
 	memset(gs->maps, 0, sizeof(gs->maps));
 	memset(gs->active, 0, sizeof(gs->active));
 	memset(gs->active_pa, 0, sizeof(gs->active_pa));
 	spin_unlock(g_lock(gs));
+	return true;
 }

@@ -209,5 +209,18 @@ enum hcall_result hcall_dispatch(struct vcpu *v, struct hcall_regs *regs,
 		result = status ? HCALL_DONE : c.result;
 	}
 	account(v, c.code, entry_tsc, result != HCALL_RETRY);
+	/*
+	 * Linux in the root runs no other task while a call re-executes in
+	 * place: the root gets its CPU back between slices and calls again
+	 * (RCX holds the input to call with; a rep call's reps so far are in
+	 * the result as usual).
+	 */
+	if (result == HCALL_RETRY && c.p->id == ROOT_PARTITION_ID) {
+		u32 done = (u32)((regs->rcx >> PT_HC_REP_START_SHIFT) &
+				 PT_HC_REP_MASK);
+
+		regs->rax = result_value(PT_STATUS_CALL_PENDING, done);
+		result = HCALL_DONE;
+	}
 	return result;
 }

@@ -31,7 +31,13 @@ static int decode_set_page(struct hcall_ctx *c)
 
 static int invoke_set_page(struct hcall_ctx *c)
 {
-	return evtchn_set_page(c->p, c->regs->rdx);
+	bool again;
+	int status =
+		evtchn_set_page(c->p, c->regs->rdx, c->budget_end_tsc, &again);
+
+	if (again)
+		c->result = HCALL_RETRY; /* more ports to close */
+	return status;
 }
 
 static int decode_id_vcpu(struct hcall_ctx *c)

@@ -260,16 +260,16 @@ void msg_partition_end(struct partition *p)
 {
 	spin_lock(&p->msg_lock);
 	p->msg.closed = true;
+	/* The queue frames are the partition's: teardown scrubs them with
+	 * the rest, so this stays a few stores whatever it had. */
 	for (u32 i = 0; i < p->vcpu_count; i++) {
 		struct msg_vcpu *mv = &p->vcpus[i].msg;
 
-		for (u32 slot = 0; slot < PT_MSG_SLOTS; slot++) {
-			if (mv->conns[slot].id)
-				conn_free_locked(p, &mv->conns[slot]);
-		}
+		memset(mv->conns, 0, sizeof(mv->conns));
 		mv->page = NULL;
 		mv->page_gpa = 0;
 	}
+	p->msg.connections = 0;
 	spin_unlock(&p->msg_lock);
 }
 

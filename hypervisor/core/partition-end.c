@@ -19,13 +19,43 @@ bool partition_teardown_pending(void)
 }
 
 /* Every vCPU is off its CPU: keep a crashed partition, or tear it down. */
+/*
+ * Nothing of it runs any more: its shared pages are forgotten, so a late
+ * notification (one raised just before it ended) writes into the vCPU's
+ * own state instead of a guest page that teardown will free.
+ */
+static void forget_shared_pages(struct partition *p)
+{
+	for (u32 i = 0; i < p->vcpu_count; i++) {
+		struct vcpu *v = &p->vcpus[i];
+
+		spin_lock(&v->vpap_lock);
+		WRITE_ONCE(v->vpap, NULL);
+		spin_unlock(&v->vpap_lock);
+	}
+}
+
+/*
+ * Its ports close and its mappings of others' frames go, until the
+ * deadline; true once both are done. Teardown does this before any frame
+ * is freed, in the same bounded slices.
+ */
+static bool messaging_step(struct partition *p, u64 deadline)
+{
+	return evtchn_close_step(p, deadline) &&
+	       grant_release_step(p, deadline);
+}
+
 static void vcpus_gone(struct partition *p)
 {
-	/* Nothing of it runs any more: its mappings of others' frames go,
-	 * and nobody maps its grants from now on. */
+	forget_shared_pages(p);
+	/* Nobody maps its grants from now on. */
 	grant_partition_end(p);
 	if (p->exit_reason == PT_SHUTDOWN_CRASH &&
 	    p->on_crash == PT_ON_CRASH_PRESERVE && !p->destroy_requested) {
+		/* Kept, not torn down: its peers learn of it now, all at
+		 * once (bounded by its own port cap and mapping count). */
+		messaging_step(p, ~0ull);
 		WRITE_ONCE(p->state, PART_STATE_CRASHED);
 		log_part(LOG_INFO, p,
 			 "kept after the crash (on_crash = "
@@ -58,8 +88,9 @@ void partition_end(struct partition *p, u32 reason, const char *detail)
 		log_part(LOG_ERR, p, "killed: %s", detail);
 	else if (reason == PARTITION_END_DESTROYED)
 		log_part(LOG_INFO, p, "destroyed by the root");
-	/* Peers learn at once that its ports are gone; senders to its
-	 * connections get INVALID_CONNECTION_ID from now on. */
+	/* Nothing reaches it from now on: sends deliver nothing, posts get
+	 * INVALID_CONNECTION_ID. Its ports close (peers get their notice)
+	 * in teardown's bounded slices. */
 	evtchn_partition_end(p);
 	msg_partition_end(p);
 	root_notify(PT_ROOT_EVENT_PARTITION);
@@ -119,6 +150,8 @@ static void teardown_finished(struct partition *p)
 /* One partition's teardown until the deadline; the caller holds the lock. */
 static void teardown_locked(struct partition *p, u64 deadline)
 {
+	if (!messaging_step(p, deadline))
+		return;
 	if (frame_release_owner_step((u16)p->id, &p->teardown_cursor,
 				     &p->teardown_released, deadline))
 		teardown_finished(p);

@@ -16,6 +16,15 @@ void *partition_gpa_to_hva(const struct partition *p, u64 gpa, bool write)
 
 	if (gpa >= p->memory_bytes)
 		return NULL;
+	/* The root's grant window holds other partitions' frames: never
+	 * what the root hands the hypervisor as its own memory. */
+	if (p->id == ROOT_PARTITION_ID) {
+		u64 base, size;
+
+		arch_root_grant_window(&base, &size);
+		if (gpa - base < size)
+			return NULL;
+	}
 	hpa = arch_npt_lookup(p, gpa & PAGE_MASK, &flags);
 	if (hpa == NPT_NO_PAGE || (write && !(flags & NPT_WRITE)))
 		return NULL;

@@ -20,6 +20,7 @@ _Static_assert(MAX_PARTITIONS <= FRAME_COUNTED_OWNERS,
 struct partition partitions[MAX_PARTITIONS];
 static struct spinlock partitions_lock = SPINLOCK_INIT;
 static u64 next_generation = 1;
+static u32 next_slot; /* where the search for a free id starts, less 1 */
 volatile u32 partition_live;
 
 #define GUEST_MAX_MEMORY (4ull << 30) /* four page directories at 0x5000 */
@@ -221,8 +222,18 @@ int partition_new(const struct partition_config *cfg, struct partition **out,
 		*why = "a partition of that name exists";
 		return PT_STATUS_INVALID_PARAMETER;
 	}
-	for (u32 id = 1; id < MAX_PARTITIONS && !p; id++) {
+	/*
+	 * Ids go round: a slot that just became free is the last to be
+	 * used again, so a name a peer still holds for an ended partition
+	 * (a port's or connection's partner, a grant's target) does not at
+	 * once name a new one, and a CPU that still looks at the old slot
+	 * for an instant does not find it rebuilt under it.
+	 */
+	for (u32 n = 0; n < MAX_PARTITIONS - 1 && !p; n++) {
+		u32 id = 1 + (next_slot + n) % (MAX_PARTITIONS - 1);
+
 		if (partitions[id].state == PART_STATE_FREE) {
+			next_slot = id % (MAX_PARTITIONS - 1);
 			p = &partitions[id];
 			memset(&p->lock, 0,
 			       sizeof(*p) - offsetof(struct partition, lock));

@@ -28,6 +28,13 @@
  * new rep start index back into RCX and re-executes the call instruction,
  * so the guest sees one call that returns once every element is done (or
  * one failed: reps completed then is that element's index).
+ *
+ * The root partition is the exception: its kernel schedules other work
+ * between slices. A root call that runs out of its budget returns with
+ * PT_STATUS_CALL_PENDING, reps completed so far, and RCX holding the input
+ * value to call again with (the new rep start index; for a continuing
+ * non-rep call such as DESTROY, the same value). The root makes the call
+ * again, with the same RDX and R8, until another status comes back.
  */
 #define PT_HC_CODE_MASK 0xFFFFull
 #define PT_HC_FAST (1ull << 16)

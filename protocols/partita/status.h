@@ -25,6 +25,9 @@
 #define PT_STATUS_INVALID_CONNECTION_ID 0x0012 /* message connection */
 #define PT_STATUS_INSUFFICIENT_BUFFERS 0x0013 /* message queue full: retry */
 #define PT_STATUS_OBJECT_IN_USE 0x0019 /* busy: e.g. a grant still mapped */
+#define PT_STATUS_CALL_PENDING 0x0079 /* root only: the call ran out of its
+					 entry budget; make it again with
+					 the RCX it returned */
 /* Partita's own, above Hyper-V's range. */
 #define PT_STATUS_INVALID_GPA 0x0100  /* GPA not owned by the caller */
 #define PT_STATUS_WOULD_BLOCK 0x0101  /* bounded queue full, retry later */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <partita/abi-types.h>
 #include <partita-guest/events.h>
+#include <partita-guest/hypercall.h>
 #include <partita-guest/smp.h>
 #include <partita/vpap.h>
 
@@ -18,6 +19,19 @@ extern uint64_t guest_hypercall_entry;
 
 /* A page-aligned page per vCPU for staging hypercall blocks. */
 void *guest_scratch_page(unsigned vcpu);
+
+/* Typed wrappers return 0 or the negated status of a call's result. */
+static inline int guest_status_of(uint64_t result)
+{
+	return -(int)pt_hc_status(result);
+}
+
+static inline int guest_fast_call(uint16_t code, uint64_t rdx, uint64_t r8,
+				  uint64_t *out_rdx, uint64_t *out_r8)
+{
+	return guest_status_of(pt_hypercall_fast(pt_hc_input(code, 1, 0, 0),
+						 rdx, r8, out_rdx, out_r8));
+}
 
 /* Enabled VPAP of each vCPU, NULL until pt_vpap_enable. */
 extern volatile struct pt_vpap *guest_vpaps[PT_GUEST_MAX_VCPUS];

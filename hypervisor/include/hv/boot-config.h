@@ -20,7 +20,7 @@ struct boot_guest {
 	char cmdline[BOOT_CMDLINE_MAX];
 	u32 max_event_ports; /* 0: the default */
 	u32 grant_frames;    /* 0: the default */
-	u32 line; /* where its section starts, for messages */
+	u32 line;	     /* where its section starts, for messages */
 };
 
 #define BOOT_ROOT_CMDLINE_MAX 512

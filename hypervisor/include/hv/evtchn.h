@@ -30,13 +30,14 @@ struct evtchn_port {
  * taken when first needed. partition->evtchn_lock guards everything here
  * and the event page's use; it survives the slot's reuse.
  *
- * Lock order: sched CPU lock, then evtchn locks (two partitions' in id
+ * Lock order: sched CPU lock, then evtchn locks (two partitions' in slot
  * order), then a vCPU's vpap_lock. Waking a vCPU (sched_wake) and
  * root_notify happen after the evtchn locks are dropped.
  */
 struct evtchn_state {
-	bool closed; /* the partition is ending: no new ports */
-	u32 cap;     /* ports in use at most */
+	bool closed;	  /* ending or resetting: no new ports */
+	u32 close_cursor; /* the next port to close */
+	u32 cap;	  /* ports in use at most */
 	u32 in_use;
 	u64 page_gpa;
 	struct pt_event_page *page;
@@ -56,7 +57,10 @@ struct evtchn_vcpu {
 void evtchn_init(struct partition *p, u32 cap);
 
 /* The calls; each returns a PT_STATUS_*. */
-int evtchn_set_page(struct partition *p, u64 gpa);
+/* With gpa 0 it closes ports until deadline_tsc and sets *again while
+ * some are left: the caller makes the call again (a continuation). */
+int evtchn_set_page(struct partition *p, u64 gpa, u64 deadline_tsc,
+		    bool *again);
 int evtchn_alloc_unbound(struct partition *p, u32 remote_id, u32 vcpu,
 			 u32 *port);
 int evtchn_bind_interdomain(struct partition *p, u32 remote_id, u32 remote_port,
@@ -82,9 +86,13 @@ bool evtchn_timer_fired(struct vcpu *v);
  * (called under v->vpap_lock). */
 void evtchn_sel_to_vpap(struct vcpu *v);
 
-/* The partition is ending: closes every port, turns peers' ends UNBOUND
- * and gives each peer its notice. */
+/*
+ * The partition is ending: no new ports, nothing delivered into it. Then
+ * evtchn_close_step closes its ports in slices until deadline_tsc (peers'
+ * ends turn UNBOUND and each peer gets its notice); true once all are.
+ */
 void evtchn_partition_end(struct partition *p);
+bool evtchn_close_step(struct partition *p, u64 deadline_tsc);
 
 /* For PARTITION_MESSAGING: ports in use from `from`, up to max entries. */
 u32 evtchn_list(struct partition *p, u32 from, struct pt_port_info *out,

@@ -47,6 +47,7 @@ struct grant_state {
 	u32 refs_mapped; /* refs whose count is not zero */
 	struct grant_map *maps[GRANT_MAP_FRAMES];
 	u32 maps_held;
+	u32 release_cursor; /* the next handle grant_release_step looks at */
 	u64 maps_done, copies_done;
 };
 
@@ -63,7 +64,12 @@ int grant_end_access(struct partition *p, u32 ref);
 int grant_query(struct partition *p, u32 ref, u64 *mappings, u64 *flags);
 void grant_window(const struct partition *p, u64 *base, u64 *size);
 
-/* The partition's vCPUs are gone: it maps nothing and grants no more. */
+/*
+ * The partition's vCPUs are gone: nobody maps its grants any more. Then
+ * grant_release_step gives up its own mappings in slices until
+ * deadline_tsc; true once none is left.
+ */
 void grant_partition_end(struct partition *p);
+bool grant_release_step(struct partition *p, u64 deadline_tsc);
 
 #endif

@@ -25,7 +25,7 @@ enum hcall_result {
 /* Feature bits reported by GET_VERSION, HV_INFO and CPUID. */
 #define PARTITA_FEATURES                                                  \
 	(PT_FEATURE_HYPERCALL_PAGE | PT_FEATURE_VPAP | PT_FEATURE_TIMER | \
-	 PT_FEATURE_REP_CONTINUATION | PT_FEATURE_CALL_STATS |           \
+	 PT_FEATURE_REP_CONTINUATION | PT_FEATURE_CALL_STATS |            \
 	 PT_FEATURE_EVENT_PORTS | PT_FEATURE_MESSAGES | PT_FEATURE_GRANTS)
 
 /* Work each entry may do before it must hand the CPU back (us). */

@@ -11,5 +11,10 @@
 #include "console.h"
 #include "smp.h"
 #include "start.h"
+#include "cmdline.h"
+#include "pages.h"
+#include "evtchn.h"
+#include "message.h"
+#include "grant.h"
 
 #endif

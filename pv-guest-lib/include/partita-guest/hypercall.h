@@ -5,7 +5,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <partita/events.h>
+#include <partita/grants.h>
 #include <partita/hypercall.h>
+#include <partita/messages.h>
 #include <partita/status.h>
 
 /*
@@ -82,5 +85,54 @@ int pt_call_get_entry_histogram(uint16_t code, uint32_t flags,
 int pt_call_query_pages(const uint64_t *gpfns, uint64_t *info, size_t count,
 			size_t *done);
 int pt_call_zero_pages(uint64_t first_gpfn, size_t count, size_t *done);
+
+/*
+ * Event ports (partita/events.h). A vCPU argument names the vCPU that gets
+ * the port's upcalls. Outputs are written only on success.
+ */
+int pt_call_evtchn_set_page(uint64_t gpa);
+int pt_call_evtchn_alloc_unbound(uint32_t remote_id, uint32_t vcpu,
+				 uint32_t *port);
+int pt_call_evtchn_bind_interdomain(uint32_t remote_id, uint32_t vcpu,
+				    uint32_t remote_port, uint32_t *port);
+int pt_call_evtchn_bind_virq(uint32_t virq, uint32_t vcpu, uint32_t *port);
+int pt_call_evtchn_close(uint32_t port);
+int pt_call_evtchn_send(uint32_t port);
+int pt_call_evtchn_status(uint32_t port, struct pt_evtchn_status *out);
+int pt_call_evtchn_bind_vcpu(uint32_t port, uint32_t vcpu);
+int pt_call_evtchn_mask(uint32_t port);
+int pt_call_evtchn_unmask(uint32_t port);
+
+/*
+ * Messages (partita/messages.h). MSG_SET_PAGE and MSG_EOM act on the
+ * calling vCPU. pt_call_msg_post copies at most PT_MSG_PAYLOAD_MAX bytes
+ * but passes `size` on as given, so the hypervisor judges an oversized one.
+ */
+int pt_call_msg_set_page(uint64_t gpa);
+int pt_call_msg_create_connection(const struct pt_msg_connection_in *in,
+				  uint32_t *connection_id);
+int pt_call_msg_delete_connection(uint32_t connection_id);
+int pt_call_msg_post(uint32_t connection_id, uint32_t message_type,
+		     const void *payload, uint32_t size);
+int pt_call_msg_eom(uint32_t slot);
+
+/* Grants (partita/grants.h): the fast calls. */
+int pt_call_grant_set_table(uint64_t gpa, uint32_t frames);
+int pt_call_grant_end_access(uint32_t ref);
+/* mappings: how many mappings the grant has now; flags: the entry's. */
+int pt_call_grant_query(uint32_t ref, uint64_t *mappings, uint32_t *flags);
+int pt_call_grant_window(uint64_t *gpa, uint64_t *bytes);
+
+/*
+ * Grant rep calls, split like the rep wrappers above; *done as there.
+ * GRANT_MAP stops at the first element that fails and leaves the ones
+ * before it mapped: the caller unmaps out[0 .. *done - 1] (pt_grant_map in
+ * grant.h does that for you). The arrays must be 8-byte aligned.
+ */
+int pt_call_grant_map(const struct pt_grant_map_in *in,
+		      struct pt_grant_map_out *out, size_t count, size_t *done);
+int pt_call_grant_unmap(const uint64_t *handles, size_t count, size_t *done);
+int pt_call_grant_copy(const struct pt_grant_copy *ops, size_t count,
+		       size_t *done);
 
 #endif

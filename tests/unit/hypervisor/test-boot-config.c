@@ -596,3 +596,44 @@ Test(boot_config, line_numbers_after_a_root_section)
 		     "line 3: unknown section '[hypervisor]', expected [guest] "
 		     "or [root]");
 }
+
+Test(boot_config, messaging_keys)
+{
+	expect_ok("[guest]\nname = a\nimage = b\n");
+	cr_assert_eq(cfg.guests[0].max_event_ports, 0, "0: the default");
+	cr_assert_eq(cfg.guests[0].grant_frames, 0, "0: the default");
+	expect_ok("[guest]\nname = a\nimage = b\nmax_event_ports = 4095\n"
+		  "grant_frames = 64\n");
+	cr_assert_eq(cfg.guests[0].max_event_ports, 4095);
+	cr_assert_eq(cfg.guests[0].grant_frames, 64);
+	expect_ok("[guest]\nname = a\nimage = b\nmax_event_ports = 1\n"
+		  "grant_frames = 1\n[guest]\nname = c\nimage = d\n");
+	cr_assert_eq(cfg.guests[0].max_event_ports, 1);
+	cr_assert_eq(cfg.guests[0].grant_frames, 1);
+	cr_assert_eq(cfg.guests[1].max_event_ports, 0, "defaults per section");
+	cr_assert_eq(cfg.guests[1].grant_frames, 0);
+}
+
+Test(boot_config, messaging_keys_out_of_range)
+{
+	expect_error("[guest]\nname = a\nmax_event_ports = 0\n",
+		     "line 3: max_event_ports = '0' is out of range");
+	expect_error("[guest]\nname = a\nmax_event_ports = 4096\n",
+		     "line 3: max_event_ports = '4096' is out of range");
+	expect_error("[guest]\nmax_event_ports = -1\n",
+		     "line 2: max_event_ports = '-1' is not a number in range");
+	expect_error("[guest]\nmax_event_ports =\n",
+		     "line 2: max_event_ports has no value, expected a number "
+		     "1..4095");
+	expect_error("[guest]\ngrant_frames = 0\n",
+		     "line 2: grant_frames = '0' is out of range");
+	expect_error("[guest]\ngrant_frames = 65\n",
+		     "line 2: grant_frames = '65' is out of range");
+	expect_error("[guest]\ngrant_frames = 0x10\n",
+		     "line 2: grant_frames = '0x10' is not a number in range");
+	/* They belong to guests only. */
+	expect_error("grant_frames = 4\n",
+		     "line 1: unknown setting 'grant_frames'; expected "
+		     "log_level, pool_mb, on_idle, or a [guest] or [root] "
+		     "section");
+}

@@ -239,3 +239,165 @@ Test(frame, check_detects_frame_listed_twice)
 	for (int i = 0; i < 8; i++)
 		cr_assert_eq(shim_pool_table()[i].flags, 0);
 }
+
+/* ---- Foreign mappings (grants) and HELD frames ------------------------ */
+
+Test(frame, get_ref_needs_a_ram_frame_of_that_owner)
+{
+	u64 base = shim_pool_init(8);
+	u64 ram = frame_alloc(3, FRAME_KIND_RAM);
+	u64 ctl = frame_alloc(3, FRAME_KIND_CONTROL);
+
+	cr_assert(frame_get_ref(ram, 3));
+	cr_assert_eq(frame_lookup(ram)->refs, 1);
+	cr_assert(frame_get_ref(ram, 3));
+	cr_assert_eq(frame_lookup(ram)->refs, 2);
+	cr_assert_not(frame_get_ref(ram, 4), "another owner's");
+	cr_assert_not(frame_get_ref(ctl, 3), "not RAM");
+	cr_assert_not(frame_get_ref(base + 7 * PAGE_SIZE, FRAME_OWNER_FREE),
+		      "a free frame");
+	cr_assert_not(frame_get_ref(base + 8 * PAGE_SIZE, 3), "not the pool");
+	cr_assert_not(frame_get_ref(ram + 8, 3), "misaligned");
+	cr_assert_not(frame_get_ref(base - PAGE_SIZE, 3));
+	cr_assert_eq(frame_lookup(ram)->refs, 2);
+	cr_assert_eq(frame_lookup(ctl)->refs, 0);
+	cr_assert_eq(frame_pool_check(), 0);
+	frame_put_ref(ram);
+	frame_put_ref(ram);
+	cr_assert_eq(frame_lookup(ram)->refs, 0);
+	/* One too many, or elsewhere: ignored. */
+	frame_put_ref(ram);
+	frame_put_ref(base + 8 * PAGE_SIZE);
+	cr_assert_eq(frame_lookup(ram)->refs, 0);
+	cr_assert_eq(frame_lookup(ram)->owner, 3, "a live owner keeps it");
+	cr_assert_eq(frame_pool_check(), 0);
+}
+
+Test(frame, release_holds_mapped_frames_until_the_last_put)
+{
+	u64 base = shim_pool_init(8);
+	u64 a = frame_alloc(5, FRAME_KIND_RAM);
+	u64 b = frame_alloc(5, FRAME_KIND_RAM);
+	u64 c = frame_alloc(5, FRAME_KIND_CONTROL);
+
+	(void)base;
+	memset(phys_to_virt(a), 0x33, PAGE_SIZE);
+	memset(phys_to_virt(b), 0x44, PAGE_SIZE);
+	cr_assert(frame_get_ref(a, 5));
+	cr_assert(frame_get_ref(a, 5));
+	/* b and c go; a is mapped elsewhere and stays, unscrubbed. */
+	cr_assert_eq(frame_release_owner(5), 2);
+	cr_assert_eq(frame_lookup(a)->owner, FRAME_OWNER_HELD);
+	cr_assert_eq(frame_lookup(a)->kind, FRAME_KIND_RAM);
+	cr_assert_eq(frame_lookup(b)->owner, FRAME_OWNER_FREE);
+	cr_assert_eq(frame_lookup(c)->owner, FRAME_OWNER_FREE);
+	cr_assert(page_all(a, 0x33), "the mapper still reads it");
+	cr_assert(page_all(b, 0));
+	cr_assert_eq(frame_held_count(), 1);
+	cr_assert_eq(frame_count_owned(5), 0);
+	cr_assert_eq(frame_count_owned(FRAME_OWNER_HELD), 1);
+	cr_assert_eq(frame_pool_stats().free, 7);
+	cr_assert_eq(frame_pool_check(), 0);
+	/* Nobody can take a new reference to a HELD frame. */
+	cr_assert_not(frame_get_ref(a, 5));
+	/* Releasing again changes nothing. */
+	cr_assert_eq(frame_release_owner(5), 0);
+	cr_assert_eq(frame_held_count(), 1);
+
+	frame_put_ref(a);
+	cr_assert_eq(frame_lookup(a)->owner, FRAME_OWNER_HELD);
+	cr_assert(page_all(a, 0x33));
+	frame_put_ref(a);
+	cr_assert_eq(frame_lookup(a)->owner, FRAME_OWNER_FREE);
+	cr_assert(page_all(a, 0), "scrubbed");
+	cr_assert_eq(frame_held_count(), 0);
+	cr_assert_eq(frame_pool_stats().free, 8);
+	cr_assert_eq(frame_pool_check(), 0);
+	/* Every frame can be handed out again. */
+	for (int i = 0; i < 8; i++)
+		cr_assert_neq(frame_alloc(6, FRAME_KIND_RAM), 0);
+}
+
+Test(frame, release_in_slices_holds_mapped_frames_too)
+{
+	u64 cursor = 0, released = 0;
+	u64 a, b;
+
+	shim_pool_init(16);
+	a = frame_alloc(2, FRAME_KIND_RAM);
+	b = frame_alloc(2, FRAME_KIND_RAM);
+	cr_assert(frame_get_ref(b, 2));
+	shim_tsc_step = 10;
+	/* One frame per slice: the deadline passes at once. */
+	while (!frame_release_owner_step(2, &cursor, &released, shim_tsc))
+		cr_assert_eq(frame_pool_check(), 0);
+	cr_assert_eq(released, 1);
+	cr_assert_eq(frame_lookup(a)->owner, FRAME_OWNER_FREE);
+	cr_assert_eq(frame_lookup(b)->owner, FRAME_OWNER_HELD);
+	cr_assert_eq(frame_held_count(), 1);
+	frame_put_ref(b);
+	cr_assert_eq(frame_held_count(), 0);
+	cr_assert_eq(frame_pool_stats().free, 16);
+	cr_assert_eq(frame_pool_check(), 0);
+}
+
+Test(frame, a_put_after_the_owner_took_it_back_frees_nothing)
+{
+	u64 a;
+
+	shim_pool_init(4);
+	a = frame_alloc(2, FRAME_KIND_RAM);
+	cr_assert(frame_get_ref(a, 2));
+	frame_put_ref(a);
+	cr_assert_eq(frame_lookup(a)->owner, 2);
+	cr_assert_eq(frame_pool_stats().free, 3);
+	cr_assert_eq(frame_held_count(), 0);
+}
+
+Test(frame, check_detects_refs_on_a_frame_that_is_not_ram)
+{
+	mixed_pool();
+	shim_pool_table()[0].kind = FRAME_KIND_CONTROL;
+	shim_pool_table()[0].refs = 1;
+	cr_assert_eq(frame_pool_check(), -6);
+	mixed_pool();
+	shim_pool_table()[6].refs = 1; /* a free frame */
+	cr_assert_eq(frame_pool_check(), -6);
+}
+
+Test(frame, check_detects_a_held_frame_nobody_maps)
+{
+	u64 a;
+
+	mixed_pool();
+	a = SHIM_PHYS_BASE;
+	cr_assert(frame_get_ref(a, 1));
+	frame_release_owner(1);
+	cr_assert_eq(frame_pool_check(), 0);
+	/* The count dropped behind the pool's back: nobody would free it. */
+	shim_pool_table()[0].refs = 0;
+	cr_assert_eq(frame_pool_check(), -6);
+}
+
+Test(frame, check_detects_a_wrong_held_count)
+{
+	u64 hv;
+
+	mixed_pool();
+	/* A frame the table calls HELD that the count does not know of
+	 * (made from a hypervisor frame, so no other count changes). */
+	hv = frame_alloc(FRAME_OWNER_HV, FRAME_KIND_RAM);
+	cr_assert_eq(frame_pool_check(), 0);
+	shim_pool_table()[(hv - SHIM_PHYS_BASE) / PAGE_SIZE] =
+		(struct frame_info){ FRAME_OWNER_HELD, FRAME_KIND_RAM, 0, 1 };
+	cr_assert_eq(frame_pool_check(), -7);
+
+	/* And the other way: counted HELD, no longer HELD in the table. */
+	mixed_pool();
+	cr_assert(frame_get_ref(SHIM_PHYS_BASE, 1));
+	frame_release_owner(1);
+	cr_assert_eq(frame_held_count(), 1);
+	cr_assert_eq(frame_pool_check(), 0);
+	shim_pool_table()[0].owner = FRAME_OWNER_HV;
+	cr_assert_eq(frame_pool_check(), -7);
+}

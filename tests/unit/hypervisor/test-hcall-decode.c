@@ -456,3 +456,74 @@ Test(hcall_decode, refused_call_writes_only_the_status)
 	cr_assert_eq(((u8 *)test_gpa(&part, 0x3000))[0], 0x33);
 	cr_assert_eq(shim_log_len(), 0, "%s", shim_log());
 }
+
+/* The messaging calls: which form each takes, and who may make it. */
+Test(hcall_decode, messaging_call_forms)
+{
+	static const struct {
+		u16 code;
+		u16 flags;
+	} calls[] = {
+		{ PT_CALL_EVTCHN_SET_PAGE, HC_FAST_OK },
+		{ PT_CALL_EVTCHN_ALLOC_UNBOUND, HC_FAST_OK },
+		{ PT_CALL_EVTCHN_BIND_INTERDOMAIN, HC_FAST_OK },
+		{ PT_CALL_EVTCHN_BIND_VIRQ, HC_FAST_OK },
+		{ PT_CALL_EVTCHN_CLOSE, HC_FAST_OK },
+		{ PT_CALL_EVTCHN_SEND, HC_FAST_OK },
+		{ PT_CALL_EVTCHN_STATUS, HC_MEM_OK },
+		{ PT_CALL_EVTCHN_BIND_VCPU, HC_FAST_OK },
+		{ PT_CALL_EVTCHN_MASK, HC_FAST_OK },
+		{ PT_CALL_EVTCHN_UNMASK, HC_FAST_OK },
+		{ PT_CALL_MSG_SET_PAGE, HC_FAST_OK },
+		{ PT_CALL_MSG_CREATE_CONNECTION, HC_MEM_OK },
+		{ PT_CALL_MSG_DELETE_CONNECTION, HC_FAST_OK },
+		{ PT_CALL_MSG_POST, HC_MEM_OK },
+		{ PT_CALL_MSG_EOM, HC_FAST_OK },
+		{ PT_CALL_GRANT_SET_TABLE, HC_FAST_OK },
+		{ PT_CALL_GRANT_MAP, HC_MEM_OK | HC_REP },
+		{ PT_CALL_GRANT_UNMAP, HC_MEM_OK | HC_REP },
+		{ PT_CALL_GRANT_COPY, HC_MEM_OK | HC_REP },
+		{ PT_CALL_GRANT_END_ACCESS, HC_FAST_OK },
+		{ PT_CALL_GRANT_QUERY, HC_FAST_OK },
+		{ PT_CALL_GRANT_WINDOW, HC_FAST_OK },
+		{ PT_CALL_PARTITION_MESSAGING, HC_MEM_OK | HC_ROOT_ONLY },
+	};
+	static const u16 unknown[] = { 0x005C, 0x006A, 0x006F,
+				       0x0075, 0x0077, 0x007F };
+
+	for (u32 i = 0; i < ARRAY_SIZE(calls); i++) {
+		const struct hcall_desc *d = hcall_lookup(calls[i].code);
+
+		cr_assert_not_null(d, "code 0x%x", calls[i].code);
+		cr_assert_eq(d->flags, calls[i].flags, "code 0x%x",
+			     calls[i].code);
+		cr_assert_lt(d->code, PT_CALL_STATS_MAX, "its stats are kept");
+		cr_assert(d->invoke || d->rep_element);
+		/* The other form is refused before anything is looked at. */
+		if (!(d->flags & HC_MEM_OK))
+			cr_assert_eq(
+				status_of(pt_hc_input(d->code, 0, 0, 0), 0, 0),
+				PT_STATUS_INVALID_HYPERCALL_INPUT, "code 0x%x",
+				d->code);
+		if (!(d->flags & HC_FAST_OK))
+			cr_assert_eq(
+				status_of(fast(d->code), 0, 0),
+				d->flags & HC_ROOT_ONLY
+					? PT_STATUS_ACCESS_DENIED
+					: PT_STATUS_INVALID_HYPERCALL_INPUT,
+				"code 0x%x", d->code);
+		/* Only rep calls take a rep count. */
+		if (!(d->flags & HC_REP))
+			cr_assert_eq(
+				status_of(pt_hc_input(d->code,
+						      d->flags & HC_FAST_OK, 1,
+						      0),
+					  0, 0),
+				d->flags & HC_ROOT_ONLY
+					? PT_STATUS_ACCESS_DENIED
+					: PT_STATUS_INVALID_HYPERCALL_INPUT,
+				"code 0x%x", d->code);
+	}
+	for (u32 i = 0; i < ARRAY_SIZE(unknown); i++)
+		cr_assert_null(hcall_lookup(unknown[i]), "0x%x", unknown[i]);
+}

@@ -256,9 +256,11 @@ Test(partition, vcpu_setup_failure)
 	shim_pool_init(FRAMES_FOR(2));
 	shim_vcpu_init_fail_on = 2;
 	expect_create_failure("could not set up its virtual processors");
-	/* The slot is usable again. */
+	/* Its slot is free again; the next partition takes the next id
+	 * (ids go round). */
+	cr_assert_null(partition_get(1));
 	cr_assert_not_null(partition_create(&cfg));
-	cr_assert_not_null(partition_get(1));
+	cr_assert_not_null(partition_get(2));
 }
 
 Test(partition, destroyed_partition_returns_every_frame)
@@ -304,10 +306,30 @@ Test(partition, destroyed_partition_returns_every_frame)
 	cr_assert(shim_log_has(expected), "%s", shim_log());
 	cr_assert_eq(shim_bad_phys, 0);
 
-	/* Its guest memory was scrubbed: a new partition sees zeroes. */
+	/* Its guest memory was scrubbed: a new partition, which gets its
+	 * frames back, sees zeroes. Ids go round: it is partition 3. */
 	a.name = "c";
-	cr_assert_eq(partition_create(&a), pa);
+	pa = partition_create(&a);
+	cr_assert_not_null(pa);
+	cr_assert_eq(pa->id, 3);
 	cr_assert_eq(*(const u8 *)guest(pa, 0x200000 - 8), 0);
+}
+
+Test(partition, ids_go_round)
+{
+	struct partition_config cfg = config("x", 2, 1);
+	struct partition *p;
+
+	shim_pool_init(FRAMES_FOR(2) * 2);
+	p = partition_create(&cfg);
+	cr_assert_eq(p->id, 1);
+	partition_end(p, PT_SHUTDOWN_POWEROFF, "poweroff");
+	partition_vcpu_gone(&p->vcpus[0]);
+	finish_teardown();
+	cr_assert_null(partition_get(1));
+	/* The slot just freed is the last to be used again. */
+	cfg.name = "y";
+	cr_assert_eq(partition_create(&cfg)->id, 2);
 }
 
 Test(partition, crashed_partition_returns_every_frame)

@@ -35,12 +35,20 @@ static void inject_exception(struct vmcb *vmcb, u8 vector, bool has_error,
  * we rely on the fixed length of the instructions we intercept; a guest
  * that adds prefixes to them only confuses itself.
  */
+/*
+ * Completes an intercepted instruction for the guest. An interrupt shadow
+ * (AMD APM vol. 2, 15.21.5: INTERRUPT_SHADOW in the VMCB) ends with the
+ * instruction it covered: "sti; hlt" leaves it set at the HLT exit, and if
+ * it stayed set the instruction after the HLT (a "cli") would run with the
+ * pending upcall still held back, and the wake-up would be lost.
+ */
 static void skip_instruction(struct vmcb *vmcb, u32 len)
 {
 	if (svm_has_nrip && vmcb->next_rip)
 		vmcb->rip = vmcb->next_rip;
 	else
 		vmcb->rip += len;
+	vmcb->int_state &= ~SVM_INTERRUPT_SHADOW;
 }
 
 /* Ends the partition for a fault of its own; other partitions run on. */

@@ -30,7 +30,7 @@ struct vmcb {
 	u8 tlb_control;		    /* 0x05C */
 	u8 reserved1[3];
 	u64 int_ctl;	   /* 0x060 */
-	u64 int_state;	   /* 0x068 */
+	u64 int_state;	   /* 0x068: SVM_INTERRUPT_SHADOW */
 	u64 exit_code;	   /* 0x070 */
 	u64 exit_info1;	   /* 0x078 */
 	u64 exit_info2;	   /* 0x080 */
@@ -115,6 +115,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "");
 /* intercept_misc2 */
 #define SVM_INTERCEPT_VMRUN BIT(0)
 #define SVM_INTERCEPT_VMMCALL BIT(1)
+#define SVM_INTERRUPT_SHADOW BIT(0) /* int_state: the guest is in a shadow */
 #define SVM_INTERCEPT_VMLOAD BIT(2)
 #define SVM_INTERCEPT_VMSAVE BIT(3)
 #define SVM_INTERCEPT_STGI BIT(4)
