@@ -146,6 +146,23 @@ static int use_grant_locked(struct partition *g, const struct partition *holder,
 	return PT_STATUS_SUCCESS;
 }
 
+/* The same for a granter named by id: its lock is taken and dropped here;
+ * *gen says which partition it was, for release_use. */
+static int use_grant(const struct partition *holder, u32 granter, u32 ref,
+		     bool write, struct partition **g, u64 *gen, u64 *hpa)
+{
+	int status;
+
+	*g = partition_get(granter);
+	if (!*g)
+		return PT_STATUS_INVALID_PARTITION_ID;
+	spin_lock(&(*g)->grant_lock);
+	*gen = (*g)->generation;
+	status = use_grant_locked(*g, holder, ref, write, hpa);
+	spin_unlock(&(*g)->grant_lock);
+	return status;
+}
+
 /* Undoes use_grant_locked's count, if g is still the partition it was. */
 static void release_use(u32 granter, u64 granter_gen, u32 ref, u64 hpa)
 {
@@ -209,13 +226,7 @@ int grant_map(struct partition *p, const struct pt_grant_map_in *in,
 		return PT_STATUS_INVALID_PARAMETER;
 	if ((in->gpa & (PAGE_SIZE - 1)) || !in_window(p, in->gpa))
 		return PT_STATUS_INVALID_GPA;
-	g = partition_get(in->granter);
-	if (!g)
-		return PT_STATUS_INVALID_PARTITION_ID;
-	spin_lock(&g->grant_lock);
-	gen = g->generation;
-	status = use_grant_locked(g, p, in->ref, !ro, &hpa);
-	spin_unlock(&g->grant_lock);
+	status = use_grant(p, in->granter, in->ref, !ro, &g, &gen, &hpa);
 	if (status)
 		return status;
 
@@ -288,13 +299,7 @@ int grant_copy(struct partition *p, const struct pt_grant_copy *in)
 	local = partition_gpa_to_hva(p, in->local_gpa, !to_grant);
 	if (!local)
 		return PT_STATUS_INVALID_GPA;
-	g = partition_get(in->granter);
-	if (!g)
-		return PT_STATUS_INVALID_PARTITION_ID;
-	spin_lock(&g->grant_lock);
-	gen = g->generation;
-	status = use_grant_locked(g, p, in->ref, to_grant, &hpa);
-	spin_unlock(&g->grant_lock);
+	status = use_grant(p, in->granter, in->ref, to_grant, &g, &gen, &hpa);
 	if (status)
 		return status;
 	/* Counted as a use while it copies: the granter cannot end access
