@@ -14,31 +14,9 @@
 static uint8_t blocks[2][PT_PAGE_SIZE] __attribute__((aligned(PT_PAGE_SIZE)));
 static uint64_t rep_in[8], rep_out[8];
 
-static unsigned cases, failures;
-static char failed_names[1024];
 
-static void note(const char *name, int pass, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void note(const char *name, int pass, const char *fmt, ...)
-{
-	char details[256], full[64];
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsnprintf(details, sizeof(details), fmt, ap);
-	va_end(ap);
-	fmt_snprintf(full, sizeof(full), "bad-input/%s", name);
-	report(full, pass, "%s", details);
-	cases++;
-	if (!pass) {
-		size_t len = strlen(failed_names);
-
-		failures++;
-		fmt_snprintf(failed_names + len, sizeof(failed_names) - len,
-			     "%s%s", len ? "," : "", name);
-	}
-}
+static struct report_tally tally = { .suite = "bad-input" };
+#define note(...) report_case(&tally, __VA_ARGS__)
 
 static void expect_status(const char *name, uint64_t result, uint16_t want)
 {
@@ -258,7 +236,6 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 	expect_status("shutdown-unknown-reason",
 		      fast(PT_CALL_SHUTDOWN_SELF, 7, 0),
 		      PT_STATUS_INVALID_PARAMETER);
-	report("bad-input", failures == 0, "cases=%u failed=%u%s%s", cases,
-	       failures, failures ? " names=" : "", failed_names);
+	report_suite(&tally);
 	return 0;
 }

@@ -28,36 +28,14 @@
 #define H_PAIR_B 4u
 
 static uint32_t self_id, peer;
-static unsigned cases, failures;
-static char failed_names[1024];
 static volatile uint32_t msgs_in, last_type;
 static uint8_t spare_page[PT_PAGE_SIZE] __attribute__((aligned(PT_PAGE_SIZE)));
 static uint8_t grant_pages[3][PT_PAGE_SIZE]
 	__attribute__((aligned(PT_PAGE_SIZE)));
 static struct pt_msg_post_in raw_post __attribute__((aligned(8)));
 
-static void note(const char *name, int pass, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void note(const char *name, int pass, const char *fmt, ...)
-{
-	char details[256], full[80];
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsnprintf(details, sizeof(details), fmt, ap);
-	va_end(ap);
-	fmt_snprintf(full, sizeof(full), "messaging-bad-input/%s", name);
-	report(full, pass, "%s", details);
-	cases++;
-	if (!pass) {
-		size_t len = strlen(failed_names);
-
-		failures++;
-		fmt_snprintf(failed_names + len, sizeof(failed_names) - len,
-			     "%s%s", len ? "," : "", name);
-	}
-}
+static struct report_tally tally = { .suite = "messaging-bad-input" };
+#define note(...) report_case(&tally, __VA_ARGS__)
 
 static uint16_t fast(uint16_t code, uint64_t rdx, uint64_t r8)
 {
@@ -650,8 +628,7 @@ static int tester(const struct pt_start_info *si)
 	test_messages();
 	test_grants(si);
 	test_peer_gone();
-	report("messaging-bad-input", failures == 0, "cases=%u failed=%u%s%s",
-	       cases, failures, failures ? " names=" : "", failed_names);
+	report_suite(&tally);
 	return 0;
 }
 
