@@ -56,11 +56,11 @@
  * PT_EVENT_TIMER). The others are one per partition, delivered to the vCPU
  * named at bind time. CONSOLE, PARTITION and LOG are the root's only.
  */
-#define PT_VIRQ_TIMER 0u	 /* the vCPU's one-shot timer fired */
-#define PT_VIRQ_CONSOLE 1u	 /* root: a guest wrote to its debug console */
+#define PT_VIRQ_TIMER 0u     /* the vCPU's one-shot timer fired */
+#define PT_VIRQ_CONSOLE 1u   /* root: a guest wrote to its debug console */
 #define PT_VIRQ_PARTITION 2u /* root: a partition changed state */
 #define PT_VIRQ_PEER_DIED 3u /* the peer of one of our ports ended */
-#define PT_VIRQ_LOG 4u	 /* root: new text in the hypervisor log */
+#define PT_VIRQ_LOG 4u	     /* root: new text in the hypervisor log */
 #define PT_VIRQ_COUNT 5u
 
 /* The event page: page-aligned, in the partition's own RAM. */

@@ -98,8 +98,8 @@ struct pt_grant_copy {
 	uint16_t granter;
 	uint16_t flags; /* PT_GRANT_COPY_* */
 	uint32_t ref;
-	uint32_t offset; /* in the granted frame */
-	uint32_t length; /* 1 .. 4096; both sides stay inside their page */
+	uint32_t offset;    /* in the granted frame */
+	uint32_t length;    /* 1 .. 4096; both sides stay inside their page */
 	uint64_t local_gpa; /* the caller's RAM */
 };
 PT_ABI_SIZE(struct pt_grant_copy, 24);

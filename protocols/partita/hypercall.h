@@ -369,14 +369,14 @@ struct pt_messaging_info {
 	uint64_t maps_held;	   /* mappings it holds of others' frames */
 	uint64_t event_page_gpa;   /* 0: none registered */
 	/* Counters since it was created. */
-	uint64_t sends;		 /* EVTCHN_SEND calls that it made */
-	uint64_t deliveries;	 /* its ports newly pending and unmasked */
-	uint64_t masked_sends;	 /* its ports made pending while masked */
-	uint64_t posts;		 /* MSG_POST calls accepted from it */
-	uint64_t queue_full;	 /* its posts answered INSUFFICIENT_BUFFERS */
-	uint64_t messages_in;	 /* messages that reached its slots */
-	uint64_t grant_maps;	 /* GRANT_MAP elements it completed */
-	uint64_t grant_copies;	 /* GRANT_COPY elements it completed */
+	uint64_t sends;	       /* EVTCHN_SEND calls that it made */
+	uint64_t deliveries;   /* its ports newly pending and unmasked */
+	uint64_t masked_sends; /* its ports made pending while masked */
+	uint64_t posts;	       /* MSG_POST calls accepted from it */
+	uint64_t queue_full;   /* its posts answered INSUFFICIENT_BUFFERS */
+	uint64_t messages_in;  /* messages that reached its slots */
+	uint64_t grant_maps;   /* GRANT_MAP elements it completed */
+	uint64_t grant_copies; /* GRANT_COPY elements it completed */
 	uint64_t reserved[2];
 	struct pt_connection_info connections[PT_MESSAGING_CONNECTIONS_LISTED];
 	struct pt_port_info ports[];

@@ -59,9 +59,9 @@ static inline uint32_t pt_msg_connection_id(uint32_t receiver, uint32_t vcpu,
 }
 
 struct pt_msg_header {
-	uint32_t message_type;	/* [both] hv fills, receiver sets 0 when done */
-	uint8_t payload_size;	/* bytes of payload, <= PT_MSG_PAYLOAD_MAX */
-	uint8_t flags;		/* PT_MSG_FLAG_* */
+	uint32_t message_type; /* [both] hv fills, receiver sets 0 when done */
+	uint8_t payload_size;  /* bytes of payload, <= PT_MSG_PAYLOAD_MAX */
+	uint8_t flags;	       /* PT_MSG_FLAG_* */
 	uint16_t reserved;
 	uint32_t connection_id; /* the connection it came through */
 	uint32_t sender_id;	/* partition that posted it */
@@ -91,10 +91,11 @@ PT_ABI_SIZE(struct pt_msg_page, PT_PAGE_SIZE);
  * MSG_EOM                fast: RDX = slot index, on the receiving vCPU
  */
 struct pt_msg_connection_in {
-	uint32_t vcpu;	 /* receiving vCPU of the caller */
-	uint32_t slot;	 /* 0 .. PT_MSG_SLOTS - 1 */
-	uint32_t sender; /* partition id allowed to post, or PT_MSG_ANY_SENDER */
-	uint32_t depth;	 /* queue depth, 0 = PT_MSG_QUEUE_DEFAULT */
+	uint32_t vcpu; /* receiving vCPU of the caller */
+	uint32_t slot; /* 0 .. PT_MSG_SLOTS - 1 */
+	uint32_t
+		sender; /* partition id allowed to post, or PT_MSG_ANY_SENDER */
+	uint32_t depth; /* queue depth, 0 = PT_MSG_QUEUE_DEFAULT */
 };
 PT_ABI_SIZE(struct pt_msg_connection_in, 16);
 

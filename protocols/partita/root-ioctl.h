@@ -148,12 +148,12 @@ PT_ABI_SIZE(struct pt_ioc_evtchn, 24);
 #define PT_IOC_GNT_READONLY (1u << 0) /* map read-only */
 
 struct pt_ioc_gnt_map {
-	uint32_t abi_version; /* in */
-	uint32_t granter;     /* in: partition id */
-	uint32_t count;	      /* in: 1 .. PT_IOC_GNT_MAP_MAX */
-	uint32_t flags;	      /* in: PT_IOC_GNT_* */
-	uint64_t refs_ptr;    /* in: user address of uint32_t refs[count] */
-	uint64_t offset;      /* out: for mmap() and UNMAP_GRANTS */
+	uint32_t abi_version;	/* in */
+	uint32_t granter;	/* in: partition id */
+	uint32_t count;		/* in: 1 .. PT_IOC_GNT_MAP_MAX */
+	uint32_t flags;		/* in: PT_IOC_GNT_* */
+	uint64_t refs_ptr;	/* in: user address of uint32_t refs[count] */
+	uint64_t offset;	/* out: for mmap() and UNMAP_GRANTS */
 	uint32_t failed_index;	/* out: the element that failed, if any */
 	uint32_t failed_status; /* out: its hypervisor status */
 };
@@ -188,8 +188,8 @@ struct pt_ioc_msg_connect {
 PT_ABI_SIZE(struct pt_ioc_msg_connect, 16);
 
 struct pt_ioc_msg_post {
-	uint32_t abi_version; /* in */
-	uint32_t status;      /* out: PT_STATUS_* from the hypervisor */
+	uint32_t abi_version;	   /* in */
+	uint32_t status;	   /* out: PT_STATUS_* from the hypervisor */
 	struct pt_msg_post_in msg; /* in */
 };
 PT_ABI_SIZE(struct pt_ioc_msg_post, 264);
@@ -211,7 +211,8 @@ PT_ABI_SIZE(struct pt_ioc_msg, 256);
 #define PT_IOC_GNTDEV_OPEN _IO(PT_IOC_MAGIC, 0x11)
 #define PT_IOC_MSG_OPEN _IO(PT_IOC_MAGIC, 0x12)
 /* On an event port file. */
-#define PT_IOC_EVTCHN_BIND_UNBOUND _IOWR(PT_IOC_MAGIC, 0x20, struct pt_ioc_evtchn)
+#define PT_IOC_EVTCHN_BIND_UNBOUND \
+	_IOWR(PT_IOC_MAGIC, 0x20, struct pt_ioc_evtchn)
 #define PT_IOC_EVTCHN_BIND_INTERDOMAIN \
 	_IOWR(PT_IOC_MAGIC, 0x21, struct pt_ioc_evtchn)
 #define PT_IOC_EVTCHN_BIND_VIRQ _IOWR(PT_IOC_MAGIC, 0x22, struct pt_ioc_evtchn)
@@ -220,7 +221,8 @@ PT_ABI_SIZE(struct pt_ioc_msg, 256);
 #define PT_IOC_EVTCHN_UNMASK _IOW(PT_IOC_MAGIC, 0x25, struct pt_ioc_evtchn)
 /* On a grant mapping file. */
 #define PT_IOC_GNT_MAP_GRANTS _IOWR(PT_IOC_MAGIC, 0x30, struct pt_ioc_gnt_map)
-#define PT_IOC_GNT_UNMAP_GRANTS _IOW(PT_IOC_MAGIC, 0x31, struct pt_ioc_gnt_unmap)
+#define PT_IOC_GNT_UNMAP_GRANTS \
+	_IOW(PT_IOC_MAGIC, 0x31, struct pt_ioc_gnt_unmap)
 #define PT_IOC_GNT_COPY _IOWR(PT_IOC_MAGIC, 0x32, struct pt_ioc_gnt_copy)
 /* On a message file. */
 #define PT_IOC_MSG_CONNECT _IOWR(PT_IOC_MAGIC, 0x40, struct pt_ioc_msg_connect)

@@ -14,7 +14,6 @@
 static uint8_t blocks[2][PT_PAGE_SIZE] __attribute__((aligned(PT_PAGE_SIZE)));
 static uint64_t rep_in[8], rep_out[8];
 
-
 static struct report_tally tally = { .suite = "bad-input" };
 #define note(...) report_case(&tally, __VA_ARGS__)
 

@@ -69,7 +69,8 @@ int main(int argc, char **argv)
 		return 2;
 	stop = 1;
 	pthread_join(thread, NULL);
-	printf("sched-gap: longest gap %llu us over %llu wake-ups (%s exit %d)\n",
+	printf("sched-gap: longest gap %llu us over %llu wake-ups (%s exit "
+	       "%d)\n",
 	       (unsigned long long)(longest_ns / 1000),
 	       (unsigned long long)wakeups, argv[1],
 	       WIFEXITED(status) ? WEXITSTATUS(status) : 128);

@@ -20,7 +20,7 @@ struct arch_vcpu {
 	struct vmcb *vmcb;
 	struct guest_gprs regs;
 	u32 asid;
-	u32 last_cpu; /* flush the TLB when it moves or first runs */
+	u32 last_cpu;		 /* flush the TLB when it moves or first runs */
 	volatile bool flush_tlb; /* its nested map lost a page: flush */
 	u8 fpu[512] __attribute__((aligned(16))); /* fxsave image */
 };

@@ -10,7 +10,7 @@ struct arch_vcpu {
 	u64 rdi;
 	u64 rsi;
 	u32 init_calls;
-	u64 runs; /* arch_vcpu_run calls */
+	u64 runs;    /* arch_vcpu_run calls */
 	u32 flushes; /* arch_npt_flush calls on its partition */
 };
 
