@@ -10,6 +10,7 @@
  */
 #include <partita/events.h>
 #include <partita/messages.h>
+#include <partita-guest/cmdline.h>
 #include <partita-guest/guest.h>
 
 #include "hcall-fuzz.h"
@@ -153,24 +154,6 @@ static int set_up_messaging(struct worker *w)
 	return 1;
 }
 
-static uint64_t cmdline_number(const char *cmdline, const char *key,
-			       uint64_t fallback)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = cmdline; *p; p++) {
-		uint64_t n = 0;
-
-		if ((p != cmdline && p[-1] != ' ') || strncmp(p, key, klen) ||
-		    p[klen] != '=')
-			continue;
-		for (p += klen + 1; *p >= '0' && *p <= '9'; p++)
-			n = n * 10 + (uint64_t)(*p - '0');
-		return n;
-	}
-	return fallback;
-}
-
 int guest_main(const struct pt_start_info *si, unsigned vcpu)
 {
 	struct worker w = { 0 };
@@ -179,9 +162,8 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 	pt_guest_init();
 	if (vcpu != 0)
 		return 0;
-	w.fuzzer_id = (uint32_t)cmdline_number(si->cmdline, "fuzzer",
-					       si->partition_id - 1);
-	limit = cmdline_number(si->cmdline, "max_secs", 300) * 1000000000ull;
+	w.fuzzer_id = (uint32_t)pt_cmdline_u64("fuzzer", si->partition_id - 1);
+	limit = pt_cmdline_u64("max_secs", 300) * 1000000000ull;
 	pt_event_register(PT_EVENT_TIMER, on_timer, NULL);
 	if (!set_up_messaging(&w))
 		return 1;

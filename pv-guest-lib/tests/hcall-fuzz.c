@@ -11,6 +11,7 @@
 #include <partita/grants.h>
 #include <partita/messages.h>
 #include <partita/msr.h>
+#include <partita-guest/cmdline.h>
 #include <partita-guest/guest.h>
 
 #include "fmt.h"
@@ -270,54 +271,18 @@ static void on_timer(unsigned event, unsigned vcpu, void *arg)
 	pt_atomic_add(&timer_fires, 1);
 }
 
-static uint64_t cmdline_value(const char *cmdline, const char *key,
-			      uint64_t fallback)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = cmdline; *p; p++) {
-		uint64_t n = 0;
-		int base = 10;
-
-		if ((p != cmdline && p[-1] != ' ') || strncmp(p, key, klen) ||
-		    p[klen] != '=')
-			continue;
-		p += klen + 1;
-		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-			base = 16;
-			p += 2;
-		}
-		for (;; p++) {
-			unsigned d;
-
-			if (*p >= '0' && *p <= '9')
-				d = (unsigned)(*p - '0');
-			else if (base == 16 && *p >= 'a' && *p <= 'f')
-				d = (unsigned)(*p - 'a' + 10);
-			else if (base == 16 && *p >= 'A' && *p <= 'F')
-				d = (unsigned)(*p - 'A' + 10);
-			else
-				break;
-			n = n * (uint64_t)base + d;
-		}
-		return n;
-	}
-	return fallback;
-}
-
 static int setup(const struct pt_start_info *si)
 {
 	const struct pt_discovery *d = pt_discovery();
 	uint64_t sandbox;
 
-	seed = cmdline_value(si->cmdline, "seed", pt_rdtsc());
-	total_calls = cmdline_value(si->cmdline, "calls", 100000);
-	max_secs = cmdline_value(si->cmdline, "secs", 600);
+	seed = pt_cmdline_u64("seed", pt_rdtsc());
+	total_calls = pt_cmdline_u64("calls", 100000);
+	max_secs = pt_cmdline_u64("secs", 600);
 	fz.vcpus =
 		si->vcpu_count < FZ_MAX_VCPUS ? si->vcpu_count : FZ_MAX_VCPUS;
 	fz.self_id = si->partition_id;
-	fz.worker_id = (uint32_t)cmdline_value(si->cmdline, "worker",
-					       si->partition_id + 1);
+	fz.worker_id = (uint32_t)pt_cmdline_u64("worker", si->partition_id + 1);
 	/* first line: the seed reproduces the run */
 	pt_printf("hcall-fuzz: seed=0x%lx calls=%lu vcpus=%u worker=%u "
 		  "(rerun with cmdline seed=0x%lx)\n",
@@ -338,8 +303,7 @@ static int setup(const struct pt_start_info *si)
 	fz.stub = *(volatile uint64_t *)(uintptr_t)fz.hcpage;
 	for (unsigned v = 0; v < FZ_MAX_VCPUS; v++)
 		fz.vpap[v] = pt_gpa(pt_vpap_page(v));
-	fz.grant_frames =
-		(uint32_t)cmdline_value(si->cmdline, "grant_frames", 4);
+	fz.grant_frames = (uint32_t)pt_cmdline_u64("grant_frames", 4);
 	fz.version = d->version;
 	fz.features = d->features;
 	fz.os_id = pt_rdmsr(PT_MSR_GUEST_OS_ID);
