@@ -114,17 +114,7 @@ static void evtchn_upcall(unsigned event, unsigned vcpu, void *arg)
 
 unsigned pt_evtchn_poll(void)
 {
-	unsigned vcpu = pt_vcpu_index();
-	volatile struct pt_vpap *v;
-	uint64_t irq = pt_irq_save();
-	unsigned ran;
-
-	if (vcpu < PT_GUEST_MAX_VCPUS && (v = guest_vpaps[vcpu]))
-		__atomic_fetch_and(&v->pending_events,
-				   ~(1ull << PT_EVENT_PORTS), __ATOMIC_SEQ_CST);
-	ran = evtchn_dispatch(vcpu);
-	pt_irq_restore(irq);
-	return ran;
+	return guest_event_poll(PT_EVENT_PORTS, evtchn_dispatch);
 }
 
 int pt_evtchn_init(void)

@@ -42,6 +42,11 @@ extern volatile uint32_t guest_upcall_vector;
 /* C side of every interrupt and exception (trap-entry.asm calls it). */
 void guest_trap(struct pt_trap_frame *frame);
 void guest_upcall_dispatch(unsigned vcpu);
+/*
+ * Handles one event without an upcall, interrupts off: takes its bit out of
+ * the calling vCPU's pending events, then runs dispatch(vcpu).
+ */
+unsigned guest_event_poll(unsigned event, unsigned (*dispatch)(unsigned));
 /* Exception bookkeeping (expect.c): 1 when the frame was handled. */
 int guest_expect_handle(struct pt_trap_frame *frame);
 /* Called by crt0 when guest_main returns. */

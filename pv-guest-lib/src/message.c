@@ -92,18 +92,7 @@ static void msg_upcall(unsigned event, unsigned vcpu, void *arg)
 
 unsigned pt_msg_poll(void)
 {
-	unsigned vcpu = pt_vcpu_index();
-	volatile struct pt_vpap *v;
-	uint64_t irq = pt_irq_save();
-	unsigned handled;
-
-	if (vcpu < PT_GUEST_MAX_VCPUS && (v = guest_vpaps[vcpu]))
-		__atomic_fetch_and(&v->pending_events,
-				   ~(1ull << PT_EVENT_MESSAGES),
-				   __ATOMIC_SEQ_CST);
-	handled = msg_dispatch(vcpu);
-	pt_irq_restore(irq);
-	return handled;
+	return guest_event_poll(PT_EVENT_MESSAGES, msg_dispatch);
 }
 
 volatile struct pt_msg_page *pt_msg_page(void)

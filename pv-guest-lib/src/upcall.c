@@ -87,6 +87,21 @@ void guest_upcall_dispatch(unsigned vcpu)
 	}
 }
 
+unsigned guest_event_poll(unsigned event, unsigned (*dispatch)(unsigned))
+{
+	unsigned vcpu = pt_vcpu_index();
+	volatile struct pt_vpap *v;
+	uint64_t irq = pt_irq_save();
+	unsigned ran;
+
+	if (vcpu < PT_GUEST_MAX_VCPUS && (v = guest_vpaps[vcpu]))
+		__atomic_fetch_and(&v->pending_events, ~(1ull << event),
+				   __ATOMIC_SEQ_CST);
+	ran = dispatch(vcpu);
+	pt_irq_restore(irq);
+	return ran;
+}
+
 uint64_t pt_upcall_count(void)
 {
 	return guest_upcall_stats[pt_vcpu_index() % PT_GUEST_MAX_VCPUS].count;
