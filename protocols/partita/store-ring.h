@@ -43,4 +43,9 @@ PT_ABI_OFFSET(struct pt_store_ring_page, connection, 2068);
 
 #define PT_STORE_RING_CONNECTED 0u
 
+/* What a fresh guest's start-info names (start-info.h): grant entry 0 is
+ * left free for the guest, as in Xen. */
+#define PT_STORE_GRANT_REF 1u
+#define PT_STORE_PORT 1u
+
 #endif
