@@ -191,7 +191,6 @@ static void put_home(struct ts_txn *t, const struct ts_guest *g)
 static int write_once(struct store_client *c, const struct ts_guest *g,
 		      struct ts_txn *t)
 {
-	char home[64];
 	int err;
 
 	memset(t, 0, sizeof(*t));
@@ -201,14 +200,6 @@ static int write_once(struct store_client *c, const struct ts_guest *g,
 		snprintf(t->path, sizeof(t->path), "a transaction");
 		return err;
 	}
-	snprintf(home, sizeof(home), "/local/domain/%" PRIu32, g->id);
-	err = rm_quiet(c, t->tx, home);
-	if (!err)
-		err = rm_backends(c, t->tx, g->id);
-	if (err) {
-		snprintf(t->path, sizeof(t->path), "%s", home);
-		t->err = err;
-	}
 	put_home(t, g);
 	if (t->err) {
 		store_client_txn_end(c, t->tx, 0);
@@ -216,18 +207,35 @@ static int write_once(struct store_client *c, const struct ts_guest *g,
 	}
 	err = store_client_txn_end(c, t->tx, 1);
 	if (err && err != -EAGAIN)
-		snprintf(t->path, sizeof(t->path), "%s (commit)", home);
+		snprintf(t->path, sizeof(t->path),
+			 "/local/domain/%" PRIu32 " (commit)", g->id);
 	return err;
 }
 
 int ts_write_home(struct store_client *c, const struct ts_guest *g, char *err,
 		  size_t err_size)
 {
-	struct ts_txn t;
-	int ret = -EAGAIN;
+	struct ts_txn t = { 0 };
+	int ret;
 
-	for (int i = 0; i < TS_TXN_TRIES && ret == -EAGAIN; i++)
-		ret = write_once(c, g, &t);
+	/*
+	 * What an earlier guest of this id left goes first, outside the
+	 * transaction: partita-stored's transactions record a node's first
+	 * look after the transaction's own rm of its parent as "absent",
+	 * so removing a subtree and writing into it again in one
+	 * transaction always conflicts. Nothing new is visible before the
+	 * commit either way.
+	 */
+	ret = ts_remove_home(c, g->id);
+	if (ret) {
+		snprintf(t.path, sizeof(t.path),
+			 "/local/domain/%" PRIu32 " (removing what was there)",
+			 g->id);
+	} else {
+		ret = -EAGAIN;
+		for (int i = 0; i < TS_TXN_TRIES && ret == -EAGAIN; i++)
+			ret = write_once(c, g, &t);
+	}
 	if (ret == -EAGAIN)
 		snprintf(err, err_size,
 			 "the store kept changing under the home of %s (%d "
