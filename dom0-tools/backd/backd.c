@@ -251,6 +251,7 @@ int backd_needs_timer(const struct backd *d)
 
 void backd_shutdown(struct backd *d)
 {
+	d->ops->unwatch(d->ops->ctx, BACKD_BACKEND_ROOT, "backend");
 	while (d->devs) {
 		struct backd_dev *dev = d->devs;
 

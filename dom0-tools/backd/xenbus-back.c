@@ -38,6 +38,14 @@ struct xb_step xb_decide(int back, int front, int attached)
 			      "to 6");
 	}
 
+	/*
+	 * Holding rings while the store says we are not Connected (someone
+	 * rewrote our state): let go and negotiate again.
+	 */
+	if (attached && back != PT_XENBUS_STATE_CONNECTED &&
+	    back != PT_XENBUS_STATE_CLOSING && back != PT_XENBUS_STATE_CLOSED)
+		return step(XB_REINIT);
+
 	switch (back) {
 	case PT_XENBUS_STATE_INIT_WAIT:
 		switch (front) {
