@@ -20,7 +20,7 @@
 
 struct options {
 	const char *socket, *device, *pid_file;
-	uint32_t history, inflight;
+	uint32_t history, inflight, store_wait;
 	int verbose;
 };
 
@@ -42,6 +42,9 @@ static void usage(FILE *f)
 		"                    (65536; 1024 to 16777216)\n"
 		"  --inflight N      chains in flight per queue (32; 1 to "
 		"256)\n"
+		"  --store-wait S    keep trying to reach the store for S "
+		"seconds\n"
+		"                    at start (10; 0 to 600)\n"
 		"  --pid-file PATH   write the daemon's pid there\n"
 		"  --verbose         log every state change\n"
 		"  --help            this text\n");
@@ -67,6 +70,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 		{ "device", required_argument, NULL, 'd' },
 		{ "history", required_argument, NULL, 'H' },
 		{ "inflight", required_argument, NULL, 'i' },
+		{ "store-wait", required_argument, NULL, 'w' },
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -90,6 +94,11 @@ static int parse_args(struct options *o, int argc, char **argv)
 		case 'i':
 			if (parse_num("inflight", optarg, 1, PT_VIRTQ_SIZE_MAX,
 				      &o->inflight))
+				return -1;
+			break;
+		case 'w':
+			if (parse_num("store-wait", optarg, 0, 600,
+				      &o->store_wait))
 				return -1;
 			break;
 		case 'p':
@@ -218,9 +227,29 @@ static int run(struct backd *d, struct backd_sys *sys, int sig_fd)
 	}
 }
 
+/*
+ * At boot the store daemon may still be creating its socket: retry while
+ * the socket is missing or refuses, up to --store-wait seconds.
+ */
+static int open_waiting(struct backd_sys *sys, const struct options *o)
+{
+	uint32_t tries = o->store_wait * 10u;
+	int err;
+
+	for (;;) {
+		err = backd_sys_open(sys, o->socket, o->device);
+		if ((err != -ENOENT && err != -ECONNREFUSED) ||
+		    !sys->store_err || !tries--)
+			return err;
+		usleep(100000);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	struct options o = { .history = CONSOLE_HIST_DEFAULT, .inflight = 32 };
+	struct options o = { .history = CONSOLE_HIST_DEFAULT,
+			     .inflight = 32,
+			     .store_wait = 10 };
 	struct backd_sys sys;
 	struct backd d;
 	sigset_t mask;
@@ -238,7 +267,7 @@ int main(int argc, char **argv)
 		perror("partita-backd: signalfd");
 		return 1;
 	}
-	err = backd_sys_open(&sys, o.socket, o.device);
+	err = open_waiting(&sys, &o);
 	if (err) {
 		fprintf(stderr, "backd: %s\n", sys.error);
 		return 1;

@@ -160,6 +160,7 @@ int backd_sys_open(struct backd_sys *sys, const char *socket,
 	sys->store = store_client_open(socket);
 	if (!sys->store) {
 		err = -errno;
+		sys->store_err = 1;
 		snprintf(sys->error, sizeof(sys->error),
 			 "cannot connect to the store at %s: %s",
 			 socket ? socket : "the default socket",

@@ -13,6 +13,7 @@ struct backd_sys {
 	struct root_gntdev gnt;
 	struct root_evtchn evtchn;
 	char error[320];
+	int store_err; /* the last open failed at the store, not the device */
 	struct backd_ops ops;
 };
 
