@@ -684,3 +684,49 @@ Test(device, two_devices_one_breaks)
 	cr_assert_str_eq(get("/local/domain/0/backend/console/5/1/state"), "2");
 	cr_assert_null(get("/local/domain/0/backend/console/5/1/broken"));
 }
+
+Test(device, watch_events_find_and_ignore_the_right_paths)
+{
+	/* A new device's state key event finds it. */
+	toolstack_creates(8, 2);
+	backd_watch_event(&d, "/local/domain/0/backend/console/8/2/state",
+			  "backend");
+	cr_assert_not_null(backd_dev_find(&d, "console", 8, 2));
+	cr_assert_str_eq(get("/local/domain/0/backend/console/8/2/state"), "2");
+	/* Types we do not serve, malformed ids, paths elsewhere: nothing. */
+	put("/local/domain/0/backend/vbd/8/0/state", "1");
+	put("/local/domain/0/backend/vbd/8/0/frontend",
+	    "/local/domain/8/device/vbd/0");
+	backd_watch_event(&d, "/local/domain/0/backend/vbd/8/0/state",
+			  "backend");
+	cr_assert_null(backd_dev_find(&d, "vbd", 8, 0));
+	cr_assert_str_eq(get("/local/domain/0/backend/vbd/8/0/state"), "1");
+	backd_watch_event(&d, "/local/domain/0/backend/console/08/2",
+			  "backend");
+	backd_watch_event(&d, "/local/domain/0/backend/console/x/2", "backend");
+	backd_watch_event(&d, "/local/domain/0/backendX/console/8/2",
+			  "backend");
+	backd_watch_event(&d, "/local/domain/9/device/console/0/state",
+			  "frontend");
+	/* The whole back-end tree: a scan, which also finds gone devices. */
+	f_rm(NULL, "/local/domain/0/backend/console/8");
+	backd_watch_event(&d, "/local/domain/0/backend", "backend");
+	cr_assert_null(backd_dev_find(&d, "console", 8, 2));
+	cr_assert_not_null(backd_dev_find(&d, "console", DOM, 0));
+}
+
+Test(device, device_found_once_its_frontend_key_arrives)
+{
+	/* The state key written before the frontend key: not yet. */
+	put("/local/domain/0/backend/console/9/0/state", "1");
+	backd_watch_event(&d, "/local/domain/0/backend/console/9/0/state",
+			  "backend");
+	cr_assert_null(backd_dev_find(&d, "console", 9, 0));
+	put("/local/domain/0/backend/console/9/0/frontend",
+	    "/local/domain/9/device/console/0");
+	put("/local/domain/9/device/console/0/state", "1");
+	backd_watch_event(&d, "/local/domain/0/backend/console/9/0/frontend",
+			  "backend");
+	cr_assert_not_null(backd_dev_find(&d, "console", 9, 0));
+	cr_assert_str_eq(get("/local/domain/0/backend/console/9/0/state"), "2");
+}
