@@ -93,6 +93,7 @@ int cmd_unpause(int argc, char **argv);
 int cmd_shutdown(int argc, char **argv);
 int cmd_destroy(int argc, char **argv);
 int cmd_console(int argc, char **argv);
+int cmd_introduce(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_check(int argc, char **argv);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* partita console NAME: a guest's debug console, followed by interrupt. */
+/* partita console: the virtio console by default, or the debug console. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 
 #include "cli-args.h"
 #include "cli.h"
+#include "console-attach.h"
 #include "info-render.h"
 
 /* How often a follower looks again without being woken. */
@@ -126,20 +127,78 @@ static int console_follow(struct console_view *v, int timeout_ms)
 	return 0;
 }
 
+/* --debug: what the guest wrote with PT_CALL_CONSOLE_WRITE, followed. */
+static int console_debug(struct root_dev *dev,
+			 const struct pt_partition_entry *e, int no_follow,
+			 int timeout_ms)
+{
+	struct console_view v = { 0 };
+	int rc, err;
+
+	v.dev = dev;
+	v.e = e;
+	v.chunk = malloc(sizeof(*v.chunk));
+	if (!v.chunk) {
+		fprintf(stderr, "partita: out of memory\n");
+		return CLI_EXIT_FAILED;
+	}
+	root_log_cursor_init(&v.cur, 0);
+	if (!no_follow && !root_notify_available(dev)) {
+		fprintf(stderr,
+			"partita: cannot follow %s's console: partita.ko found "
+			"no notification device; use --no-follow\n",
+			e->name);
+		rc = CLI_EXIT_UNAVAILABLE;
+		goto out;
+	}
+	/* Select the events before the first read, so no line falls between. */
+	err = no_follow
+		      ? 0
+		      : root_events_set_mask(
+				dev, (1ull << PT_ROOT_EVENT_CONSOLE) |
+					     (1ull << PT_ROOT_EVENT_PARTITION));
+	if (!err)
+		err = console_drain(&v);
+	if (err == -ENOENT) {
+		fprintf(stderr, "partita: %s is gone\n", e->name);
+		err = 0;
+	} else if (!err && !no_follow && console_alive(&v)) {
+		err = console_follow(&v, timeout_ms);
+	}
+	rc = err ? cli_report(dev, err) : CLI_EXIT_OK;
+out:
+	free(v.chunk);
+	return rc;
+}
+
+/* Milliseconds for --linger: a whole number up to ten minutes. */
+static int parse_ms(const char *text, int *ms)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+
+	if (end == text || *end || v < 0 || v > 600000)
+		return -1;
+	*ms = (int)v;
+	return 0;
+}
+
 int cmd_console(int argc, char **argv)
 {
-	int no_follow = 0, timeout_ms = -1;
-	const char *timeout = NULL;
+	int debug = 0, no_follow = 0, timeout_ms = -1;
+	int linger_ms = CONSOLE_LINGER_DEFAULT_MS;
+	const char *timeout = NULL, *linger = NULL;
 	const struct cli_option options[] = {
+		{ "debug", 'd', CLI_OPT_FLAG, &debug },
 		{ "no-follow", 'n', CLI_OPT_FLAG, &no_follow },
 		{ "timeout", 't', CLI_OPT_VALUE, &timeout },
+		{ "linger", 'l', CLI_OPT_VALUE, &linger },
 		{ NULL },
 	};
 	struct pt_partition_entry e;
-	struct console_view v = { 0 };
 	struct root_dev dev;
 	char *what = NULL;
-	int npos, rc, err;
+	int npos, rc;
 
 	rc = cli_parse_command("console", argc, argv, options, &what, 1, 1,
 			       &npos);
@@ -148,46 +207,25 @@ int cmd_console(int argc, char **argv)
 	if (timeout && cli_parse_seconds(timeout, &timeout_ms))
 		return cli_usage_error(
 			"console", "--timeout takes seconds, e.g. --timeout 3");
+	if (linger && parse_ms(linger, &linger_ms))
+		return cli_usage_error("console",
+				       "--linger takes milliseconds from 0 to "
+				       "600000, e.g. --linger 2000");
+	/* Following and its time limit only exist for the debug console. */
+	if (no_follow || timeout)
+		debug = 1;
+	if (debug && linger)
+		return cli_usage_error("console",
+				       "--linger is for the virtio console, "
+				       "not with --debug, --no-follow or "
+				       "--timeout");
 	rc = cli_open_device(&dev);
 	if (rc)
 		return rc;
 	rc = cli_find_guest(&dev, "console", what, &e);
-	if (rc)
-		goto out;
-	v.dev = &dev;
-	v.e = &e;
-	v.chunk = malloc(sizeof(*v.chunk));
-	if (!v.chunk) {
-		fprintf(stderr, "partita: out of memory\n");
-		rc = CLI_EXIT_FAILED;
-		goto out;
-	}
-	root_log_cursor_init(&v.cur, 0);
-	if (!no_follow && !root_notify_available(&dev)) {
-		fprintf(stderr,
-			"partita: cannot follow %s's console: partita.ko found "
-			"no notification device; use --no-follow\n",
-			e.name);
-		rc = CLI_EXIT_UNAVAILABLE;
-		goto out;
-	}
-	/* Select the events before the first read, so no line falls between. */
-	err = no_follow ? 0
-			: root_events_set_mask(
-				  &dev,
-				  (1ull << PT_ROOT_EVENT_CONSOLE) |
-					  (1ull << PT_ROOT_EVENT_PARTITION));
-	if (!err)
-		err = console_drain(&v);
-	if (err == -ENOENT) {
-		fprintf(stderr, "partita: %s is gone\n", e.name);
-		err = 0;
-	} else if (!err && !no_follow && console_alive(&v)) {
-		err = console_follow(&v, timeout_ms);
-	}
-	rc = err ? cli_report(&dev, err) : CLI_EXIT_OK;
-out:
-	free(v.chunk);
+	if (!rc)
+		rc = debug ? console_debug(&dev, &e, no_follow, timeout_ms)
+			   : cli_console_attach(&e, linger_ms);
 	root_close(&dev);
 	return rc;
 }

@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include "cli-args.h"
+#include "cli-store.h"
 #include "cli.h"
 #include "info-render.h"
 #include "out-units.h"
 #include "root-create.h"
+#include "store-client.h"
 
 struct create_view {
 	FILE *f; /* NULL: quiet */
@@ -84,6 +86,60 @@ static int name_taken(struct root_dev *dev, const struct config *cfg)
 	return 1;
 }
 
+/* The new guest's place in the store; c is NULL when no store runs. */
+struct create_store {
+	const struct config *cfg;
+	struct store_client *c;
+	int home_written;
+	uint32_t id; /* whose home was written */
+};
+
+/* Before START: the guest's home and devices, so it finds them at once. */
+static int write_home(void *ctx, struct root_dev *dev, uint32_t id)
+{
+	struct create_store *cs = ctx;
+	struct ts_device devs[CONFIG_DEVICES_MAX];
+	struct ts_guest g;
+	int err;
+
+	if (!cs->c)
+		return 0;
+	cli_store_guest_from_config(cs->cfg, id, devs, &g);
+	err = ts_write_home(cs->c, &g, dev->error, sizeof(dev->error));
+	if (!err) {
+		cs->home_written = 1;
+		cs->id = id;
+	}
+	return err;
+}
+
+/*
+ * After START: the store maps the guest's ring and serves it. A refusal
+ * ends the guest again, as any failed step of create does.
+ */
+static int introduce(struct create_store *cs, struct root_dev *dev, uint32_t id)
+{
+	char why[ROOT_ERROR_MAX];
+	int err;
+
+	if (!cs->c)
+		return 0;
+	err = ts_introduce(cs->c, id, why, sizeof(why));
+	if (!err)
+		return 0;
+	ts_remove_home(cs->c, id);
+	cs->home_written = 0;
+	if (root_partition_destroy(dev, id))
+		fprintf(stderr,
+			"partita: cannot create %s: %s; destroying it failed "
+			"too (%s): run 'partita destroy %u'\n",
+			cs->cfg->name, why, root_error(dev), id);
+	else
+		fprintf(stderr, "partita: cannot create %s: %s\n",
+			cs->cfg->name, why);
+	return err;
+}
+
 int cli_create_file(const char *path, int output, uint32_t *id_out)
 {
 	int quiet = output != CLI_CREATE_NORMAL;
@@ -92,9 +148,10 @@ int cli_create_file(const char *path, int output, uint32_t *id_out)
 	struct config_image img;
 	struct config_error cerr;
 	struct config cfg;
+	struct create_store cs = { 0 };
 	struct root_dev dev;
 	uint32_t id = 0;
-	char size[32];
+	char size[32], why[192];
 	int rc, err;
 
 	if (config_load(path, &cfg, &cerr) ||
@@ -115,14 +172,31 @@ int cli_create_file(const char *path, int output, uint32_t *id_out)
 			cfg.name, path,
 			out_bytes(size, sizeof(size), cfg.memory_bytes),
 			cfg.vcpus, cfg.kernel);
-	err = root_partition_create_from_config(&dev, &cfg, &img, show_progress,
-						&view, &id);
+	cs.cfg = &cfg;
+	cs.c = cli_store_open(why, sizeof(why));
+	if (!cs.c && output != CLI_CREATE_SILENT)
+		fprintf(stderr,
+			"partita: warning: %s, so %s gets no home in the store "
+			"and none of its devices; start partita-stored, then "
+			"run 'partita introduce %s'\n",
+			why, cfg.name, cfg.name);
+	err = root_partition_create_prestart(&dev, &cfg, &img, show_progress,
+					     &view, write_home, &cs, &id);
 	if (err) {
 		if (view.tty)
 			fputc('\n', stdout);
+		if (cs.home_written)
+			ts_remove_home(cs.c, cs.id);
 		rc = cli_report(&dev, err);
 		goto out_dev;
 	}
+	if (introduce(&cs, &dev, id)) {
+		rc = CLI_EXIT_FAILED;
+		goto out_dev;
+	}
+	if (view.f && cs.c)
+		fprintf(view.f, "  store   /local/domain/%u, %u device(s)\n",
+			id, cfg.device_count);
 	if (output == CLI_CREATE_ID)
 		printf("%u\n", id);
 	else if (output == CLI_CREATE_NORMAL)
@@ -131,6 +205,7 @@ int cli_create_file(const char *path, int output, uint32_t *id_out)
 		*id_out = id;
 	rc = CLI_EXIT_OK;
 out_dev:
+	store_client_close(cs.c);
 	root_close(&dev);
 out_image:
 	config_image_close(&img);

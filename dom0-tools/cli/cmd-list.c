@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cli-args.h"
+#include "cli-store.h"
 #include "cli.h"
 #include "part-render.h"
 #include "root-messaging.h"
@@ -81,7 +82,10 @@ int cli_partition_info(const char *what, int json)
 	struct pt_partition_info info;
 	struct pt_hv_info hv;
 	struct root_messaging msg = { 0 };
+	struct ts_dev_info *devs = NULL;
+	struct dev_view dv = { 0 };
 	struct root_dev dev;
+	char why[160];
 	uint64_t age;
 	int rc, err, have = 0;
 
@@ -107,11 +111,13 @@ int cli_partition_info(const char *what, int json)
 	}
 	age = hv.uptime_ns > info.created_ns ? hv.uptime_ns - info.created_ns
 					     : 0;
+	cli_store_devices(e.id, &dv, &devs, why, sizeof(why));
 	if (json)
-		part_info_json(stdout, &info, age, have ? &msg : NULL);
+		part_info_json(stdout, &info, age, have ? &msg : NULL, &dv);
 	else
-		part_info_text(stdout, &info, age, have ? &msg : NULL);
+		part_info_text(stdout, &info, age, have ? &msg : NULL, &dv);
 out:
+	ts_free_devices(devs, dv.count);
 	root_messaging_free(&msg);
 	root_close(&dev);
 	return rc;

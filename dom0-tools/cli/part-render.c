@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "info-render.h"
+#include "device-render.h"
 #include "msg-render.h"
 #include "out-json.h"
 #include "out-table.h"
@@ -111,7 +112,8 @@ void part_list_json(FILE *f, const struct part_row *rows, size_t n)
 }
 
 void part_info_text(FILE *f, const struct pt_partition_info *info,
-		    uint64_t age_ns, const struct root_messaging *msg)
+		    uint64_t age_ns, const struct root_messaging *msg,
+		    const struct dev_view *devs)
 {
 	const struct pt_partition_entry *e = &info->entry;
 	char a[32], b[32], cpus[192];
@@ -141,10 +143,13 @@ void part_info_text(FILE *f, const struct pt_partition_info *info,
 		fprintf(f, "Exit:          %s\n", info->exit_detail);
 	if (msg)
 		msg_info_text(f, msg);
+	if (devs)
+		dev_render_text(f, devs);
 }
 
 void part_info_json(FILE *f, const struct pt_partition_info *info,
-		    uint64_t age_ns, const struct root_messaging *msg)
+		    uint64_t age_ns, const struct root_messaging *msg,
+		    const struct dev_view *devs)
 {
 	struct json_out j;
 	char cpus[192];
@@ -165,6 +170,8 @@ void part_info_json(FILE *f, const struct pt_partition_info *info,
 	json_string(&j, "exit_detail", info->exit_detail);
 	if (msg)
 		msg_info_json(&j, msg);
+	if (devs)
+		dev_render_json(&j, devs);
 	json_object_end(&j);
 	json_finish(&j);
 }

@@ -27,11 +27,15 @@ void part_list_json(FILE *f, const struct part_row *rows, size_t n);
 /*
  * age_ns: how long ago it was created (hypervisor uptime - created_ns).
  * msg: its messaging state, or NULL when the hypervisor has none to tell.
+ * devs: its devices from the store (device-render.h), or NULL: not shown.
  */
+struct dev_view;
 void part_info_text(FILE *f, const struct pt_partition_info *info,
-		    uint64_t age_ns, const struct root_messaging *msg);
+		    uint64_t age_ns, const struct root_messaging *msg,
+		    const struct dev_view *devs);
 void part_info_json(FILE *f, const struct pt_partition_info *info,
-		    uint64_t age_ns, const struct root_messaging *msg);
+		    uint64_t age_ns, const struct root_messaging *msg,
+		    const struct dev_view *devs);
 
 /*
  * "partita info root": the root has no PARTITION_INFO, only its entry in

@@ -158,6 +158,17 @@ int root_partition_create_from_config(struct root_dev *dev,
 				      root_create_progress_fn fn, void *ctx,
 				      uint32_t *id)
 {
+	return root_partition_create_prestart(dev, cfg, img, fn, ctx, NULL,
+					      NULL, id);
+}
+
+int root_partition_create_prestart(struct root_dev *dev,
+				   const struct config *cfg,
+				   const struct config_image *img,
+				   root_create_progress_fn fn, void *ctx,
+				   root_create_prestart_fn prestart,
+				   void *prestart_ctx, uint32_t *id)
+{
 	struct create_run r = { dev, cfg, fn, ctx, 0 };
 	struct pt_partition_create_in in;
 	int err;
@@ -169,6 +180,8 @@ int root_partition_create_from_config(struct root_dev *dev,
 	err = populate(&r);
 	if (!err)
 		err = load(&r, img);
+	if (!err && prestart)
+		err = prestart(prestart_ctx, dev, r.id);
 	if (!err)
 		err = start(&r, img);
 	if (err)

@@ -30,4 +30,21 @@ int root_partition_create_from_config(struct root_dev *dev,
 				      root_create_progress_fn fn, void *ctx,
 				      uint32_t *id);
 
+/*
+ * Called once the partition is loaded and before START, with its id: the
+ * toolstack writes its home in the store there, so that the guest finds
+ * it from its first instruction. A negative errno (with the handle's error
+ * text set) undoes the partition as any other failure does.
+ */
+typedef int (*root_create_prestart_fn)(void *ctx, struct root_dev *dev,
+				       uint32_t id);
+
+/* root_partition_create_from_config() with a prestart step (may be NULL). */
+int root_partition_create_prestart(struct root_dev *dev,
+				   const struct config *cfg,
+				   const struct config_image *img,
+				   root_create_progress_fn fn, void *ctx,
+				   root_create_prestart_fn prestart,
+				   void *prestart_ctx, uint32_t *id);
+
 #endif

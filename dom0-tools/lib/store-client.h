@@ -7,6 +7,9 @@
 
 struct store_client;
 
+/* Where the daemon listens unless told otherwise (and the stock tools look). */
+#define STORE_CLIENT_DEFAULT_SOCKET "/var/run/xenstored/socket"
+
 /*
  * Connects to path, or if NULL to $XENSTORED_PATH, or to the daemon's
  * default socket. Returns NULL with errno set on failure.

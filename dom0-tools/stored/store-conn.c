@@ -77,7 +77,8 @@ int store_conn_input(struct store_conn *conn, const void *data, size_t len)
  * past the quota the connection is marked broken and the transport closes
  * it. Other connections never notice.
  */
-int store_conn_queue(struct store_conn *conn, const void *msg, uint32_t len)
+int store_conn_queue_msg(struct store_conn *conn, const void *msg, uint32_t len,
+			 int event)
 {
 	struct store_out *o;
 
@@ -94,6 +95,7 @@ int store_conn_queue(struct store_conn *conn, const void *msg, uint32_t len)
 	memcpy(o->data, msg, len);
 	o->len = len;
 	o->off = 0;
+	o->event = event;
 	o->next = NULL;
 	if (conn->out_tail)
 		conn->out_tail->next = o;
@@ -101,9 +103,18 @@ int store_conn_queue(struct store_conn *conn, const void *msg, uint32_t len)
 		conn->out_head = o;
 	conn->out_tail = o;
 	conn->out_bytes += len;
+	if (event)
+		conn->out_events++;
+	else
+		conn->out_replies++;
 	if (conn->kick)
 		conn->kick(conn);
 	return 0;
+}
+
+int store_conn_queue(struct store_conn *conn, const void *msg, uint32_t len)
+{
+	return store_conn_queue_msg(conn, msg, len, 0);
 }
 
 int store_conn_queue_reply(struct store_conn *conn, uint32_t type,
@@ -142,6 +153,10 @@ void store_conn_out_advance(struct store_conn *conn, uint32_t n)
 		n -= take;
 		conn->out_bytes -= take;
 		if (o->off == o->len) {
+			if (o->event)
+				conn->out_events--;
+			else
+				conn->out_replies--;
 			conn->out_head = o->next;
 			if (!conn->out_head)
 				conn->out_tail = NULL;

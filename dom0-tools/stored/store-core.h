@@ -34,6 +34,10 @@ struct store_node {
 	char name[];
 };
 
+/*
+ * Limits for guest (unprivileged) connections; root clients are exempt
+ * from all but outbuf, as dom0 is in xenstored. 0 means unlimited.
+ */
 struct store_quota {
 	uint32_t nodes;	       /* nodes owned per partition */
 	uint32_t value_size;   /* bytes per value */
@@ -41,6 +45,8 @@ struct store_quota {
 	uint32_t transactions; /* open at once, per connection */
 	uint32_t txn_ops;      /* paths touched plus changes, per transaction */
 	uint32_t outbuf;       /* bytes queued to a client that does not read */
+	uint32_t requests;     /* replies a guest has not taken yet */
+	uint32_t watch_events; /* events queued for a guest; more are dropped */
 };
 
 struct store_domain {
@@ -57,6 +63,8 @@ struct store_fire {
 };
 
 struct store_conn;
+struct store_guest;
+struct store_hv_ops;
 
 struct store {
 	struct store_node *root;
@@ -67,6 +75,12 @@ struct store {
 	struct store_domain *domains;
 	struct store_fire *pending, **pending_tail;
 	int verbose;
+	/* Guest rings (store-guests.h); without hv INTRODUCE only records. */
+	const struct store_hv_ops *hv;
+	void *hv_ctx;
+	int hv_open; /* hv->open() succeeded */
+	struct store_guest *guests;
+	uint64_t introduced_total, released_total;
 };
 
 struct store_txn_access {
@@ -96,7 +110,8 @@ struct store_txn {
 	uint32_t nops, capops;
 	struct store_acct *acct; /* node-count changes not yet in the tree */
 	uint32_t nacct;
-	int error; /* a change that could not be logged: commit fails */
+	int error;  /* a change that could not be logged: commit fails */
+	int exempt; /* a root client's: no size limit */
 };
 
 struct store_watch {
@@ -109,6 +124,7 @@ struct store_watch {
 struct store_out {
 	struct store_out *next;
 	uint32_t len, off;
+	int event; /* a watch event, counted against quota.watch_events */
 	uint8_t data[];
 };
 
@@ -121,6 +137,9 @@ struct store_conn {
 	struct store_rx rx;
 	struct store_out *out_head, *out_tail;
 	uint32_t out_bytes;
+	uint32_t out_events;	 /* watch events among them */
+	uint32_t out_replies;	 /* replies among them */
+	uint64_t events_dropped; /* over quota.watch_events */
 	struct store_watch *watches;
 	uint32_t nwatches;
 	struct store_txn *txns;
@@ -178,6 +197,8 @@ void store_conn_free(struct store_conn *conn);
 int store_conn_input(struct store_conn *conn, const void *data, size_t len);
 int store_conn_rx_ready(struct store_conn *conn);
 int store_conn_queue(struct store_conn *conn, const void *msg, uint32_t len);
+int store_conn_queue_msg(struct store_conn *conn, const void *msg, uint32_t len,
+			 int event);
 int store_conn_queue_reply(struct store_conn *conn, uint32_t type,
 			   uint32_t req_id, uint32_t tx_id, const void *data,
 			   uint32_t len);
@@ -224,8 +245,13 @@ int store_do_read(struct store_view *v, struct store_conn *conn,
 int store_perms_decode(const uint8_t *data, uint32_t len,
 		       struct store_perm *perms, uint32_t max);
 
-/* Introduce/release notices: the hooks for the event layer, when it exists. */
-int store_domain_introduce(struct store *st, uint32_t domid);
+/*
+ * store-domain.c: INTRODUCE records the partition (and, with a guest
+ * transport, connects its ring: store-guests.c); RELEASE disconnects it and
+ * removes everything it left in the store. Both queue their special watch.
+ */
+int store_domain_introduce(struct store *st, uint32_t domid, uint32_t ref,
+			   uint32_t port);
 int store_domain_release(struct store *st, uint32_t domid);
 
 #endif

@@ -37,6 +37,12 @@ static unsigned int access_of(const struct store_node *n, struct store_who w)
 	return n->perms[0].access;
 }
 
+/* Root clients' transactions have no size limit. */
+static uint32_t txn_limit(const struct store_view *v)
+{
+	return v->txn->exempt ? 0 : v->st->quota.txn_ops;
+}
+
 static int view_find(struct store_view *v, const char *path,
 		     struct store_node **out)
 {
@@ -45,7 +51,7 @@ static int view_find(struct store_view *v, const char *path,
 
 	if (v->txn) {
 		ret = store_txn_note_access(v->txn, path, n ? n->gen : 0,
-					    v->st->quota.txn_ops);
+					    txn_limit(v));
 		if (ret)
 			return ret;
 	}
@@ -118,7 +124,7 @@ static int changed(struct store_view *v, uint32_t type, const char *path,
 {
 	if (v->txn)
 		return store_txn_log_op(v->txn, type, path, data, len,
-					v->st->quota.txn_ops);
+					txn_limit(v));
 	return store_queue_fire(v->st, path, recursive);
 }
 
@@ -155,7 +161,7 @@ static int create_path(struct store_view *v, struct store_who w,
 	if (!w.privileged)
 		perms[0].domid = w.domid;
 	owner = perms[0].domid;
-	if (v->st->quota.nodes &&
+	if (!w.privileged && v->st->quota.nodes &&
 	    count_get(v, owner) + missing > v->st->quota.nodes) {
 		ret = -ENOSPC;
 		goto err_perms;
@@ -210,7 +216,8 @@ int store_do_write(struct store_view *v, struct store_conn *conn,
 	struct store_node *n;
 	int ret;
 
-	if (v->st->quota.value_size && len > v->st->quota.value_size)
+	if (!w.privileged && v->st->quota.value_size &&
+	    len > v->st->quota.value_size)
 		return -ENOSPC;
 	ret = view_find(v, path, &n);
 	if (ret)
@@ -340,7 +347,7 @@ int store_do_set_perms(struct store_view *v, struct store_conn *conn,
 		blen += (uint32_t)len + 1;
 	}
 	return store_txn_log_op(v->txn, PT_STORE_OP_SET_PERMS, path, blob, blen,
-				v->st->quota.txn_ops);
+				txn_limit(v));
 }
 
 /* Reads need no copy-on-write; they only note what they looked at. */

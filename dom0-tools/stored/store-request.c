@@ -5,7 +5,7 @@
 #include <string.h>
 #include <errno.h>
 #include <inttypes.h>
-#include "store-core.h"
+#include "store-guests.h"
 
 struct store_req {
 	struct store_conn *conn;
@@ -313,24 +313,21 @@ static int op_get_domain_path(struct store_req *r)
 	return reply_str(r, r->path);
 }
 
+/* domid, the grant ref of the guest's ring page, the guest's store port */
 static int op_introduce(struct store_req *r)
 {
 	const char *argv[3];
-	uint32_t domid, port;
-	int ret = args(r, argv, 3), i;
+	uint32_t domid, ref, port;
+	int ret = args(r, argv, 3);
 
 	if (!ret && !r->conn->privileged)
 		ret = -EACCES;
 	if (ret)
 		return ret;
-	/* The page frame may be wider than 32 bits: check it is a number. */
-	for (i = 0; argv[1][i]; i++)
-		if (argv[1][i] < '0' || argv[1][i] > '9' || i > 19)
-			return -EINVAL;
-	if (!i || store_parse_u32(argv[0], &domid) || domid == 0 ||
-	    store_parse_u32(argv[2], &port))
+	if (store_parse_u32(argv[0], &domid) || domid == 0 ||
+	    store_parse_u32(argv[1], &ref) || store_parse_u32(argv[2], &port))
 		return -EINVAL;
-	ret = store_domain_introduce(r->conn->st, domid);
+	ret = store_domain_introduce(r->conn->st, domid, ref, port);
 	return ret ? ret : reply_str(r, PT_STORE_ACK);
 }
 
@@ -381,18 +378,26 @@ static int op_reset_watches(struct store_req *r)
 	return reply_str(r, PT_STORE_ACK);
 }
 
-/* Only "print" (a line into the daemon's log) is implemented. */
+/*
+ * "print" writes a line into the daemon's log; "stats" answers the
+ * counts of store_stats_format() (tests compare them before and after).
+ */
 static int op_control(struct store_req *r)
 {
 	const char *cmd;
 	const uint8_t *data;
 	uint32_t len;
+	char stats[256];
 	int ret = store_args_first(r->payload, r->hdr->len, &cmd, &data, &len);
 
 	if (!ret && !r->conn->privileged)
 		ret = -EACCES;
 	if (ret)
 		return ret;
+	if (!strcmp(cmd, "stats")) {
+		ret = store_stats_format(r->conn->st, stats, sizeof(stats));
+		return ret < 0 ? ret : reply_str(r, stats);
+	}
 	if (strcmp(cmd, "print"))
 		return -EINVAL;
 	fprintf(stderr, "partita-stored: print: %.*s\n",

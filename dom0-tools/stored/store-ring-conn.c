@@ -13,8 +13,10 @@ static void ring_kick(struct store_conn *conn)
 	struct store_ring_conn *rc = conn->transport;
 	int moved = 0;
 
-	if (push_output(rc, &moved))
+	if (push_output(rc, &moved)) {
 		conn->broken = 1;
+		rc->why = "reply ring indices out of range";
+	}
 	if (moved && rc->notify)
 		rc->notify(rc->ctx);
 }
@@ -69,38 +71,71 @@ static int push_output(struct store_ring_conn *rc, int *moved)
 	return 0;
 }
 
-int store_ring_conn_service(struct store_ring_conn *rc)
+/* The reader stops while the guest has this many replies it did not take. */
+static int reply_backlog(const struct store_conn *conn)
+{
+	uint32_t limit = conn->st->quota.requests;
+
+	if (conn->privileged || !limit)
+		return conn->out_head != NULL;
+	return conn->out_replies >= limit;
+}
+
+int store_ring_conn_serve(struct store_ring_conn *rc, uint32_t budget,
+			  int *more)
 {
 	struct store_conn *conn = rc->conn;
+	uint32_t handled = 0;
 	int moved = 0, progress;
 
+	*more = 0;
+	if (conn->broken)
+		return -EIO;
 	do {
 		uint8_t *dst;
 		uint32_t want;
 		int n, ret;
 
 		progress = 0;
-		if (push_output(rc, &moved))
+		if (push_output(rc, &moved)) {
+			rc->why = "reply ring indices out of range";
 			goto err_broken;
+		}
 		/*
 		 * A guest that does not read its replies gets no more
 		 * service; the ring itself is the flow control.
 		 */
-		if (conn->out_head)
+		if (reply_backlog(conn))
 			break;
+		if (budget && handled == budget) {
+			*more = store_ring_pending(&rc->page->req_prod,
+						   &rc->page->req_cons) != 0;
+			break;
+		}
 		want = store_rx_want(&conn->rx, &dst);
 		n = store_ring_read(rc->page->req, &rc->page->req_prod,
 				    &rc->page->req_cons, dst, want);
-		if (n < 0)
+		if (n < 0) {
+			rc->why = "request producer more than a ring ahead";
 			goto err_broken;
+		}
 		if (n == 0)
 			break;
 		moved = progress = 1;
 		ret = store_rx_commit(&conn->rx, (uint32_t)n);
-		if (ret < 0)
+		if (ret < 0) {
+			rc->why = "request header over 4096 payload bytes";
 			goto err_broken;
-		if (ret == 1 && store_conn_rx_ready(conn))
-			goto err_broken;
+		}
+		if (ret == 1) {
+			handled++;
+			if (store_conn_rx_ready(conn)) {
+				/* the reply may have hit bad reply indices */
+				if (!rc->why)
+					rc->why = "output quota exceeded";
+				goto err_broken;
+			}
+		}
 	} while (progress);
 	if (moved && rc->notify)
 		rc->notify(rc->ctx);
@@ -109,4 +144,11 @@ int store_ring_conn_service(struct store_ring_conn *rc)
 err_broken:
 	conn->broken = 1;
 	return -EIO;
+}
+
+int store_ring_conn_service(struct store_ring_conn *rc)
+{
+	int more;
+
+	return store_ring_conn_serve(rc, 0, &more);
 }

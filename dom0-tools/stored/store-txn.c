@@ -40,11 +40,13 @@ int store_txn_start(struct store_conn *conn, uint32_t *id)
 	struct store *st = conn->st;
 	struct store_txn *t;
 
-	if (st->quota.transactions && conn->ntxns >= st->quota.transactions)
+	if (!conn->privileged && st->quota.transactions &&
+	    conn->ntxns >= st->quota.transactions)
 		return -ENOSPC;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
+	t->exempt = conn->privileged;
 	do {
 		t->id = st->next_txn_id++;
 	} while (t->id == 0 || id_in_use(st, t->id));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Watches: registration, and events for changes in a watched subtree. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -13,7 +14,7 @@ int store_watch_add(struct store_conn *conn, const char *path, const char *abs,
 	for (w = conn->watches; w; w = w->next)
 		if (!strcmp(w->abs, abs) && !strcmp(w->token, token))
 			return -EEXIST;
-	if (conn->st->quota.watches &&
+	if (!conn->privileged && conn->st->quota.watches &&
 	    conn->nwatches >= conn->st->quota.watches)
 		return -ENOSPC;
 	w = calloc(1, sizeof(*w));
@@ -81,8 +82,21 @@ int store_watch_event(struct store_conn *conn, const struct store_watch *w,
 	uint8_t buf[PT_STORE_HDR_SIZE + PT_STORE_PAYLOAD_MAX];
 	const char *shown = abs_path;
 	struct store_buf b;
+	uint32_t limit = conn->st->quota.watch_events;
 	int n;
 
+	/*
+	 * A guest that does not take its events loses the newest ones
+	 * rather than costing the daemon memory; it can re-read the paths.
+	 */
+	if (!conn->privileged && limit && conn->out_events >= limit) {
+		if (!conn->events_dropped++)
+			fprintf(stderr,
+				"partita-stored: domain %u: watch events "
+				"over quota (%u queued), dropping\n",
+				conn->domid, limit);
+		return 0;
+	}
 	if (w->path[0] != '/' && w->path[0] != '@') {
 		char home[40];
 		int hl = store_domain_path(conn->domid, home, sizeof(home));
@@ -97,7 +111,7 @@ int store_watch_event(struct store_conn *conn, const struct store_watch *w,
 	n = store_msg_end(&b);
 	if (n < 0)
 		return n;
-	return store_conn_queue(conn, buf, (uint32_t)n);
+	return store_conn_queue_msg(conn, buf, (uint32_t)n, 1);
 }
 
 /* May conn's partition see that path changed? */

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
-#include "store-core.h"
+#include "store-guests.h"
 
 void store_default_quota(struct store_quota *quota)
 {
@@ -13,6 +13,8 @@ void store_default_quota(struct store_quota *quota)
 	quota->transactions = 10;
 	quota->txn_ops = 1024;
 	quota->outbuf = 1024 * 1024;
+	quota->requests = 4;
+	quota->watch_events = 128;
 }
 
 int store_init(struct store *st, const struct store_quota *quota)
@@ -56,6 +58,8 @@ err_root:
 
 void store_fini(struct store *st)
 {
+	while (st->guests)
+		store_guest_disconnect(st, st->guests->domid);
 	while (st->conns)
 		store_conn_free(st->conns);
 	while (st->domains) {

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include "store-core.h"
+#include "stored-hv.h"
 
 #define STORED_DEFAULT_SOCKET "/var/run/xenstored/socket"
 /* Read budget per client per poll round, so one client cannot starve all. */
@@ -34,6 +34,7 @@ struct stored {
 	int signal_fd;
 	struct stored_client *clients;
 	unsigned int nclients;
+	struct stored_hv hv;
 };
 
 static void usage(FILE *f)
@@ -48,6 +49,8 @@ static void usage(FILE *f)
 		"                          XENSTORED_PATH to find it)\n"
 		"  --pid-file PATH         write the daemon's pid there\n"
 		"  --max-clients N         socket connections at once (256)\n"
+		"Guests' limits (root clients are exempt from all but\n"
+		"--quota-outbuf; 0 means unlimited):\n"
 		"  --quota-nodes N         nodes owned per partition (10000)\n"
 		"  --quota-value-size N    bytes per value (2048)\n"
 		"  --quota-watches N       watches per connection (128)\n"
@@ -57,7 +60,10 @@ static void usage(FILE *f)
 		"(1024)\n"
 		"  --quota-outbuf N        bytes queued for a client "
 		"(1048576)\n"
-		"                          A quota of 0 means unlimited.\n"
+		"  --quota-requests N      replies a guest has not taken "
+		"(4)\n"
+		"  --quota-watch-events N  events queued for a guest, then "
+		"dropped (128)\n"
 		"  --verbose               log every connection\n"
 		"  --help                  this text\n",
 		STORED_DEFAULT_SOCKET);
@@ -84,6 +90,8 @@ static int parse_args(struct stored *d, int argc, char **argv)
 		{ "quota-transactions", required_argument, NULL, 'T' },
 		{ "quota-txn-ops", required_argument, NULL, 'O' },
 		{ "quota-outbuf", required_argument, NULL, 'B' },
+		{ "quota-requests", required_argument, NULL, 'R' },
+		{ "quota-watch-events", required_argument, NULL, 'E' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -127,6 +135,14 @@ static int parse_args(struct stored *d, int argc, char **argv)
 			break;
 		case 'B':
 			if (parse_num(optarg, &q->outbuf))
+				return -1;
+			break;
+		case 'R':
+			if (parse_num(optarg, &q->requests))
+				return -1;
+			break;
+		case 'E':
+			if (parse_num(optarg, &q->watch_events))
 				return -1;
 			break;
 		case 'v':
@@ -268,19 +284,30 @@ static const char *client_write(struct stored_client *c)
 	return NULL;
 }
 
+/*
+ * One round serves every connection at most its budget: each socket client
+ * STORED_READ_BUDGET bytes, each woken guest STORE_GUEST_BUDGET requests.
+ * While a guest has work left the next poll() does not sleep, so it is
+ * served again after everyone else had their turn; otherwise the daemon
+ * sleeps until a socket or an event port wakes it.
+ */
 static int run(struct stored *d)
 {
-	struct pollfd *pfd = calloc(d->max_clients + 2, sizeof(*pfd));
+	struct pollfd *pfd = calloc(d->max_clients + 3, sizeof(*pfd));
+	int again = 0;
 
 	if (!pfd)
 		return -1;
 	for (;;) {
-		unsigned int i, n = 2;
+		unsigned int i, n = 3, base = 3;
+		int hv_fd = stored_hv_fd(&d->hv);
 
 		pfd[0] =
 			(struct pollfd){ .fd = d->signal_fd, .events = POLLIN };
 		pfd[1] =
 			(struct pollfd){ .fd = d->listen_fd, .events = POLLIN };
+		/* a negative fd is ignored by poll() */
+		pfd[2] = (struct pollfd){ .fd = hv_fd, .events = POLLIN };
 		for (i = 0; i < d->nclients; i++) {
 			struct stored_client *c = &d->clients[i];
 
@@ -289,9 +316,10 @@ static int run(struct stored *d)
 			pfd[n].events = throttled(d, c) ? 0 : POLLIN;
 			if (c->conn->out_head)
 				pfd[n].events |= POLLOUT;
+			pfd[n].revents = 0;
 			n++;
 		}
-		if (poll(pfd, n, -1) < 0) {
+		if (poll(pfd, n, again ? 0 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			perror("partita-stored: poll");
@@ -299,10 +327,12 @@ static int run(struct stored *d)
 		}
 		if (pfd[0].revents)
 			break;
+		if (pfd[2].revents & POLLIN)
+			stored_hv_events(&d->hv);
 		/* Walk backwards: dropping moves the last client into i. */
-		for (i = n - 2; i-- > 0;) {
+		for (i = n - base; i-- > 0;) {
 			struct stored_client *c = &d->clients[i];
-			short ev = pfd[i + 2].revents;
+			short ev = pfd[i + base].revents;
 			const char *why = NULL;
 
 			if (ev & (POLLIN | POLLHUP | POLLERR))
@@ -319,6 +349,8 @@ static int run(struct stored *d)
 		}
 		if (pfd[1].revents & POLLIN)
 			accept_clients(d);
+		/* Guests introduced in this round are served at once too. */
+		again = store_guests_serve(&d->st, STORE_GUEST_BUDGET);
 	}
 	free(pfd);
 	return 0;
@@ -354,6 +386,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	d.st.verbose = verbose;
+	d.hv.st = &d.st;
+	d.st.hv = &stored_hv_ops;
+	d.st.hv_ctx = &d.hv;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -381,6 +416,7 @@ err_socket:
 	unlink(d.socket_path);
 err_store:
 	free(d.clients);
-	store_fini(&d.st);
+	store_fini(&d.st); /* unmaps and unbinds every guest first */
+	stored_hv_close(&d.hv);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include <hv/partition-internal.h>
 #include <hv/root.h>
 #include <hv/sched.h>
+#include <hv/store-seed.h>
 #include <hv/time.h>
 #include <partita/root.h>
 #include <partita/grants.h>
@@ -73,7 +74,8 @@ u32 partition_live_count(void)
 
 /* The boot layout promised in protocols/partita/start-info.h. */
 static int write_boot_layout(struct partition *p,
-			     const struct elf_image_info *img)
+			     const struct elf_image_info *img,
+			     const struct pt_start_info *store)
 {
 	static const u64 gdt[3] = { 0, 0x00AF9A000000FFFFull,
 				    0x00CF92000000FFFFull };
@@ -94,6 +96,13 @@ static int write_boot_layout(struct partition *p,
 	si.weight = p->weight;
 	strlcpy(si.name, p->name, sizeof(si.name));
 	strlcpy(si.cmdline, p->cmdline, sizeof(si.cmdline));
+	si.event_page_gpa = store->event_page_gpa;
+	si.store_ring_gpa = store->store_ring_gpa;
+	si.grant_table_gpa = store->grant_table_gpa;
+	si.grant_table_frames = store->grant_table_frames;
+	si.store_port = store->store_port;
+	si.store_grant_ref = store->store_grant_ref;
+	si.store_domid = store->store_domid;
 	if (partition_copy_to_guest(p, PT_GUEST_START_INFO_GPA, &si,
 				    sizeof(si)) ||
 	    partition_copy_to_guest(p, PT_GUEST_GDT_GPA, gdt, sizeof(gdt)))
@@ -287,6 +296,8 @@ int partition_start(struct partition *p, u64 entry, u64 image_lo, u64 image_hi)
 {
 	struct elf_image_info img = { entry, image_lo, image_hi };
 	u32 need[64] = { 0 }; /* vCPUs each CPU's run queue must take */
+	struct pt_start_info store;
+	int status;
 
 	if (p->state != PART_STATE_CREATED ||
 	    p->populated_pages != p->memory_bytes >> PAGE_SHIFT)
@@ -300,7 +311,11 @@ int partition_start(struct partition *p, u64 entry, u64 image_lo, u64 image_hi)
 		if (need[cpu] > sched_room(cpu))
 			return PT_STATUS_NO_RESOURCES;
 	}
-	if (write_boot_layout(p, &img))
+	memset(&store, 0, sizeof(store));
+	status = store_seed(p, &store);
+	if (status)
+		return status;
+	if (write_boot_layout(p, &img, &store))
 		return PT_STATUS_INVALID_GPA;
 	for (u32 i = 0; i < p->vcpu_count; i++) {
 		struct vcpu *v = &p->vcpus[i];

@@ -2,6 +2,7 @@
 /* The event page, per-port handlers and the two-level pending scan. */
 #include <partita-guest/events.h>
 #include <partita-guest/evtchn.h>
+#include <partita-guest/start.h>
 #include <partita-guest/hypercall.h>
 #include <partita-guest/pages.h>
 #include <partita-guest/smp.h>
@@ -119,12 +120,20 @@ unsigned pt_evtchn_poll(void)
 
 int pt_evtchn_init(void)
 {
+	const struct pt_start_info *si = pt_start_info();
 	volatile struct pt_event_page *page;
 	int ret = 0;
 
 	pt_spin_lock(&evtchn_init_lock);
 	if (evtchn_page)
 		goto out;
+	if (si->version >= 2 && si->event_page_gpa) {
+		/* Registered by the hypervisor for the store (start-info.h). */
+		evtchn_page = (volatile struct pt_event_page *)(uintptr_t)
+				      si->event_page_gpa;
+		pt_event_register(PT_EVENT_PORTS, evtchn_upcall, NULL);
+		goto out;
+	}
 	page = pt_pages_alloc(1);
 	if (!page) {
 		ret = -PT_STATUS_INSUFFICIENT_MEMORY;

@@ -5,6 +5,7 @@
 #include <partita-guest/hypercall.h>
 #include <partita-guest/pages.h>
 #include <partita-guest/smp.h>
+#include <partita-guest/start.h>
 
 #include "guest-internal.h"
 #include "string.h"
@@ -35,10 +36,27 @@ int pt_grant_table_init(uint32_t frames)
 	void *table;
 	int ret;
 
+	const struct pt_start_info *si = pt_start_info();
+
 	if (!frames || frames > PT_GRANT_FRAMES_MAX)
 		return -PT_STATUS_INVALID_PARAMETER;
 	if (grant_table)
 		return -PT_STATUS_INVALID_PARTITION_STATE;
+	if (si->version >= 2 && si->grant_table_gpa) {
+		/* The hypervisor registered one for the store (start-info.h);
+		 * the root may map its ring already, so it cannot move. */
+		pt_spin_lock(&grant_lock);
+		if (!grant_table) {
+			grant_entries =
+				si->grant_table_frames * PT_GRANT_ENTRIES_PER_FRAME;
+			__atomic_store_n(&grant_table,
+					 (volatile struct pt_grant_entry *)(uintptr_t)
+						 si->grant_table_gpa,
+					 __ATOMIC_RELEASE);
+		}
+		pt_spin_unlock(&grant_lock);
+		return 0;
+	}
 	table = pt_pages_alloc(frames);
 	if (!table)
 		return -PT_STATUS_INSUFFICIENT_MEMORY;

@@ -152,6 +152,22 @@ int store_guest_request(struct store_guest *g, uint32_t type, uint32_t tx,
 	return ret;
 }
 
+int store_guest_pump(struct store_guest *g)
+{
+	int ret;
+
+	if (g->broken)
+		return -STORE_EIO;
+	while ((ret = get_msg(g)) == 1) {
+		/* A reply nobody waits for any more (its request timed out)
+		 * is dropped, as in store_guest_request. */
+		if (g->rx.hdr.type == PT_STORE_OP_WATCH_EVENT)
+			keep_event(g);
+		store_rx_reset(&g->rx);
+	}
+	return ret;
+}
+
 static int req_path(struct store_guest *g, uint32_t type, uint32_t tx,
 		    const char *path, void *buf, uint32_t cap, uint32_t *len)
 {

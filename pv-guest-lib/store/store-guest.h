@@ -73,6 +73,13 @@ int store_guest_watch(struct store_guest *g, const char *path,
 int store_guest_unwatch(struct store_guest *g, const char *path,
 			const char *token);
 /*
+ * Moves whatever the store sent meanwhile out of the ring without
+ * blocking, keeping watch events for store_guest_next_event. 0 or
+ * -STORE_EIO (the ring is broken).
+ */
+int store_guest_pump(struct store_guest *g);
+
+/*
  * Takes one pending watch event without blocking: returns 1 and copies the
  * path and token (NUL-terminated, truncated to the caps), or 0 if none.
  */

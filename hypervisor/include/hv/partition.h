@@ -140,6 +140,7 @@ struct partition {
 	struct evtchn_state evtchn;
 	struct msg_state msg;
 	struct grant_state grant;
+	u32 store_port; /* the port store_seed() opened for the root */
 
 	u64 exits[PT_EXIT_REASONS];
 	struct hcall_stat hcall_stats[PT_CALL_STATS_MAX];

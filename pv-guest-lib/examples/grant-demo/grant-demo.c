@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Example guest for the root's grant mapping: grants one zeroed page of
- * its RAM read-write to the root as ref 1, waits until the root wrote the
+ * its RAM read-write to the root (the first free ref: 2 where the store
+ * took ref 1), waits until the root wrote the
  * pattern (ASCII "PARTITA-GRANT-OK", then byte i = (i * 7 + 3) & 0xff),
  * checks that ending access is refused while the root maps the page and
  * allowed once it unmapped, then idles until asked to shut down.
@@ -10,7 +11,8 @@
 
 #include "string.h"
 
-#define REF 1u
+/* Taken by pt_grant_alloc: ref 1 belongs to the store where a root exists. */
+static uint32_t demo_ref;
 #define ROOT_ID 0u
 #define POLL_NS 10000000ull		 /* 10 ms */
 #define WAIT_NS (300ull * 1000000000ull) /* give up after 5 minutes */
@@ -71,9 +73,9 @@ static int wait_for_pattern(const volatile uint8_t *page)
 static int end_while_mapped(void)
 {
 	uint64_t maps = 0;
-	int ret = pt_grant_end_access(REF);
+	int ret = pt_grant_end_access(demo_ref);
 
-	pt_grant_query(REF, &maps, NULL);
+	pt_grant_query(demo_ref, &maps, NULL);
 	pt_printf("RESULT grant-end-busy %s status=0x%x want=0x%x "
 		  "mappings=%lu\n",
 		  ret == -PT_STATUS_OBJECT_IN_USE ? "PASS" : "FAIL", -ret,
@@ -88,7 +90,7 @@ static int end_when_unmapped(void)
 	int ret;
 
 	for (;;) {
-		ret = pt_grant_query(REF, &maps, &flags);
+		ret = pt_grant_query(demo_ref, &maps, &flags);
 		if (ret || maps == 0 || !poll_wait(deadline))
 			break;
 	}
@@ -98,8 +100,8 @@ static int end_when_unmapped(void)
 			  -ret, (unsigned long)maps);
 		return 0;
 	}
-	ret = pt_grant_end_access(REF);
-	pt_grant_query(REF, &maps, &flags);
+	ret = pt_grant_end_access(demo_ref);
+	pt_grant_query(demo_ref, &maps, &flags);
 	pt_printf("RESULT grant-end-free %s status=0x%x flags-after=0x%x\n",
 		  !ret && !flags ? "PASS" : "FAIL", -ret, flags);
 	return !ret && !flags;
@@ -121,11 +123,11 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 		pt_panic("grant-demo: grant table status 0x%x, page %p", -ret,
 			 (void *)page);
 	memset((void *)page, 0, PT_PAGE_SIZE);
-	ret = pt_grant_access(REF, ROOT_ID, pt_gpa(page) >> PT_PAGE_SHIFT, 0);
+	ret = pt_grant_alloc(ROOT_ID, pt_gpa(page) >> PT_PAGE_SHIFT, 0, &demo_ref);
 	if (ret)
 		pt_panic("grant-demo: grant access status 0x%x", -ret);
 	pt_printf("grant-demo: granted ref=%u gpfn=0x%lx to partition %u\n",
-		  REF, (unsigned long)(pt_gpa(page) >> PT_PAGE_SHIFT), ROOT_ID);
+		  demo_ref, (unsigned long)(pt_gpa(page) >> PT_PAGE_SHIFT), ROOT_ID);
 
 	if (wait_for_pattern(page) && end_while_mapped())
 		end_when_unmapped();

@@ -3,6 +3,8 @@
 set -u
 here=$(dirname "$0")
 . "$here/store-daemon.sh"
+# No hypervisor here, whatever the machine has: INTRODUCE must say so.
+export PARTITA_DEVICE=/nonexistent/partita
 store_start "$1" --quota-watches 4 --quota-transactions 3 || exit 1
 "$2"
 status=$?

@@ -185,14 +185,14 @@ Test(messaging, info_and_stats_of_a_partition)
 
 	cr_assert_eq(root_partition_info(&dev, peer, &info), 0);
 	cr_assert_eq(root_partition_messaging(&dev, peer, &m), 0);
-	part_info_text(capture_begin(&c), &info, 0, &m);
+	part_info_text(capture_begin(&c), &info, 0, &m, NULL);
 	text = capture_end(&c);
 	cr_assert(strstr(text, "Partition:     peer (id 1)\n"), "%s", text);
 	cr_assert(strstr(text, "\nEvent ports:   3 in use of 1023"), "%s",
 		  text);
 	free(text);
 
-	part_info_json(capture_begin(&c), &info, 0, &m);
+	part_info_json(capture_begin(&c), &info, 0, &m, NULL);
 	text = capture_end(&c);
 	cr_assert(strstr(text, "\"messaging\": {"), "%s", text);
 	free(text);

@@ -133,8 +133,8 @@ struct pt_vpap *env_vpap(struct vcpu *v)
 	return vpap;
 }
 
-struct partition *env_guest(const char *name, u32 vcpus, u32 max_ports,
-			    u32 grant_frames)
+struct partition *env_guest_seeded(const char *name, u32 vcpus,
+				   u32 max_ports, u32 grant_frames)
 {
 	struct pt_partition_create_in in;
 	struct pt_partition_start_in start = { 0, 0, 0x100040, 0x100000,
@@ -168,6 +168,26 @@ struct partition *env_guest(const char *name, u32 vcpus, u32 max_ports,
 	cr_assert_not_null(p);
 	/* The guest's hypercall page, as its MSR write would enable it. */
 	p->hypercall_msr = ENV_HCALL_GPA | PT_MSR_PAGE_ENABLE;
+	return p;
+}
+
+/*
+ * The messaging tests lay out their own pages where the store's would be
+ * (msg-env.h): their guests first give up what the hypervisor registered
+ * for the store, as a guest may, and start from nothing.
+ */
+struct partition *env_guest(const char *name, u32 vcpus, u32 max_ports,
+			    u32 grant_frames)
+{
+	struct partition *p =
+		env_guest_seeded(name, vcpus, max_ports, grant_frames);
+
+	cr_assert_eq(env_fast(&p->vcpus[0], PT_CALL_EVTCHN_SET_PAGE, 0, 0,
+			      NULL, NULL),
+		     PT_STATUS_SUCCESS);
+	cr_assert_eq(env_fast(&p->vcpus[0], PT_CALL_GRANT_SET_TABLE, 0, 0,
+			      NULL, NULL),
+		     PT_STATUS_SUCCESS);
 	return p;
 }
 

@@ -39,9 +39,15 @@ extern struct partition *env_root;
 extern u64 env_free0; /* free pool frames once the root is built */
 
 void env_boot(u64 pool_frames);
-/* A running guest with `vcpus` vCPUs and the given caps (0: default). */
+/*
+ * A running guest with `vcpus` vCPUs and the given caps (0: default), with
+ * what the hypervisor registered for the store given up again, so the
+ * test's own pages (above) are free; env_guest_seeded keeps it all.
+ */
 struct partition *env_guest(const char *name, u32 vcpus, u32 max_ports,
 			    u32 grant_frames);
+struct partition *env_guest_seeded(const char *name, u32 vcpus,
+				   u32 max_ports, u32 grant_frames);
 /* DESTROY from the root, taking its vCPUs off as their CPUs would;
  * returns how many entries it took. */
 u32 env_destroy(u32 id);

@@ -36,6 +36,11 @@
 #define PAGES(mib) ((mib)*256ull)
 /* RAM frames plus the nested tables: root, PDPT, PD, one PT per 2 MiB. */
 #define FRAMES_FOR(mib) ((mib)*256ull + 3 + (mib) / 2)
+/* A started guest also owns what store_seed() set up for it: the grant
+ * table's use counts (8 frames for the default 32-frame table) and the
+ * event port bucket of its store port. */
+#define SEED_FRAMES 9ull
+#define FRAMES_STARTED(mib) (FRAMES_FOR(mib) + SEED_FRAMES)
 /* Ticks of one entry's budget: one tick is 1 ns with the shim's clock. */
 #define BUDGET_TICKS (HCALL_WORK_BUDGET_US * 1000ull)
 #define START_MASK (PT_HC_REP_MASK << PT_HC_REP_START_SHIFT)
@@ -1196,7 +1201,7 @@ Test(lifecycle, destroy_continues_until_every_frame_is_back)
 	for (u32 i = 0; i < 3; i++) {
 		cr_assert_eq(destroy_entry(&r, id), HCALL_RETRY);
 		cr_assert_eq(p->state, PART_STATE_DYING);
-		cr_assert_eq(frame_count_owned(id), FRAMES_FOR(2));
+		cr_assert_eq(frame_count_owned(id), FRAMES_STARTED(2));
 	}
 	cr_assert_eq(p->vcpus[0].state, VCPU_STATE_DEAD);
 	cr_assert_eq(p->vcpus[1].state, VCPU_STATE_DEAD);
@@ -1208,7 +1213,7 @@ Test(lifecycle, destroy_continues_until_every_frame_is_back)
 
 	partition_vcpu_gone(&p->vcpus[0]);
 	cr_assert_eq(destroy_entry(&r, id), HCALL_RETRY);
-	cr_assert_eq(frame_count_owned(id), FRAMES_FOR(2));
+	cr_assert_eq(frame_count_owned(id), FRAMES_STARTED(2));
 	partition_vcpu_gone(&p->vcpus[1]);
 
 	/* Now scrubbing, a budget's worth per entry. */
@@ -1246,7 +1251,7 @@ Test(lifecycle, destroy_continues_until_every_frame_is_back)
 	cr_assert_eq(rootp->hcall_stats[PT_CALL_PARTITION_DESTROY].entries,
 		     entries + 4);
 	cr_assert_eq(rv->hcall.input, 0);
-	cr_assert(shim_log_has("INF p1:doomed: destroyed, returned 516 "
+	cr_assert(shim_log_has("INF p1:doomed: destroyed, returned 525 "
 			       "frames\n"),
 		  "%s", shim_log());
 	/* Gone: a second DESTROY knows no such partition. */
@@ -1416,7 +1421,7 @@ Test(lifecycle, crash_with_preserve_keeps_the_guest_until_destroy)
 	cr_assert_eq(p->state, PART_STATE_CRASHED);
 	cr_assert_not(partition_teardown_pending());
 	cr_assert_not(partition_teardown_step(0));
-	cr_assert_eq(frame_count_owned(id), FRAMES_FOR(2), "memory kept");
+	cr_assert_eq(frame_count_owned(id), FRAMES_STARTED(2), "memory kept");
 	expect_guest_bytes(p, 0x150000, evidence, 8);
 	cr_assert_eq(rv->pending_events & BIT(PT_ROOT_EVENT_PARTITION),
 		     BIT(PT_ROOT_EVENT_PARTITION));
@@ -1425,7 +1430,7 @@ Test(lifecycle, crash_with_preserve_keeps_the_guest_until_destroy)
 	inf = info(id);
 	cr_assert_eq(inf->entry.state, PT_PARTITION_STATE_CRASHED);
 	cr_assert_str_eq(inf->exit_detail, "triple fault at RIP 0x100040");
-	cr_assert_eq(inf->frames_owned, FRAMES_FOR(2));
+	cr_assert_eq(inf->frames_owned, FRAMES_STARTED(2));
 	cr_assert_eq(inf->on_crash, PT_ON_CRASH_PRESERVE);
 	/* Kept, not alive: nothing runs it or changes it. */
 	cr_assert_eq(root_fast(PT_CALL_PARTITION_PAUSE, id),
@@ -1442,7 +1447,7 @@ Test(lifecycle, crash_with_preserve_keeps_the_guest_until_destroy)
 	destroy_now(id);
 	pool_is_back();
 	cr_assert_eq(partition_live_count(), 0);
-	cr_assert(shim_log_has("destroyed after crash, returned 516 frames"),
+	cr_assert(shim_log_has("destroyed after crash, returned 525 frames"),
 		  "%s", shim_log());
 }
 
@@ -1464,7 +1469,7 @@ Test(lifecycle, crash_with_destroy_tears_down_by_itself)
 	pool_is_back();
 	cr_assert_eq(partition_live_count(), 0);
 	cr_assert(shim_log_has("p1:fragile: destroyed after crash, returned "
-			       "516 frames\n"),
+			       "525 frames\n"),
 		  "%s", shim_log());
 }
 
@@ -1523,7 +1528,7 @@ Test(lifecycle, info_reports_the_policy_and_the_memory)
 	sched_charge(&p->vcpus[2], 5000);
 	inf = info(id);
 	cr_assert_eq(inf->populated_bytes, 2 * MIB);
-	cr_assert_eq(inf->frames_owned, FRAMES_FOR(2));
+	cr_assert_eq(inf->frames_owned, FRAMES_STARTED(2));
 	cr_assert_eq(inf->runtime_ns, 12000);
 	cr_assert_eq(inf->entry.state, PT_PARTITION_STATE_RUNNING);
 

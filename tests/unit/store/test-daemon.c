@@ -499,25 +499,28 @@ Test(quota, nodes_per_partition)
 
 Test(quota, value_size_watches_transactions)
 {
-	static char big[2100];
+	static char big[4100];
 	struct reply *r;
 	int i;
 
-	memcpy(big, "/v", 3);
-	r = call(root, PT_STORE_OP_WRITE, 0, big, 3 + 2049);
+	memcpy(big, "/local/domain/1/v", 18);
+	cr_assert(is_ok(call(root, PT_STORE_OP_SET_PERMS, 0,
+			     S("/local/domain\0n0\0w1")),
+			PT_STORE_OP_SET_PERMS));
+	r = call(guest1, PT_STORE_OP_WRITE, 0, big, 18 + 2049);
 	cr_assert(is_err(r, "ENOSPC"));
-	r = call(root, PT_STORE_OP_WRITE, 0, big, 3 + 2048);
+	r = call(guest1, PT_STORE_OP_WRITE, 0, big, 18 + 2048);
 	cr_assert(is_ok(r, PT_STORE_OP_WRITE));
 	st.quota.watches = 2;
-	cr_assert(is_ok(call(root, PT_STORE_OP_WATCH, 0,
+	cr_assert(is_ok(call(guest1, PT_STORE_OP_WATCH, 0,
 			     S("/a\0"
 			       "1")),
 			PT_STORE_OP_WATCH));
-	cr_assert(is_ok(call(root, PT_STORE_OP_WATCH, 0,
+	cr_assert(is_ok(call(guest1, PT_STORE_OP_WATCH, 0,
 			     S("/a\0"
 			       "2")),
 			PT_STORE_OP_WATCH));
-	cr_assert(is_err(call(root, PT_STORE_OP_WATCH, 0,
+	cr_assert(is_err(call(guest1, PT_STORE_OP_WATCH, 0,
 			      S("/a\0"
 				"3")),
 			 "ENOSPC"));
@@ -529,6 +532,35 @@ Test(quota, value_size_watches_transactions)
 	txn_start(guest2);
 }
 
+/* Root clients are exempt, as dom0 is in xenstored. */
+Test(quota, root_is_exempt)
+{
+	static char big[PT_STORE_PAYLOAD_MAX];
+	char path[32];
+	struct reply *r;
+	int i, n;
+
+	memcpy(big, "/tool/x", 8);
+	memset(big + 8, 'v', sizeof(big) - 8);
+	r = call(root, PT_STORE_OP_WRITE, 0, big, sizeof(big));
+	cr_assert(is_ok(r, PT_STORE_OP_WRITE), "%s", r->data);
+	r = path_op(root, PT_STORE_OP_READ, 0, "/tool/x");
+	cr_assert_eq(r->len, PT_STORE_PAYLOAD_MAX - 8);
+	st.quota.watches = 2;
+	st.quota.transactions = 2;
+	st.quota.nodes = 5;
+	for (i = 0; i < 4; i++) {
+		n = snprintf(path, sizeof(path), "/w%d", i);
+		memcpy(path + n + 1, "t", 2); /* path\0token\0 */
+		cr_assert(is_ok(
+			call(root, PT_STORE_OP_WATCH, 0, path, (uint32_t)n + 3),
+			PT_STORE_OP_WATCH));
+		txn_start(root);
+		snprintf(path, sizeof(path), "/n%d", i);
+		write_ok(root, 0, path, "");
+	}
+}
+
 Test(quota, transaction_size)
 {
 	char path[32];
@@ -536,15 +568,24 @@ Test(quota, transaction_size)
 	int i;
 
 	st.quota.txn_ops = 8;
-	t = txn_start(root);
+	call(root, PT_STORE_OP_SET_PERMS, 0, S("/local/domain\0n0\0w1"));
+	t = txn_start(guest1);
 	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "/local/domain/q%d", i);
+		write_ok(guest1, t, path, "");
+	}
+	cr_assert(is_err(
+		call(guest1, PT_STORE_OP_WRITE, t, V("/local/domain/q9\0")),
+		"ENOSPC"));
+	/* a transaction that lost a change can never commit */
+	cr_assert(is_err(txn_end(guest1, t, 1), "ENOSPC"));
+	/* a root client's has no such limit */
+	t = txn_start(root);
+	for (i = 0; i < 12; i++) {
 		snprintf(path, sizeof(path), "/q%d", i);
 		write_ok(root, t, path, "");
 	}
-	cr_assert(
-		is_err(call(root, PT_STORE_OP_WRITE, t, V("/q9\0")), "ENOSPC"));
-	/* a transaction that lost a change can never commit */
-	cr_assert(is_err(txn_end(root, t, 1), "ENOSPC"));
+	cr_assert(is_ok(txn_end(root, t, 1), PT_STORE_OP_TRANSACTION_END));
 }
 
 Test(quota, reader_that_never_reads_is_cut_off)
