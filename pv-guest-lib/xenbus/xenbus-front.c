@@ -2,13 +2,19 @@
 /*
  * The front-end's half of device negotiation: find the back-end, watch
  * its state, write our keys and move our own state, over any
- * store_guest connection (the guest's ring, or the daemon core in tests).
+ * store connection the ops give (the guest's ring, or the daemon core in
+ * tests).
  */
 #include <string.h> /* common/string.h in the freestanding build */
+#include <partita/store-wire.h>
 #include <partita-guest/xenbus.h>
 
 #include "fmt.h"
-#include "store-guest.h"
+
+/* The store's errno numbers: XB_ENOENT, XB_EAGAIN, ... */
+#define XB_ERRNO_ENUM(name, num) XB_##name = num,
+enum { PT_STORE_ERRNO_LIST(XB_ERRNO_ENUM) };
+#undef XB_ERRNO_ENUM
 
 #define TXN_TRIES 16
 
@@ -35,7 +41,7 @@ static int store_fail(struct pt_xenbus *xb, int ret, const char *what,
  */
 static int read_fail(struct pt_xenbus *xb, int ret, const char *path)
 {
-	if (ret == -STORE_ENOENT || ret == -STORE_EACCES)
+	if (ret == -XB_ENOENT || ret == -XB_EACCES)
 		return fail(xb, -PT_DEV_ENODEV, -ret, "no", path);
 	return store_fail(xb, ret, "cannot read", path);
 }
@@ -56,8 +62,8 @@ static int read_key(struct pt_xenbus *xb, const char *dir, const char *key,
 
 	if (join(path, sizeof(path), dir, key))
 		return fail(xb, -PT_DEV_EINVAL, 0, "path too long:", key);
-	ret = store_guest_read(xb->store, 0, path, buf, cap, NULL);
-	if (ret == -STORE_E2BIG)
+	ret = xb->ops->read(xb->ops->ctx, 0, path, buf, cap);
+	if (ret == -XB_E2BIG)
 		return fail(xb, -PT_DEV_EBADKEY, -ret, "value too long:", path);
 	if (ret)
 		return read_fail(xb, ret, path);
@@ -98,20 +104,18 @@ static int is_backend_dir(const char *p)
 	return !strncmp(p, "/backend/", 9) && p[9];
 }
 
-int pt_xenbus_open(struct pt_xenbus *xb, struct store_guest *store,
-		   const struct pt_xenbus_ops *ops, uint32_t domid,
-		   const char *type, unsigned n)
+int pt_xenbus_open(struct pt_xenbus *xb, const struct pt_xenbus_ops *ops,
+		   uint32_t domid, const char *type, unsigned n)
 {
 	char path[PT_XENBUS_PATH_MAX + 32];
 	uint64_t id;
 	int ret;
 
 	memset(xb, 0, sizeof(*xb));
-	xb->store = store;
-	xb->ops = ops;
-	if (!store || !ops || !ops->wait_event)
+	if (!ops)
 		return fail(xb, -PT_DEV_ENOSTORE, 0, "no store connection",
 			    NULL);
+	xb->ops = ops;
 	ret = fmt_snprintf(xb->front, sizeof(xb->front),
 			   "/local/domain/%u/device/%s/%u", domid, type, n);
 	if (ret < 0 || (size_t)ret >= sizeof(xb->front))
@@ -137,7 +141,7 @@ int pt_xenbus_open(struct pt_xenbus *xb, struct store_guest *store,
 	if (join(path, sizeof(path), xb->back, PT_XENBUS_KEY_STATE))
 		return fail(xb, -PT_DEV_EBADKEY, 0, "backend path too long",
 			    NULL);
-	ret = store_guest_watch(xb->store, path, xb->token);
+	ret = ops->watch(ops->ctx, path, xb->token);
 	if (ret)
 		return store_fail(xb, ret, "cannot watch", path);
 	xb->watching = 1;
@@ -151,7 +155,7 @@ void pt_xenbus_close(struct pt_xenbus *xb)
 	if (!xb->watching)
 		return;
 	if (!join(path, sizeof(path), xb->back, PT_XENBUS_KEY_STATE))
-		store_guest_unwatch(xb->store, path, xb->token);
+		xb->ops->unwatch(xb->ops->ctx, path, xb->token);
 	xb->watching = 0;
 }
 
@@ -228,8 +232,7 @@ static int write_state(struct pt_xenbus *xb, uint32_t tx, uint32_t to)
 
 	join(path, sizeof(path), xb->front, PT_XENBUS_KEY_STATE);
 	fmt_snprintf(val, sizeof(val), "%u", to);
-	ret = store_guest_write(xb->store, tx, path, val,
-				(uint32_t)strlen(val));
+	ret = xb->ops->write(xb->ops->ctx, tx, path, val);
 	return ret ? store_fail(xb, ret, "cannot write", path) : 0;
 }
 
@@ -257,8 +260,7 @@ static int publish_once(struct pt_xenbus *xb, uint32_t tx,
 		if (join(path, sizeof(path), xb->front, kv[i].key))
 			return fail(xb, -PT_DEV_EINVAL, 0,
 				    "key too long:", kv[i].key);
-		ret = store_guest_write(xb->store, tx, path, kv[i].value,
-					(uint32_t)strlen(kv[i].value));
+		ret = xb->ops->write(xb->ops->ctx, tx, path, kv[i].value);
 		if (ret)
 			return store_fail(xb, ret, "cannot write", path);
 	}
@@ -273,26 +275,26 @@ int pt_xenbus_publish(struct pt_xenbus *xb, const struct pt_xenbus_kv *kv,
 			    "front-end state change not allowed", NULL);
 	for (int tries = 0; tries < TXN_TRIES; tries++) {
 		uint32_t tx;
-		int ret = store_guest_txn_start(xb->store, &tx);
+		int ret = xb->ops->txn_start(xb->ops->ctx, &tx);
 
 		if (ret)
 			return store_fail(xb, ret, "cannot start a transaction",
 					  NULL);
 		ret = publish_once(xb, tx, kv, n, to);
 		if (ret) {
-			store_guest_txn_end(xb->store, tx, 0);
+			xb->ops->txn_end(xb->ops->ctx, tx, 0);
 			return ret;
 		}
-		ret = store_guest_txn_end(xb->store, tx, 1);
+		ret = xb->ops->txn_end(xb->ops->ctx, tx, 1);
 		if (!ret) {
 			xb->state = to;
 			return 0;
 		}
 		/* EAGAIN: someone changed what we read; do it all again. */
-		if (ret != -STORE_EAGAIN)
+		if (ret != -XB_EAGAIN)
 			return store_fail(xb, ret, "cannot commit in",
 					  xb->front);
 	}
-	return fail(xb, -PT_DEV_ESTORE, STORE_EAGAIN,
+	return fail(xb, -PT_DEV_ESTORE, XB_EAGAIN,
 		    "transaction kept conflicting in", xb->front);
 }

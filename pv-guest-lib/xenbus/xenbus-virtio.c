@@ -138,7 +138,7 @@ int pt_virtio_front_connect(struct pt_virtio_front *f,
 	unsigned n;
 	int ret;
 
-	if (!f->xb.store)
+	if (!f->xb.ops)
 		return -PT_DEV_ENOSTORE;
 	if (f->dev.allocated)
 		return -PT_DEV_ESTATE;

@@ -17,13 +17,25 @@
  * PT_DEV_E* (dev-status.h); xb->detail keeps the store's error (STORE_E*)
  * or the waiter's status of the last failure, xb->why a one-line reason.
  *
- * The store is reached through a struct store_guest (pt_store() in a
- * guest) and a waiter for watch events (ops), so the same code runs on
- * the host in unit tests against the store daemon's core.
+ * The store is reached through ops (pt_xenbus_guest_ops() in a guest, over
+ * the pt_store_* calls of store.h), so the same code runs on the host in
+ * unit tests against the store daemon's core.
  */
-struct store_guest;
-
 struct pt_xenbus_ops {
+	/*
+	 * Store requests. Each returns 0 or a negated errno number of the
+	 * store (the Linux numbers of PT_STORE_ERRNO_LIST: -2 ENOENT, -13
+	 * EACCES, -11 EAGAIN, ...). read NUL-terminates the value in buf
+	 * (cap includes the NUL; -E2BIG if cut).
+	 */
+	int (*read)(void *ctx, uint32_t tx, const char *path, char *buf,
+		    uint32_t cap);
+	int (*write)(void *ctx, uint32_t tx, const char *path,
+		     const char *value);
+	int (*watch)(void *ctx, const char *path, const char *token);
+	int (*unwatch)(void *ctx, const char *path, const char *token);
+	int (*txn_start)(void *ctx, uint32_t *tx);
+	int (*txn_end)(void *ctx, uint32_t tx, int commit);
 	/*
 	 * Blocks until a watch event arrives (copies its path and token,
 	 * NUL-terminated) and returns 0, or returns -PT_DEV_ETIMEDOUT once
@@ -41,7 +53,6 @@ struct pt_xenbus_ops {
 #define PT_XENBUS_VALUE_MAX 2816u
 
 struct pt_xenbus {
-	struct store_guest *store;
 	const struct pt_xenbus_ops *ops;
 	char front[PT_XENBUS_PATH_MAX]; /* our directory, absolute */
 	char back[PT_XENBUS_PATH_MAX];	/* the back-end's, from `backend` */
@@ -62,14 +73,13 @@ struct pt_xenbus {
  * -PT_DEV_ENODEV (no such front-end directory), -PT_DEV_EBADKEY or
  * -PT_DEV_ESTORE.
  */
-int pt_xenbus_open(struct pt_xenbus *xb, struct store_guest *store,
-		   const struct pt_xenbus_ops *ops, uint32_t domid,
-		   const char *type, unsigned n);
+int pt_xenbus_open(struct pt_xenbus *xb, const struct pt_xenbus_ops *ops,
+		   uint32_t domid, const char *type, unsigned n);
 
 /*
- * In a guest: ops that wait with pt_store_wait_event (store.h), and
- * pt_xenbus_open of this partition's own device through pt_store()
- * (connecting the store first with pt_store_init() if needed).
+ * In a guest: ops over the pt_store_* calls (store.h), and pt_xenbus_open
+ * of this partition's own device with them (connecting the store first
+ * with pt_store_init() if needed; -PT_DEV_ENOSTORE without one).
  */
 const struct pt_xenbus_ops *pt_xenbus_guest_ops(void);
 int pt_xenbus_open_self(struct pt_xenbus *xb, const char *type, unsigned n);

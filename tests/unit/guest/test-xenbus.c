@@ -160,7 +160,46 @@ static int wait_event(void *ctx, char *path, uint32_t pcap, char *token,
 	return -PT_DEV_ETIMEDOUT;
 }
 
-static const struct pt_xenbus_ops xops = { wait_event, NULL };
+static int t_read(void *ctx, uint32_t tx, const char *path, char *buf,
+		  uint32_t cap)
+{
+	return store_guest_read(&g, tx, path, buf, cap, NULL);
+}
+
+static int t_write(void *ctx, uint32_t tx, const char *path, const char *value)
+{
+	return store_guest_write(&g, tx, path, value, (uint32_t)strlen(value));
+}
+
+static int t_watch(void *ctx, const char *path, const char *token)
+{
+	return store_guest_watch(&g, path, token);
+}
+
+static int t_unwatch(void *ctx, const char *path, const char *token)
+{
+	return store_guest_unwatch(&g, path, token);
+}
+
+static int t_txn_start(void *ctx, uint32_t *tx)
+{
+	return store_guest_txn_start(&g, tx);
+}
+
+static int t_txn_end(void *ctx, uint32_t tx, int commit)
+{
+	return store_guest_txn_end(&g, tx, commit);
+}
+
+static const struct pt_xenbus_ops xops = {
+	.read = t_read,
+	.write = t_write,
+	.watch = t_watch,
+	.unwatch = t_unwatch,
+	.txn_start = t_txn_start,
+	.txn_end = t_txn_end,
+	.wait_event = wait_event,
+};
 
 static void setup(void)
 {
@@ -204,7 +243,7 @@ TestSuite(xenbus, .init = setup, .fini = teardown);
 
 Test(xenbus, open_finds_the_backend_and_watches_it)
 {
-	cr_assert_eq(pt_xenbus_open(&xb, &g, &xops, 3, "console", 0), 0, "%s",
+	cr_assert_eq(pt_xenbus_open(&xb, &xops, 3, "console", 0), 0, "%s",
 		     xb.why);
 	cr_expect_str_eq(xb.front, FE);
 	cr_expect_str_eq(xb.back, BE);
@@ -217,31 +256,31 @@ Test(xenbus, open_finds_the_backend_and_watches_it)
 
 Test(xenbus, open_of_a_missing_device)
 {
-	cr_expect_eq(pt_xenbus_open(&xb, &g, &xops, 3, "console", 1),
+	cr_expect_eq(pt_xenbus_open(&xb, &xops, 3, "console", 1),
 		     -PT_DEV_ENODEV);
 	cr_expect_eq(xb.detail, ENOENT);
-	cr_expect_eq(pt_xenbus_open(&xb, NULL, &xops, 3, "console", 0),
+	cr_expect_eq(pt_xenbus_open(&xb, NULL, 3, "console", 0),
 		     -PT_DEV_ENOSTORE);
 }
 
 Test(xenbus, open_refuses_a_backend_that_is_not_a_backend_dir)
 {
 	root_write(FE "/backend", "/local/domain/3/data");
-	cr_expect_eq(pt_xenbus_open(&xb, &g, &xops, 3, "console", 0),
+	cr_expect_eq(pt_xenbus_open(&xb, &xops, 3, "console", 0),
 		     -PT_DEV_EBADKEY);
 	root_write(FE "/backend", "/local/domain/0/backend/");
-	cr_expect_eq(pt_xenbus_open(&xb, &g, &xops, 3, "console", 0),
+	cr_expect_eq(pt_xenbus_open(&xb, &xops, 3, "console", 0),
 		     -PT_DEV_EBADKEY);
 	root_write(FE "/backend", BE);
 	root_write(FE "/backend-id", "zero");
-	cr_expect_eq(pt_xenbus_open(&xb, &g, &xops, 3, "console", 0),
+	cr_expect_eq(pt_xenbus_open(&xb, &xops, 3, "console", 0),
 		     -PT_DEV_EBADKEY);
 	root_write(FE "/backend-id", "70000");
-	cr_expect_eq(pt_xenbus_open(&xb, &g, &xops, 3, "console", 0),
+	cr_expect_eq(pt_xenbus_open(&xb, &xops, 3, "console", 0),
 		     -PT_DEV_EBADKEY);
 	root_write(FE "/backend-id", "0");
 	root_write(FE "/state", "9");
-	cr_expect_eq(pt_xenbus_open(&xb, &g, &xops, 3, "console", 0),
+	cr_expect_eq(pt_xenbus_open(&xb, &xops, 3, "console", 0),
 		     -PT_DEV_EBADKEY);
 }
 
@@ -270,7 +309,7 @@ Test(xenbus, the_whole_walk_connect_close_reconnect)
 	char refs[32];
 
 	be.offer = be.connect = 1;
-	cr_assert_eq(pt_xenbus_open(&xb, &g, &xops, 3, "console", 0), 0);
+	cr_assert_eq(pt_xenbus_open(&xb, &xops, 3, "console", 0), 0);
 	cr_assert_eq(pt_xenbus_wait_backend(
 			     &xb, 1u << PT_XENBUS_STATE_INIT_WAIT, 0, 0, &s),
 		     0, "%s", xb.why);
@@ -317,7 +356,7 @@ Test(xenbus, the_whole_walk_connect_close_reconnect)
 
 Test(xenbus, out_of_order_moves_are_refused_and_not_written)
 {
-	cr_assert_eq(pt_xenbus_open(&xb, &g, &xops, 3, "console", 0), 0);
+	cr_assert_eq(pt_xenbus_open(&xb, &xops, 3, "console", 0), 0);
 	cr_expect_eq(pt_xenbus_switch(&xb, PT_XENBUS_STATE_CONNECTED),
 		     -PT_DEV_ESTATE);
 	cr_expect_eq(pt_xenbus_switch(&xb, PT_XENBUS_STATE_CLOSED),
@@ -330,7 +369,7 @@ Test(xenbus, out_of_order_moves_are_refused_and_not_written)
 
 Test(xenbus, a_silent_backend_times_out)
 {
-	cr_assert_eq(pt_xenbus_open(&xb, &g, &xops, 3, "console", 0), 0);
+	cr_assert_eq(pt_xenbus_open(&xb, &xops, 3, "console", 0), 0);
 	cr_expect_eq(pt_xenbus_wait_backend(
 			     &xb, 1u << PT_XENBUS_STATE_INIT_WAIT, 0, 1, NULL),
 		     -PT_DEV_ETIMEDOUT);
@@ -341,7 +380,7 @@ Test(xenbus, a_silent_backend_times_out)
 Test(xenbus, a_backend_that_closes_instead_of_connecting)
 {
 	be.offer = be.refuse = 1;
-	cr_assert_eq(pt_xenbus_open(&xb, &g, &xops, 3, "console", 0), 0);
+	cr_assert_eq(pt_xenbus_open(&xb, &xops, 3, "console", 0), 0);
 	cr_assert_eq(pt_xenbus_wait_backend(
 			     &xb, 1u << PT_XENBUS_STATE_INIT_WAIT, 0, 0, NULL),
 		     0);
@@ -358,7 +397,7 @@ Test(xenbus, a_backend_that_closes_instead_of_connecting)
 
 Test(xenbus, a_vanished_backend_directory)
 {
-	cr_assert_eq(pt_xenbus_open(&xb, &g, &xops, 3, "console", 0), 0);
+	cr_assert_eq(pt_xenbus_open(&xb, &xops, 3, "console", 0), 0);
 	cr_assert(is_ok(call(root, PT_STORE_OP_RM, 0, S(BE)), PT_STORE_OP_RM));
 	cr_expect_eq(pt_xenbus_wait_backend(
 			     &xb, 1u << PT_XENBUS_STATE_INIT_WAIT, 0, 0, NULL),
@@ -372,7 +411,7 @@ Test(xenbus, a_conflicting_transaction_is_retried)
 	char v[16];
 
 	be.offer = 1;
-	cr_assert_eq(pt_xenbus_open(&xb, &g, &xops, 3, "console", 0), 0);
+	cr_assert_eq(pt_xenbus_open(&xb, &xops, 3, "console", 0), 0);
 	cr_assert_eq(pt_xenbus_wait_backend(
 			     &xb, 1u << PT_XENBUS_STATE_INIT_WAIT, 0, 0, NULL),
 		     0);
@@ -387,7 +426,7 @@ Test(xenbus, a_conflicting_transaction_is_retried)
 
 Test(xenbus, a_denied_write_is_a_store_error)
 {
-	cr_assert_eq(pt_xenbus_open(&xb, &g, &xops, 3, "console", 0), 0);
+	cr_assert_eq(pt_xenbus_open(&xb, &xops, 3, "console", 0), 0);
 	/* The front-end directory taken away from the guest. */
 	cr_assert(is_ok(call(root, PT_STORE_OP_SET_PERMS, 0, S(FE "\0n0\0r3")),
 			PT_STORE_OP_SET_PERMS));
