@@ -4,7 +4,7 @@
 #
 # usage: build-initramfs.sh --version VER --image VMLINUZ --out DIR
 #            [--init FILE] [--module PARTITA_KO] [--tool FILE]... [--tests DIR]
-#            [--share FILE]... [--busybox FILE]
+#            [--share FILE]... [--dynamic FILE]... [--busybox FILE]
 #   --version  the Debian kernel release the modules come from (uname -r form)
 #   --image    the kernel image, copied to DIR/vmlinuz
 #   --out      output folder: DIR/initrd.img (newc cpio, gzip) and DIR/vmlinuz
@@ -14,6 +14,9 @@
 #   --tests    a folder of *.sh scripts installed as /tests/*.sh
 #   --share    a file installed in /usr/share/partita/ (guest images and
 #              partition configs, side by side so configs find their kernel)
+#   --dynamic  a dynamically linked host program (e.g. Debian's xenstore-read),
+#              installed at its own path with every library ldd names and
+#              the program interpreter
 #   --busybox  a static busybox (default /bin/busybox from busybox-static)
 # Missing optional pieces are reported and skipped. DIR/initrd.img is only
 # replaced when its content changes, so dependants do not rebuild needlessly.
@@ -26,7 +29,7 @@ modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
 	virtio_pci virtio_blk failover net_failover virtio_net)
 
 version="" image="" out="" init=$here/init module="" tests="" busybox=/bin/busybox
-tools=() shares=()
+tools=() shares=() dynamics=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--version) version=$2; shift 2 ;;
@@ -37,12 +40,13 @@ while [ $# -gt 0 ]; do
 	--tool) tools+=("$2"); shift 2 ;;
 	--tests) tests=$2; shift 2 ;;
 	--share) shares+=("$2"); shift 2 ;;
+	--dynamic) dynamics+=("$2"); shift 2 ;;
 	--busybox) busybox=$2; shift 2 ;;
 	*) echo "build-initramfs: unknown option $1" >&2; exit 2 ;;
 	esac
 done
 if [ -z "$version" ] || [ -z "$image" ] || [ -z "$out" ]; then
-	sed -n '5,16p' "$0" >&2
+	sed -n '5,19p' "$0" >&2
 	exit 2
 fi
 say() { echo "build-initramfs: $*"; }
@@ -59,7 +63,9 @@ esac
 mkdir -p "$out"
 stage=$out/initramfs.d
 rm -rf "$stage"
-mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,root,etc,lib/partita,tests}
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,root,etc,lib/partita,tests,var/log}
+# /run is a tmpfs at boot; daemons' sockets and pid files live there.
+ln -s ../run "$stage/var/run"
 
 # busybox and one symlink per applet, at the paths busybox itself lists.
 install -m 0755 "$busybox" "$stage/bin/busybox"
@@ -106,6 +112,32 @@ for tool in ${tools[@]+"${tools[@]}"}; do
 		say "tool $tool not built: skipped"
 	fi
 done
+# Host programs with their libraries, at the paths the dynamic loader
+# searches by default (there is no ld.so.cache in the image).
+ndyn=0
+for prog in ${dynamics[@]+"${dynamics[@]}"}; do
+	if [ ! -f "$prog" ]; then
+		say "program $prog not on this host: skipped"
+		continue
+	fi
+	mkdir -p "$stage$(dirname "$prog")"
+	install -m 0755 "$prog" "$stage$prog"
+	ndyn=$((ndyn + 1))
+	while read -r lib; do
+		[ -f "$stage$lib" ] && continue
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done < <(ldd "$prog" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
+done
+# glibc loads libgcc_s at run time (pthread_cancel, as xenstore-watch
+# uses): ldd does not name it.
+for libc in "$stage"/lib/*/libc.so.6; do
+	[ -f "$libc" ] || continue
+	dir=${libc#"$stage"}
+	dir=${dir%/libc.so.6}
+	[ -f "$dir/libgcc_s.so.1" ] && cp -L "$dir/libgcc_s.so.1" "$stage$dir/"
+done
+[ "$ndyn" -eq 0 ] || say "$ndyn host programs with $(find "$stage/lib" "$stage/lib64" -name '*.so*' 2>/dev/null | wc -l) libraries"
 mkdir -p "$stage/usr/share/partita"
 for file in ${shares[@]+"${shares[@]}"}; do
 	if [ -f "$file" ]; then

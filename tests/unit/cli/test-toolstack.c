@@ -194,34 +194,26 @@ Test(home, remove_takes_home_and_backends)
 	cr_expect_eq(ts_remove_home(c, 7), 0);
 }
 
-Test(home, introduce_is_seen_by_the_store)
+/*
+ * On the host there is no /dev/partita, so the store cannot map the
+ * guest's ring and refuses the introduction (EIO); the toolstack says so
+ * in a sentence and nothing is introduced. The real introduction is shown
+ * in the root: tests/integration/root/scripts/store-guest.sh.
+ */
+Test(home, introduce_without_a_hypervisor_is_refused_cleanly)
 {
 	char err[TS_ERROR_MAX] = "";
 	int yes = 1;
 
 	cr_assert_eq(ts_is_introduced(c, 7, &yes), 0);
 	cr_expect_eq(yes, 0);
-	cr_assert_eq(store_client_watch(c, "@introduceDomain", "t"), 0);
-	/* The watch fires once at once. */
-	{
-		char *path, *token;
-
-		cr_assert_eq(store_client_read_watch(c, &path, &token, 1000),
-			     0);
-		free(path);
-	}
 	write_shell(7);
-	cr_assert_eq(ts_introduce(c, 7, err, sizeof(err)), 0, "%s", err);
+	cr_assert_lt(ts_introduce(c, 7, err, sizeof(err)), 0);
+	cr_expect(strstr(err, "the store refused to introduce partition 7 "
+			      "(grant ref 1, port 1)"),
+		  "%s", err);
 	cr_assert_eq(ts_is_introduced(c, 7, &yes), 0);
-	cr_expect_eq(yes, 1);
-	{
-		char *path, *token;
-
-		cr_assert_eq(store_client_read_watch(c, &path, &token, 1000), 0,
-			     "no @introduceDomain event");
-		cr_expect_str_eq(path, "@introduceDomain");
-		free(path);
-	}
+	cr_expect_eq(yes, 0);
 }
 
 Test(home, introduce_refusal_is_a_sentence)
