@@ -357,6 +357,11 @@ Test(gperms, own_subtree_and_granted_paths_only)
 		is_err(gpath(3, PT_STORE_OP_READ, "/tool/nothing"), "EACCES"));
 	cr_assert(
 		is_err(gpath(3, PT_STORE_OP_RM, "/local/domain/4"), "EACCES"));
+	/* special watches are raised by the daemon only (XSA-325) */
+	cr_assert(is_err(gwrite(3, "@releaseDomain", "x"), "EINVAL"));
+	cr_assert(is_err(
+		gcall(3, PT_STORE_OP_WATCH_EVENT, S("@releaseDomain\0t")),
+		"EINVAL"));
 	/* only the root introduces, releases or asks for stats */
 	cr_assert(is_err(gcall(3, PT_STORE_OP_INTRODUCE,
 			       S("5\0"
