@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A virtio device's whole negotiation over xenbus (docs/split-drivers.md
+ * section 2): features and limits in, rings, pool and port out, and the
+ * state walk in both directions.
+ */
+#include <string.h> /* common/string.h in the freestanding build */
+#include <partita-guest/xenbus.h>
+
+#include "fmt.h"
+
+#define S(state) (1u << PT_XENBUS_STATE_##state)
+#define NUM_LEN 24u
+
+/* The key values, built before the one transaction that publishes them. */
+struct front_keys {
+	char port[NUM_LEN], features[NUM_LEN], nq[NUM_LEN], pool_pages[NUM_LEN];
+	char qsize[PT_VIRTQ_QUEUES_MAX][NUM_LEN];
+	char qrefs[PT_VIRTQ_QUEUES_MAX][NUM_LEN * PT_VIRTQ_RING_PAGES_MAX];
+	char qsize_key[PT_VIRTQ_QUEUES_MAX][NUM_LEN];
+	char qrefs_key[PT_VIRTQ_QUEUES_MAX][NUM_LEN];
+	struct pt_xenbus_kv kv[5 + 2 * PT_VIRTQ_QUEUES_MAX];
+};
+
+/* Brings a front-end left in some other state back to Initialising. */
+static int restart_front(struct pt_xenbus *xb)
+{
+	int ret = 0;
+
+	if (xb->state == PT_XENBUS_STATE_INITIALISING)
+		return 0;
+	if (xb->state != PT_XENBUS_STATE_CLOSED &&
+	    xb->state != PT_XENBUS_STATE_CLOSING)
+		ret = pt_xenbus_switch(xb, PT_XENBUS_STATE_CLOSING);
+	if (!ret && xb->state == PT_XENBUS_STATE_CLOSING)
+		ret = pt_xenbus_switch(xb, PT_XENBUS_STATE_CLOSED);
+	if (!ret)
+		ret = pt_xenbus_switch(xb, PT_XENBUS_STATE_INITIALISING);
+	return ret;
+}
+
+static int read_offer(struct pt_virtio_front *f)
+{
+	uint64_t qmax, pmax;
+	int ret;
+
+	ret = pt_xenbus_read_backend_u64(&f->xb, PT_XENBUS_KEY_DEVICE_FEATURES,
+					 1, &f->offered);
+	if (!ret)
+		ret = pt_xenbus_read_backend_u64(
+			&f->xb, PT_XENBUS_KEY_MAX_QUEUE_SIZE, 0, &qmax);
+	if (!ret)
+		ret = pt_xenbus_read_backend_u64(
+			&f->xb, PT_XENBUS_KEY_MAX_POOL_PAGES, 0, &pmax);
+	if (ret)
+		return ret;
+	if (!qmax || !pmax) {
+		fmt_snprintf(f->xb.why, sizeof(f->xb.why),
+			     "back-end offers empty queues or pool");
+		return -PT_DEV_EBADKEY;
+	}
+	f->max_queue_size =
+		qmax > PT_VIRTQ_SIZE_MAX ? PT_VIRTQ_SIZE_MAX : (uint32_t)qmax;
+	f->max_pool_pages = pmax > PT_VIRTQ_POOL_PAGES_MAX
+				    ? PT_VIRTQ_POOL_PAGES_MAX
+				    : (uint32_t)pmax;
+	return 0;
+}
+
+static unsigned build_keys(struct pt_virtio_front *f, struct front_keys *k)
+{
+	struct pt_vdev *d = &f->dev;
+	unsigned n = 0;
+
+	fmt_snprintf(k->port, NUM_LEN, "%u", d->port);
+	fmt_snprintf(k->features, NUM_LEN, "%llx",
+		     (unsigned long long)d->features);
+	fmt_snprintf(k->nq, NUM_LEN, "%u", d->num_queues);
+	fmt_snprintf(k->pool_pages, NUM_LEN, "%u", d->pool_pages);
+	k->kv[n++] =
+		(struct pt_xenbus_kv){ PT_XENBUS_KEY_EVENT_CHANNEL, k->port };
+	k->kv[n++] = (struct pt_xenbus_kv){ PT_XENBUS_KEY_DRIVER_FEATURES,
+					    k->features };
+	k->kv[n++] = (struct pt_xenbus_kv){ PT_XENBUS_KEY_NUM_QUEUES, k->nq };
+	for (unsigned q = 0; q < d->num_queues; q++) {
+		fmt_snprintf(k->qsize_key[q], NUM_LEN, "queue-%u-size", q);
+		fmt_snprintf(k->qrefs_key[q], NUM_LEN, "queue-%u-ring-refs", q);
+		fmt_snprintf(k->qsize[q], NUM_LEN, "%u", d->queue_size[q]);
+		pt_xenbus_format_refs(k->qrefs[q], sizeof(k->qrefs[q]),
+				      d->ring_refs[q], d->ring_pages[q]);
+		k->kv[n++] =
+			(struct pt_xenbus_kv){ k->qsize_key[q], k->qsize[q] };
+		k->kv[n++] =
+			(struct pt_xenbus_kv){ k->qrefs_key[q], k->qrefs[q] };
+	}
+	k->kv[n++] = (struct pt_xenbus_kv){ PT_XENBUS_KEY_POOL_PAGES,
+					    k->pool_pages };
+	/* The longest value: formatted into the helper's scratch buffer. */
+	pt_xenbus_format_refs(f->xb.scratch, sizeof(f->xb.scratch),
+			      d->pool_refs, d->pool_pages);
+	k->kv[n++] =
+		(struct pt_xenbus_kv){ PT_XENBUS_KEY_POOL_REFS, f->xb.scratch };
+	return n;
+}
+
+/* The wanted shape shrunk to what the back-end accepts. */
+static int fit_config(struct pt_virtio_front *f,
+		      const struct pt_vdev_config *want,
+		      struct pt_vdev_config *cfg)
+{
+	*cfg = *want;
+	cfg->backend_id = f->xb.backend_id;
+	for (unsigned q = 0; q < cfg->num_queues && q < PT_VIRTQ_QUEUES_MAX;
+	     q++)
+		cfg->queue_size[q] = (uint16_t)pt_xenbus_pow2_floor(
+			want->queue_size[q], f->max_queue_size);
+	if (cfg->pool_pages > f->max_pool_pages)
+		cfg->pool_pages = f->max_pool_pages;
+	return 0;
+}
+
+/* Tells the back-end we give up, and takes our pages back. */
+static void abandon(struct pt_virtio_front *f, uint64_t deadline_ns)
+{
+	if (f->xb.state != PT_XENBUS_STATE_INITIALISING)
+		pt_xenbus_switch(&f->xb, PT_XENBUS_STATE_CLOSING);
+	pt_vdev_release(&f->dev, deadline_ns);
+}
+
+int pt_virtio_front_connect(struct pt_virtio_front *f,
+			    const struct pt_vdev_config *want,
+			    uint64_t features, uint64_t required,
+			    uint64_t deadline_ns)
+{
+	static struct front_keys keys; /* one connect at a time */
+	struct pt_vdev_config cfg;
+	uint64_t negotiated;
+	unsigned n;
+	int ret;
+
+	if (!f->xb.ops)
+		return -PT_DEV_ENOSTORE;
+	if (f->dev.allocated)
+		return -PT_DEV_ESTATE;
+	ret = restart_front(&f->xb);
+	if (!ret)
+		ret = pt_xenbus_wait_backend(&f->xb, S(INIT_WAIT), 0,
+					     deadline_ns, NULL);
+	if (!ret)
+		ret = read_offer(f);
+	if (ret)
+		return ret;
+	negotiated = features & f->offered;
+	if (required & ~negotiated) {
+		fmt_snprintf(f->xb.why, sizeof(f->xb.why),
+			     "back-end offers %llx, we need %llx",
+			     (unsigned long long)f->offered,
+			     (unsigned long long)required);
+		return -PT_DEV_EFEATURES;
+	}
+	fit_config(f, want, &cfg);
+	ret = pt_vdev_alloc(&f->dev, &cfg, deadline_ns);
+	if (!ret)
+		ret = pt_vdev_start(&f->dev, negotiated);
+	if (ret) {
+		fmt_snprintf(f->xb.why, sizeof(f->xb.why),
+			     "rings, pool or port: %s (status 0x%x)",
+			     pt_dev_strerror(ret), -f->dev.detail);
+		pt_vdev_release(&f->dev, deadline_ns);
+		return ret;
+	}
+	n = build_keys(f, &keys);
+	ret = pt_xenbus_publish(&f->xb, keys.kv, n,
+				PT_XENBUS_STATE_INITIALISED);
+	if (!ret)
+		ret = pt_xenbus_wait_backend(&f->xb, S(CONNECTED),
+					     S(CLOSING) | S(CLOSED),
+					     deadline_ns, NULL);
+	if (!ret)
+		ret = pt_xenbus_switch(&f->xb, PT_XENBUS_STATE_CONNECTED);
+	if (ret) {
+		abandon(f, deadline_ns);
+		return ret;
+	}
+	f->connects++;
+	return 0;
+}
+
+int pt_virtio_front_disconnect(struct pt_virtio_front *f, uint64_t deadline_ns)
+{
+	int ret = 0, rel;
+
+	if (f->xb.state != PT_XENBUS_STATE_CLOSING &&
+	    f->xb.state != PT_XENBUS_STATE_CLOSED &&
+	    f->xb.state != PT_XENBUS_STATE_INITIALISING)
+		ret = pt_xenbus_switch(&f->xb, PT_XENBUS_STATE_CLOSING);
+	/* The back-end unmaps when it leaves Connected; if it is gone or
+	 * slow, ending the grants below tells us (and quarantines). */
+	if (!ret)
+		ret = pt_xenbus_wait_backend(&f->xb,
+					     S(CLOSING) | S(CLOSED) |
+						     S(INIT_WAIT) | S(UNKNOWN) |
+						     S(INITIALISING),
+					     0, deadline_ns, NULL);
+	rel = pt_vdev_release(&f->dev, deadline_ns);
+	if (f->xb.state == PT_XENBUS_STATE_CLOSING) {
+		int r = pt_xenbus_switch(&f->xb, PT_XENBUS_STATE_CLOSED);
+
+		if (!ret)
+			ret = r;
+	}
+	return rel ? rel : ret;
+}
