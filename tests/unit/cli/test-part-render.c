@@ -85,8 +85,7 @@ Test(part_render, info_text)
 	info.on_crash = PT_ON_CRASH_PRESERVE;
 	info.cap_percent = 25;
 	strcpy(info.exit_detail, "nested page fault");
-	part_info_text(capture_begin(&c), &info, 61500000000ull, NULL,
-		       NULL);
+	part_info_text(capture_begin(&c), &info, 61500000000ull, NULL, NULL);
 	text = capture_end(&c);
 	cr_assert_str_eq(text, "Partition:     ticker (id 3)\n"
 			       "State:         running\n"
