@@ -16,4 +16,10 @@
  */
 int cli_console_attach(const struct pt_partition_entry *e, int linger_ms);
 
+/*
+ * The copying itself (console-pty.c): opens the pty at path and copies as
+ * cli_console_attach() says. name is for messages. Returns the exit code.
+ */
+int cli_console_pty(const char *name, const char *path, int linger_ms);
+
 #endif

@@ -25,7 +25,8 @@ static void print_usage(FILE *f)
 	fputs("  help      show help for a command: partita help COMMAND\n"
 	      "\n"
 	      "Exit status: 0 done, 1 the operation failed, 2 usage error,\n"
-	      "3 the hypervisor or the partita module is unavailable.\n",
+	      "3 the hypervisor, the partita module or the store is "
+	      "unavailable.\n",
 	      f);
 }
 

@@ -268,9 +268,14 @@ int store_do_rm(struct store_view *v, struct store_conn *conn, const char *path)
 		ret = view_find(v, parent, &p);
 	if (ret)
 		return ret;
-	/* Removing what is already gone succeeds, as in xenstore. */
-	if (!n)
-		return p ? 0 : missing_err(v, who_of(conn), path);
+	/*
+	 * Removing what is already gone succeeds, as in xenstore, but only
+	 * for a caller that may see that it is gone (may read the parent).
+	 */
+	if (!n) {
+		ret = missing_err(v, who_of(conn), path);
+		return ret == -ENOENT && p ? 0 : ret;
+	}
 	if (!(access_of(n, who_of(conn)) & STORE_ACCESS_WRITE))
 		return -EACCES;
 	ret = store_tree_writable(v->rootp, parent, &p);

@@ -58,35 +58,52 @@ static int refused(struct stored_hv *hv, uint32_t domid, const char *what,
 	return err == -ENOMEM ? -ENOMEM : -EINVAL;
 }
 
+/*
+ * A mapped ring, and which life of partition `granter` granted it: ids are
+ * reused (rarely), so a guest whose id is listed again with another
+ * creation time has ended too.
+ */
+struct stored_ring {
+	struct root_gnt_mapping m;
+	uint64_t created_ns;
+};
+
 static int hv_map_ring(void *ctx, uint32_t domid, uint32_t ref,
 		       struct pt_store_ring_page **page, void **handle)
 {
 	struct stored_hv *hv = ctx;
-	struct root_gnt_mapping *m = calloc(1, sizeof(*m));
+	struct stored_ring *r = calloc(1, sizeof(*r));
+	struct pt_partition_info info;
 	int err;
 
-	if (!m)
+	if (!r)
 		return -ENOMEM;
-	/* Exactly the one page the guest granted, writable: nothing else. */
-	err = root_gnt_map(&hv->gnt, domid, &ref, 1, 0, m);
+	err = root_partition_info(&hv->dev, domid, &info);
 	if (err) {
-		free(m);
+		free(r);
+		return refused(hv, domid, "looking it up", err);
+	}
+	r->created_ns = info.created_ns;
+	/* Exactly the one page the guest granted, writable: nothing else. */
+	err = root_gnt_map(&hv->gnt, domid, &ref, 1, 0, &r->m);
+	if (err) {
+		free(r);
 		return refused(hv, domid, "mapping its store ring", err);
 	}
-	*page = m->addr;
-	*handle = m;
+	*page = r->m.addr;
+	*handle = r;
 	return 0;
 }
 
 static void hv_unmap_ring(void *ctx, void *handle)
 {
 	struct stored_hv *hv = ctx;
-	struct root_gnt_mapping *m = handle;
+	struct stored_ring *r = handle;
 
-	if (root_gnt_unmap(&hv->gnt, m))
+	if (root_gnt_unmap(&hv->gnt, &r->m))
 		fprintf(stderr, "partita-stored: domain %u: unmapping: %s\n",
-			m->granter, root_error(&hv->dev));
-	free(m);
+			r->m.granter, root_error(&hv->dev));
+	free(r);
 }
 
 static int hv_bind(void *ctx, uint32_t domid, uint32_t remote_port,
@@ -152,6 +169,8 @@ void stored_hv_check_partitions(struct stored_hv *hv)
 		return;
 	}
 	for (g = st->guests; g; g = next) {
+		const struct stored_ring *r = g->map;
+		struct pt_partition_info info;
 		uint32_t domid = g->domid;
 		int gone = 1;
 
@@ -159,6 +178,8 @@ void stored_hv_check_partitions(struct stored_hv *hv)
 		for (i = 0; i < count; i++)
 			if (list[i].id == domid)
 				gone = ended(list[i].state);
+		if (!gone && !root_partition_info(&hv->dev, domid, &info))
+			gone = info.created_ns != r->created_ns;
 		if (!gone)
 			continue;
 		store_domain_release(st, domid);

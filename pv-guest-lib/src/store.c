@@ -265,6 +265,8 @@ void pt_store_get_stats(struct pt_store_stats *out)
 
 const char *pt_store_strerror(int err)
 {
+	if (err == 0)
+		return "OK";
 #define PT_STORE_ERRNO_NAME(name, num) \
 	if (err == -(num) || err == (num)) \
 		return #name;

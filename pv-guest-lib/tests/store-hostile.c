@@ -51,7 +51,9 @@ static void perm_cases(uint32_t peer)
 		   -PT_STORE_EACCES);
 	expect_err("write-own-name", pt_store_write(0, "name", "evil"),
 		   -PT_STORE_EACCES);
-	expect_err("rm-own-home", pt_store_rm(0, "/local/domain/0"),
+	fmt_snprintf(path, sizeof(path), "/local/domain/%u/data/hello", peer);
+	expect_err("rm-peer-key", pt_store_rm(0, path), -PT_STORE_EACCES);
+	expect_err("rm-all-homes", pt_store_rm(0, "/local/domain"),
 		   -PT_STORE_EACCES);
 	expect_err("write-top", pt_store_write(0, "/evil", "x"),
 		   -PT_STORE_EACCES);

@@ -67,28 +67,46 @@ static void check_closed(void)
 	       a == -PT_STORE_EACCES && b == -PT_STORE_EACCES, detail);
 }
 
-static void bench(const char *what, unsigned n, int write)
+/* Times n round trips of one kind; returns the median in cycles. */
+static uint64_t bench(const char *what, unsigned n, int kind)
 {
 	char buf[64];
+	uint64_t median;
 
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t t0 = pt_rdtsc();
-		int ret = write ? pt_store_write(0, "data/bench", "0123456789")
-				: pt_store_read(0, "name", buf, sizeof(buf),
-						NULL);
+		int ret = kind == 0   ? pt_call_null()
+			  : kind == 1 ? pt_store_read(0, "name", buf,
+						      sizeof(buf), NULL)
+				      : pt_store_write(0, "data/bench",
+						       "0123456789");
 
 		samples[i] = pt_rdtsc() - t0;
 		if (ret) {
 			pt_printf("store-bench %s: failed: %s\n", what,
 				  pt_store_strerror(ret));
-			return;
+			return 0;
 		}
 	}
 	stats_summarise("store-bench", what, samples, n);
-	stats_sort(samples, n);
+	median = samples[n / 2]; /* sorted by stats_summarise */
 	pt_printf("store-bench %s cycles median=%lu p99=%lu\n", what,
-		  (unsigned long)samples[n / 2],
+		  (unsigned long)median,
 		  (unsigned long)samples[n * 99 / 100]);
+	return median;
+}
+
+/* The null hypercall first, measured in the same run, as the baseline. */
+static void bench_all(unsigned n)
+{
+	uint64_t null = bench("null-hypercall", n, 0);
+	uint64_t rd = bench("read", n, 1), wr = bench("write", n, 2);
+
+	if (null) {
+		stats_ratio("store-bench", "read/null-hypercall", rd, null);
+		stats_ratio("store-bench", "write/null-hypercall", wr, null);
+	}
+	pt_printf("store-bench done\n");
 }
 
 /* data/ping -> data/pong, for the root's round-trip checks. */
@@ -145,8 +163,7 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 	check_closed();
 	if (n) {
 		n = n > BENCH_MAX ? BENCH_MAX : n;
-		bench("read", (unsigned)n, 0);
-		bench("write", (unsigned)n, 1);
+		bench_all((unsigned)n);
 	}
 	echo_pings();
 	return 0;

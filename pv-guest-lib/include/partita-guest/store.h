@@ -22,7 +22,7 @@ enum {
 };
 #undef PT_STORE_ERRNO_ENUM
 
-/* The errno name of err ("ENOENT"), or "EUNKNOWN". */
+/* The errno name of err ("ENOENT"), "OK" for 0, or "EUNKNOWN". */
 const char *pt_store_strerror(int err);
 
 /*

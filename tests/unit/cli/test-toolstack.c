@@ -8,11 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "store-client.h"
+#include "store-msg.h"
 #include "toolstack-devices.h"
 #include "toolstack-store.h"
 
@@ -194,6 +197,84 @@ Test(home, remove_takes_home_and_backends)
 	cr_expect_eq(ts_remove_home(c, 7), 0);
 }
 
+Test(home, a_new_guest_is_not_introduced)
+{
+	int yes = 1;
+
+	write_shell(7);
+	cr_assert_eq(ts_is_introduced(c, 7, &yes), 0);
+	cr_expect_eq(yes, 0);
+	/* The root always is. */
+	cr_assert_eq(ts_is_introduced(c, 0, &yes), 0);
+	cr_expect_eq(yes, 1);
+}
+
+/*
+ * What INTRODUCE sends, seen by a one-request server: the real daemon
+ * needs /dev/partita to map the guest's ring, which a host has not.
+ */
+struct fake_server {
+	int listen_fd;
+	uint8_t req[16 + 64];
+	ssize_t len;
+};
+
+static void *serve_one(void *arg)
+{
+	struct fake_server *f = arg;
+	uint8_t reply[16 + 3];
+	struct pt_store_msg_hdr h;
+	int fd = accept(f->listen_fd, NULL, NULL);
+
+	if (fd < 0)
+		return NULL;
+	f->len = read(fd, f->req, sizeof(f->req));
+	if (f->len >= 16) {
+		store_hdr_decode(f->req, &h);
+		store_hdr_encode(reply, h.type, h.req_id, 0, 3);
+		memcpy(reply + 16, "OK", 3);
+		if (write(fd, reply, sizeof(reply)) != sizeof(reply))
+			f->len = -1;
+	}
+	close(fd);
+	return NULL;
+}
+
+Test(home, introduce_sends_id_grant_ref_and_port)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct fake_server f = { 0 };
+	struct store_client *fc;
+	struct pt_store_msg_hdr h;
+	char err[TS_ERROR_MAX] = "";
+	pthread_t t;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/fake", dir);
+	f.listen_fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	cr_assert_eq(bind(f.listen_fd, (struct sockaddr *)&addr, sizeof(addr)),
+		     0);
+	cr_assert_eq(listen(f.listen_fd, 1), 0);
+	pthread_create(&t, NULL, serve_one, &f);
+	fc = store_client_open(addr.sun_path);
+	cr_assert_not_null(fc);
+	cr_expect_eq(ts_introduce(fc, 7, err, sizeof(err)), 0, "%s", err);
+	pthread_join(t, NULL);
+	store_client_close(fc);
+	close(f.listen_fd);
+	unlink(addr.sun_path);
+	cr_assert_eq(f.len, 16 + 6);
+	store_hdr_decode(f.req, &h);
+	cr_expect_eq(h.type, PT_STORE_OP_INTRODUCE);
+	cr_expect_eq(h.len, 6);
+	/* domid, PT_STORE_GRANT_REF, PT_STORE_PORT, each NUL-terminated. */
+	cr_expect_eq(memcmp(f.req + 16,
+			    "7\0"
+			    "1\0"
+			    "1\0",
+			    6),
+		     0);
+}
+
 /*
  * On the host there is no /dev/partita, so the store cannot map the
  * guest's ring and refuses the introduction (EIO); the toolstack says so
@@ -205,8 +286,6 @@ Test(home, introduce_without_a_hypervisor_is_refused_cleanly)
 	char err[TS_ERROR_MAX] = "";
 	int yes = 1;
 
-	cr_assert_eq(ts_is_introduced(c, 7, &yes), 0);
-	cr_expect_eq(yes, 0);
 	write_shell(7);
 	cr_assert_lt(ts_introduce(c, 7, err, sizeof(err)), 0);
 	cr_expect(strstr(err, "the store refused to introduce partition 7 "
@@ -222,7 +301,8 @@ Test(home, introduce_refusal_is_a_sentence)
 
 	/* Partition 0 is the root: the store refuses to introduce it. */
 	cr_assert_lt(ts_introduce(c, 0, err, sizeof(err)), 0);
-	cr_expect(strstr(err, "the store refused to introduce partition 0"),
+	cr_expect(strstr(err, "the store refused to introduce partition 0 "
+			      "(grant ref 1, port 1): "),
 		  "%s", err);
 }
 
