@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A hostile virtio console front-end, for the root's test of
+ * partita-backd: it negotiates console/0 (or fails to, on purpose) and
+ * then breaks its ring or the negotiation in one way per run, chosen on
+ * the command line, prints "RESULT hostile-<case> DONE" once it has done
+ * it, and idles until it is shut down, while the root checks that backd,
+ * the store and the other guests carry on. Command line:
+ *   case=avail-jump     avail->idx moved the queue size + 5 past the last
+ *   case=idx-beyond     an available ring entry naming descriptor >= size
+ *   case=loop           a direct chain whose descriptors loop (a -> b -> a)
+ *   case=indirect-loop  an indirect table whose entries loop
+ *   case=long-chain     an indirect table longer than the queue
+ *   case=outside-pool   a descriptor ending past the granted pool
+ *   case=bad-ref        pool-refs naming a revoked and an unknown grant
+ *   case=not-connected  chains and a kick after the front-end went Closing
+ *   case=state-toggle   rapid, out-of-order front-end state writes
+ *   case=store-oversize a store request header announcing 5000 bytes
+ *   case=store-ring-overrun  a store request producer far past the consumer
+ *   case=console-flood  console output as fast as it goes, secs=N (5)
+ *   case=no-rx          connects, then never reads its console input
+ */
+#include <partita-guest/guest.h>
+#include <partita-guest/store.h>
+#include <partita-guest/vconsole.h>
+#include <partita/store-ring.h>
+
+#include "fmt.h"
+#include "string.h"
+
+#define TXQ PT_VIRTIO_CONSOLE_TX_QUEUE
+#define SEC 1000000000ull
+
+static struct pt_vconsole con;
+static volatile uint32_t shutdown_requested;
+static char which[32];
+
+static void on_shutdown_request(unsigned event, unsigned vcpu, void *arg)
+{
+	pt_atomic_store32(&shutdown_requested, 1);
+	pt_vdev_wake(&con.front.dev);
+}
+
+static void done(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void done(const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	pt_printf("RESULT hostile-%s DONE %s\n", which, buf);
+}
+
+static void idle(void)
+{
+	while (!pt_atomic_load32(&shutdown_requested))
+		pt_sleep_ns(SEC);
+}
+
+static struct pt_vq *txq(void)
+{
+	return &con.front.dev.vq[TXQ];
+}
+
+static void kick(void)
+{
+	pt_call_evtchn_send(con.front.dev.port);
+}
+
+/* Publishes head at the next available slot, as a driver would. */
+static void publish(uint16_t head)
+{
+	struct pt_vq *q = txq();
+
+	q->avail->ring[q->avail_idx & (q->size - 1u)] = head;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	q->avail_idx++;
+	q->avail->idx = q->avail_idx;
+}
+
+static void put(volatile struct pt_vring_desc *d, uint64_t addr, uint32_t len,
+		uint16_t flags, uint16_t next)
+{
+	d->addr = addr;
+	d->len = len;
+	d->flags = flags;
+	d->next = next;
+}
+
+/* A pool buffer with something in it, for descriptors to point at. */
+static uint32_t pool_buf(uint32_t len)
+{
+	uint32_t off = 0;
+
+	if (pt_vpool_alloc(&con.front.dev.pool, len, &off))
+		pt_panic("hostile-front: pool full");
+	memset(pt_vpool_ptr(&con.front.dev.pool, off), 'x', len);
+	return off;
+}
+
+static void ring_case(void)
+{
+	struct pt_vq *q = txq();
+	uint16_t size = q->size;
+	uint32_t buf = pool_buf(64);
+
+	if (!strcmp(which, "avail-jump")) {
+		q->avail->idx = (uint16_t)(q->avail_idx + size + 5u);
+		kick();
+		done("avail idx %u, queue size %u", q->avail->idx, size);
+	} else if (!strcmp(which, "idx-beyond")) {
+		publish((uint16_t)(size + 3u));
+		kick();
+		done("ring entry names descriptor %u of %u", size + 3u, size);
+	} else if (!strcmp(which, "loop")) {
+		put(&q->desc[0], buf, 8, PT_VRING_DESC_F_NEXT, 1);
+		put(&q->desc[1], buf, 8, PT_VRING_DESC_F_NEXT, 0);
+		publish(0);
+		kick();
+		done("descriptors 0 -> 1 -> 0");
+	} else if (!strcmp(which, "indirect-loop")) {
+		uint32_t t = pool_buf(2 * 16);
+		volatile struct pt_vring_desc *tab =
+			pt_vpool_ptr(&con.front.dev.pool, t);
+
+		put(&tab[0], buf, 8, PT_VRING_DESC_F_NEXT, 1);
+		put(&tab[1], buf, 8, PT_VRING_DESC_F_NEXT, 0);
+		put(&q->desc[0], t, 32, PT_VRING_DESC_F_INDIRECT, 0);
+		publish(0);
+		kick();
+		done("indirect entries 0 -> 1 -> 0 at pool offset %u", t);
+	} else if (!strcmp(which, "long-chain")) {
+		uint32_t n = 2u * size, t = pool_buf(n * 16u);
+		volatile struct pt_vring_desc *tab =
+			pt_vpool_ptr(&con.front.dev.pool, t);
+
+		for (uint32_t i = 0; i < n; i++)
+			put(&tab[i], buf, 8,
+			    i + 1 < n ? PT_VRING_DESC_F_NEXT : 0,
+			    (uint16_t)(i + 1 < n ? i + 1 : 0));
+		put(&q->desc[0], t, n * 16u, PT_VRING_DESC_F_INDIRECT, 0);
+		publish(0);
+		kick();
+		done("indirect chain of %u, queue size %u", n, size);
+	} else if (!strcmp(which, "outside-pool")) {
+		uint32_t bytes = con.front.dev.pool.bytes;
+
+		put(&q->desc[0], bytes - 8u, 16, 0, 0);
+		publish(0);
+		kick();
+		done("offset %u length 16, pool of %u bytes", bytes - 8u,
+		     bytes);
+	}
+}
+
+/* Negotiates by hand up to Initialised, with pool-refs that lie. */
+static void bad_ref_case(void)
+{
+	struct pt_xenbus *xb = &con.front.xb;
+	struct pt_vdev *d = &con.front.dev;
+	struct pt_vdev_config cfg = { .num_queues = 2,
+				      .queue_size = { 64, 64 },
+				      .pool_pages = 2 };
+	char port[16], q0[24], q1[24], refs[32];
+	uint32_t revoked;
+	int ret;
+
+	ret = pt_xenbus_open_self(xb, PT_XENBUS_TYPE_CONSOLE, 0);
+	if (!ret)
+		ret = pt_xenbus_wait_backend(xb,
+					     1u << PT_XENBUS_STATE_INIT_WAIT, 0,
+					     pt_time_ns() + 30 * SEC, NULL);
+	cfg.backend_id = xb->backend_id;
+	if (!ret)
+		ret = pt_vdev_alloc(d, &cfg, pt_time_ns() + 30 * SEC);
+	if (!ret)
+		ret = pt_vdev_start(d,
+				    PT_VIRTIO_FEATURE(PT_VIRTIO_F_VERSION_1));
+	if (ret) {
+		pt_printf("RESULT hostile-bad-ref FAIL setup: %s (%s)\n",
+			  pt_dev_strerror(ret), xb->why);
+		return;
+	}
+	/* Revoked: granted, then ended before the back-end could map it. */
+	revoked = d->pool_refs[0];
+	pt_grant_end_access(revoked);
+	d->pool_refs[0] = 0;
+	fmt_snprintf(port, sizeof(port), "%u", d->port);
+	fmt_snprintf(q0, sizeof(q0), "%u", d->ring_refs[0][0]);
+	fmt_snprintf(q1, sizeof(q1), "%u", d->ring_refs[1][0]);
+	fmt_snprintf(refs, sizeof(refs), "%u 30000", revoked);
+	{
+		const struct pt_xenbus_kv kv[] = {
+			{ "event-channel", port },
+			{ "driver-features", "100000000" },
+			{ "num-queues", "2" },
+			{ "queue-0-size", "64" },
+			{ "queue-0-ring-refs", q0 },
+			{ "queue-1-size", "64" },
+			{ "queue-1-ring-refs", q1 },
+			{ "pool-pages", "2" },
+			{ "pool-refs", refs },
+		};
+
+		ret = pt_xenbus_publish(xb, kv, 9, PT_XENBUS_STATE_INITIALISED);
+	}
+	done("pool-refs '%s' (revoked, unknown): publish %s", refs,
+	     pt_dev_strerror(ret));
+}
+
+static void not_connected_case(void)
+{
+	struct pt_vq_seg s;
+	int ret;
+
+	pt_xenbus_switch(&con.front.xb, PT_XENBUS_STATE_CLOSING);
+	pt_xenbus_wait_backend(&con.front.xb,
+			       (1u << PT_XENBUS_STATE_CLOSING) |
+				       (1u << PT_XENBUS_STATE_CLOSED),
+			       0, pt_time_ns() + 10 * SEC, NULL);
+	s.off = pool_buf(64);
+	s.len = 64;
+	ret = pt_vq_add(txq(), &s, 1, NULL, 0, NULL);
+	kick();
+	done("a chain (%s) and a kick while Closing",
+	     ret ? pt_dev_strerror(ret) : "added");
+}
+
+static void state_toggle_case(void)
+{
+	static const char *const seq[] = { "4", "1", "3", "6", "4", "2",
+					   "5", "1", "4", "3", "6", "1" };
+	char path[96];
+	unsigned n = 0;
+
+	fmt_snprintf(path, sizeof(path), "%s/state", con.front.xb.front);
+	for (unsigned round = 0; round < 20; round++)
+		for (unsigned i = 0; i < sizeof(seq) / sizeof(seq[0]); i++)
+			n += !pt_store_write(0, path, seq[i]);
+	done("%u state writes, out of order", n);
+}
+
+static volatile struct pt_store_ring_page *store_ring(void)
+{
+	return (volatile struct pt_store_ring_page *)(uintptr_t)pt_start_info()
+		->store_ring_gpa;
+}
+
+static void store_case(void)
+{
+	volatile struct pt_store_ring_page *r = store_ring();
+
+	if (!strcmp(which, "store-oversize")) {
+		/* type READ, req_id 1, tx 0, len 5000: over the 4096 limit */
+		const uint32_t hdr[4] = { PT_STORE_OP_READ, 1, 0, 5000 };
+		const uint8_t *b = (const uint8_t *)hdr;
+		uint32_t prod = r->req_prod;
+
+		for (uint32_t i = 0; i < sizeof(hdr); i++)
+			r->req[(prod + i) & (PT_STORE_RING_SIZE - 1)] = b[i];
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		r->req_prod = prod + sizeof(hdr);
+		pt_call_evtchn_send(pt_start_info()->store_port);
+		done("header announcing 5000 bytes");
+	} else {
+		r->req_prod = r->req_cons + 3u * PT_STORE_RING_SIZE + 7u;
+		pt_call_evtchn_send(pt_start_info()->store_port);
+		done("req_prod %u, req_cons %u", r->req_prod, r->req_cons);
+	}
+}
+
+static void flood_case(uint64_t secs)
+{
+	static char line[1024];
+	uint64_t end = pt_time_ns() + secs * SEC, bytes = 0;
+
+	for (unsigned i = 0; i < sizeof(line); i++)
+		line[i] = (char)('a' + i % 26);
+	line[sizeof(line) - 2] = '\r';
+	line[sizeof(line) - 1] = '\n';
+	while (pt_time_ns() < end && !pt_atomic_load32(&shutdown_requested)) {
+		long n = pt_vconsole_write(&con, line, sizeof(line), end);
+
+		if (n <= 0)
+			break;
+		bytes += (uint64_t)n;
+	}
+	done("%llu bytes in %llu s", (unsigned long long)bytes,
+	     (unsigned long long)secs);
+}
+
+static int connect(void)
+{
+	int ret = pt_vconsole_open(&con, 0, pt_time_ns() + 60 * SEC);
+
+	if (ret)
+		pt_printf("RESULT hostile-%s FAIL console/0: %s (%s)\n", which,
+			  pt_dev_strerror(ret), con.front.xb.why);
+	else
+		pt_printf("hostile-front: console/0 connected, port %u\n",
+			  con.front.dev.port);
+	return ret;
+}
+
+int guest_main(const struct pt_start_info *si, unsigned vcpu)
+{
+	pt_guest_init();
+	if (vcpu != 0)
+		return 0;
+	pt_event_register(PT_EVENT_SHUTDOWN_REQUEST, on_shutdown_request, NULL);
+	pt_irq_enable();
+	if (!pt_cmdline_str("case", which, sizeof(which)))
+		strlcpy(which, "no-rx", sizeof(which));
+	pt_printf("hostile-front %s: case %s\n", si->name, which);
+	if (!strcmp(which, "bad-ref")) {
+		bad_ref_case();
+	} else if (!strncmp(which, "store-", 6)) {
+		if (!connect())
+			store_case();
+	} else if (!connect()) {
+		if (!strcmp(which, "not-connected"))
+			not_connected_case();
+		else if (!strcmp(which, "state-toggle"))
+			state_toggle_case();
+		else if (!strcmp(which, "console-flood"))
+			flood_case(pt_cmdline_u64("secs", 5));
+		else if (!strcmp(which, "no-rx"))
+			done("connected; input is never read");
+		else if (!strcmp(which, "avail-jump") ||
+			 !strcmp(which, "idx-beyond") ||
+			 !strcmp(which, "loop") ||
+			 !strcmp(which, "indirect-loop") ||
+			 !strcmp(which, "long-chain") ||
+			 !strcmp(which, "outside-pool"))
+			ring_case();
+		else
+			pt_printf("RESULT hostile-%s FAIL unknown case\n",
+				  which);
+	}
+	idle();
+	return 0;
+}
