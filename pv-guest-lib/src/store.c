@@ -12,6 +12,7 @@
 #include "string.h"
 
 #define STORE_DEFAULT_TIMEOUT_NS 10000000000ull
+#define PT_RFLAGS_IF (1ull << 9)
 #define EVENT_RECHECK_NS 10000000ull
 
 static struct store_guest client;
@@ -57,6 +58,14 @@ static int wait_kick(uint64_t deadline_ns)
 			break;
 		}
 		pt_call_block(deadline_ns);
+		/* Another event (a timer, a shutdown request) makes BLOCK
+		 * return at once: let its upcall run, or this would spin. A
+		 * caller with interrupts off polls nothing but ports. */
+		if (flags & PT_RFLAGS_IF) {
+			pt_irq_enable();
+			__asm__ volatile("nop");
+			pt_irq_disable();
+		}
 	}
 	pt_irq_restore(flags);
 	stats.wakeups++;
