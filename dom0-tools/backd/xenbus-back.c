@@ -78,9 +78,17 @@ struct xb_step xb_decide(int back, int front, int attached)
 	case PT_XENBUS_STATE_CLOSED:
 		switch (front) {
 		case PT_XENBUS_STATE_INITIALISING:
-		case PT_XENBUS_STATE_INITIALISED:
-			/* A restart; Initialised is then connected next round. */
+			/* A restart: the contract's only way back. */
 			return step(XB_REINIT);
+		case PT_XENBUS_STATE_INITIALISED:
+			/*
+			 * Not a restart: a front-end that starts again waits
+			 * for our InitWait before it says Initialised. This is
+			 * one whose keys we refused, still standing there:
+			 * offering again would loop for ever (map, refuse,
+			 * close, offer) and starve every other device.
+			 */
+			return step(attached ? XB_CLOSING : XB_NONE);
 		case PT_XENBUS_STATE_CONNECTED:
 			/* It has not seen our Closing yet (or ignores it). */
 			return step(attached ? XB_CLOSING : XB_NONE);
