@@ -150,7 +150,10 @@ in_list ticker && fail "ticker is still listed after shutdown --wait"
 p dmesg | grep -q "p$id:ticker: ticker ticker: shutdown requested, goodbye" ||
 	fail "the ticker did not end through its shutdown handler"
 free1=$(pool_free)
-[ "$free1" = "$free0" ] || fail "after shutdown the pool has $free1 bytes free, not $free0"
+# The store daemon's first guest ring and port cost the root frames it
+# keeps (its grant and port bookkeeping): at most 4, once; exact after.
+pool_back "$free0" 4 "shutdown"
+free0=$free1
 
 step "create and destroy"
 p create --quiet "$share/ticker.yaml" >"$tmp/create2.txt" 2>&1 ||
