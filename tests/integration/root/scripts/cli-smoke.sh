@@ -109,6 +109,7 @@ irqs_after=$(irq_count)
 step "new line after ${waited} s; partita interrupts $irqs_before -> $irqs_after"
 
 step "rmmod partita"
+services_stop
 rmmod partita 2>"$tmp/rmmod.err" || fail "rmmod partita: $(cat "$tmp/rmmod.err")"
 [ ! -e /dev/partita ] || fail "/dev/partita is still there after rmmod"
 partita info >"$tmp/unloaded.txt" 2>&1
@@ -120,6 +121,7 @@ grep -q "the partita module is not loaded: run 'modprobe partita'" \
 step "insmod $ko"
 insmod "$ko" 2>"$tmp/insmod.err" || fail "insmod $ko: $(cat "$tmp/insmod.err")"
 [ -c /dev/partita ] || mdev -s 2>/dev/null
+services_start
 partita info >"$tmp/reloaded.txt" 2>&1 ||
 	fail "partita info after reloading: exit status $?"
 grep -Eq '^Partita hypervisor, interface' "$tmp/reloaded.txt" ||

@@ -113,3 +113,33 @@ pool_back() {
 	[ "$_now" -le "$1" ] && [ $kept -le "$2" ] ||
 		fail "after $3 the pool has $_now bytes free, not $1 (less at most $2 frame(s) the root keeps)"
 }
+
+# partita-stored and partita-backd keep /dev/partita open, so a test that
+# unloads partita.ko stops them first and starts them again after, as
+# /init does (the store starts empty again: no guest is running then).
+services_stop() {
+	for _d in partita-backd partita-stored; do
+		_pid=$(pidof $_d) || continue
+		kill $_pid
+		_w=0
+		while kill -0 $_pid 2>/dev/null; do
+			_w=$((_w + 1))
+			[ $_w -lt 50 ] || fail "$_d did not stop on SIGTERM"
+			sleep 0.1
+		done
+	done
+}
+
+services_start() {
+	partita-stored --socket /var/run/xenstored/socket \
+		--pid-file /var/run/partita-stored.pid \
+		</dev/null >>/var/log/partita-stored.log 2>&1 &
+	_w=0
+	until xenstore-ls / >/dev/null 2>&1; do
+		_w=$((_w + 1))
+		[ $_w -lt 50 ] || fail "partita-stored did not answer again"
+		sleep 0.1
+	done
+	partita-backd --pid-file /var/run/partita-backd.pid \
+		</dev/null >>/var/log/partita-backd.log 2>&1 &
+}

@@ -14,8 +14,10 @@ partita-drv-selftest loopback >"$tmp/first" 2>&1
 rc=$?
 cat "$tmp/first"
 [ $rc -eq 0 ] || fail "$rc checks failed on the first run"
+services_stop
 rmmod partita || fail "rmmod partita: exit status $?"
 insmod /lib/partita/partita.ko || fail "insmod partita.ko: exit status $?"
+services_start
 partita-drv-selftest loopback >"$tmp/second" 2>&1
 rc=$?
 cat "$tmp/second"
