@@ -82,7 +82,7 @@ answers restart "after the restart"
 p destroy shell >/dev/null 2>&1 || fail "partita destroy shell"
 
 step "20 guests with consoles, created and destroyed"
-guest_yaml many shell.elf ""
+guest_yaml many shell.elf "console=0"
 for i in $(seq 1 20); do
 	sed "s/^name: many/name: many-$i/" "$tmp/many.yaml" >"$tmp/many-$i.yaml"
 	p create --quiet "$tmp/many-$i.yaml" >/dev/null 2>"$tmp/many.err" ||
