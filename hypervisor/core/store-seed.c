@@ -35,11 +35,11 @@ int store_seed(struct partition *p, struct pt_start_info *si)
 			e.flags = PT_GRANT_PERMIT;
 			e.target = ROOT_PARTITION_ID;
 			e.gpfn = (u32)(PT_GUEST_STORE_RING_GPA >> PAGE_SHIFT);
-			if (partition_copy_to_guest(
-				    p,
-				    PT_GUEST_GRANT_TABLE_GPA +
-					    PT_STORE_GRANT_REF * sizeof(e),
-				    &e, sizeof(e)))
+			if (partition_copy_to_guest(p,
+						    PT_GUEST_GRANT_TABLE_GPA +
+							    PT_STORE_GRANT_REF *
+								    sizeof(e),
+						    &e, sizeof(e)))
 				status = PT_STATUS_INVALID_GPA;
 		}
 		if (!status)

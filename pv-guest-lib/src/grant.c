@@ -47,12 +47,13 @@ int pt_grant_table_init(uint32_t frames)
 		 * the root may map its ring already, so it cannot move. */
 		pt_spin_lock(&grant_lock);
 		if (!grant_table) {
-			grant_entries =
-				si->grant_table_frames * PT_GRANT_ENTRIES_PER_FRAME;
-			__atomic_store_n(&grant_table,
-					 (volatile struct pt_grant_entry *)(uintptr_t)
-						 si->grant_table_gpa,
-					 __ATOMIC_RELEASE);
+			grant_entries = si->grant_table_frames *
+					PT_GRANT_ENTRIES_PER_FRAME;
+			__atomic_store_n(
+				&grant_table,
+				(volatile struct pt_grant_entry *)(uintptr_t)
+					si->grant_table_gpa,
+				__ATOMIC_RELEASE);
 		}
 		pt_spin_unlock(&grant_lock);
 		return 0;

@@ -95,14 +95,16 @@ int pt_store_init(uint64_t timeout_ns)
 		return -PT_STORE_ENOTCONN;
 	ret = pt_evtchn_init();
 	if (!ret)
-		ret = pt_evtchn_set_handler(si->store_port, on_store_port, NULL);
+		ret = pt_evtchn_set_handler(si->store_port, on_store_port,
+					    NULL);
 	if (ret)
 		return -PT_STORE_ENOTCONN;
 	store_port = si->store_port;
 	store_timeout_ns = timeout_ns ? timeout_ns : STORE_DEFAULT_TIMEOUT_NS;
-	store_guest_init(&client,
-			 (struct pt_store_ring_page *)(uintptr_t)si->store_ring_gpa,
-			 &ops);
+	store_guest_init(
+		&client,
+		(struct pt_store_ring_page *)(uintptr_t)si->store_ring_gpa,
+		&ops);
 	__atomic_store_n(&store_up, 1, __ATOMIC_RELEASE);
 	return 0;
 }
@@ -276,7 +278,7 @@ const char *pt_store_strerror(int err)
 {
 	if (err == 0)
 		return "OK";
-#define PT_STORE_ERRNO_NAME(name, num) \
+#define PT_STORE_ERRNO_NAME(name, num)     \
 	if (err == -(num) || err == (num)) \
 		return #name;
 	PT_STORE_ERRNO_LIST(PT_STORE_ERRNO_NAME)

@@ -22,8 +22,8 @@ static struct report_tally tally = { .suite = "store-hostile" };
 
 static volatile struct pt_store_ring_page *ring(void)
 {
-	return (volatile struct pt_store_ring_page *)(uintptr_t)
-		pt_start_info()->store_ring_gpa;
+	return (volatile struct pt_store_ring_page *)(uintptr_t)pt_start_info()
+		->store_ring_gpa;
 }
 
 static void expect_err(const char *name, int got, int want)
@@ -39,8 +39,8 @@ static void perm_cases(uint32_t peer)
 	uint32_t tx[12];
 
 	fmt_snprintf(path, sizeof(path), "/local/domain/%u/data/hello", peer);
-	expect_err("read-peer-key", pt_store_read(0, path, buf, sizeof(buf),
-						  NULL),
+	expect_err("read-peer-key",
+		   pt_store_read(0, path, buf, sizeof(buf), NULL),
 		   -PT_STORE_EACCES);
 	fmt_snprintf(path, sizeof(path), "/local/domain/%u/data/x", peer);
 	expect_err("write-peer-key", pt_store_write(0, path, "x"),

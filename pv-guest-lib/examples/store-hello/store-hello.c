@@ -43,7 +43,8 @@ static void check_home(const struct pt_start_info *si)
 		     pt_store_strerror(ret));
 	if (!ret)
 		pt_printf("store-hello: name=%s\n", name);
-	result("store-name", !ret && !strcmp(name, si->name), ret ? detail : "");
+	result("store-name", !ret && !strcmp(name, si->name),
+	       ret ? detail : "");
 	ret = pt_store_read_u64(0, "domid", &domid);
 	result("store-domid", !ret && domid == si->partition_id,
 	       ret ? pt_store_strerror(ret) : "");
@@ -91,8 +92,7 @@ static uint64_t bench(const char *what, unsigned n, int kind)
 	stats_summarise("store-bench", what, samples, n);
 	median = samples[n / 2]; /* sorted by stats_summarise */
 	pt_printf("store-bench %s cycles median=%lu p99=%lu\n", what,
-		  (unsigned long)median,
-		  (unsigned long)samples[n * 99 / 100]);
+		  (unsigned long)median, (unsigned long)samples[n * 99 / 100]);
 	return median;
 }
 
@@ -154,7 +154,8 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 	pt_irq_enable();
 	ret = pt_store_init(30000000000ull);
 	if (ret) {
-		pt_printf("store-hello: no store: %s\n", pt_store_strerror(ret));
+		pt_printf("store-hello: no store: %s\n",
+			  pt_store_strerror(ret));
 		return 1;
 	}
 	pt_printf("store-hello: store ring at 0x%lx, port %u\n",

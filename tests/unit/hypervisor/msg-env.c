@@ -133,8 +133,8 @@ struct pt_vpap *env_vpap(struct vcpu *v)
 	return vpap;
 }
 
-struct partition *env_guest_seeded(const char *name, u32 vcpus,
-				   u32 max_ports, u32 grant_frames)
+struct partition *env_guest_seeded(const char *name, u32 vcpus, u32 max_ports,
+				   u32 grant_frames)
 {
 	struct pt_partition_create_in in;
 	struct pt_partition_start_in start = { 0, 0, 0x100040, 0x100000,
@@ -182,11 +182,11 @@ struct partition *env_guest(const char *name, u32 vcpus, u32 max_ports,
 	struct partition *p =
 		env_guest_seeded(name, vcpus, max_ports, grant_frames);
 
-	cr_assert_eq(env_fast(&p->vcpus[0], PT_CALL_EVTCHN_SET_PAGE, 0, 0,
-			      NULL, NULL),
+	cr_assert_eq(env_fast(&p->vcpus[0], PT_CALL_EVTCHN_SET_PAGE, 0, 0, NULL,
+			      NULL),
 		     PT_STATUS_SUCCESS);
-	cr_assert_eq(env_fast(&p->vcpus[0], PT_CALL_GRANT_SET_TABLE, 0, 0,
-			      NULL, NULL),
+	cr_assert_eq(env_fast(&p->vcpus[0], PT_CALL_GRANT_SET_TABLE, 0, 0, NULL,
+			      NULL),
 		     PT_STATUS_SUCCESS);
 	return p;
 }

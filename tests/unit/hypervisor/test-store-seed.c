@@ -36,8 +36,7 @@ static struct pt_evtchn_status status_of(struct vcpu *v, u32 port)
 
 Test(store_seed, start_info_names_it_all)
 {
-	const struct pt_start_info *si =
-		env_gpa(pa, PT_GUEST_START_INFO_GPA);
+	const struct pt_start_info *si = env_gpa(pa, PT_GUEST_START_INFO_GPA);
 
 	cr_assert_eq(si->version, PT_START_INFO_VERSION);
 	cr_assert_eq(si->size, sizeof(*si));
@@ -79,9 +78,9 @@ Test(store_seed, the_port_is_offered_to_the_root_and_works)
 	cr_assert_eq(env_fast(vr, PT_CALL_EVTCHN_BIND_INTERDOMAIN, pa->id,
 			      PT_STORE_PORT, &root_port, NULL),
 		     PT_STATUS_SUCCESS);
-	cr_assert_eq(env_fast(va, PT_CALL_EVTCHN_SEND, PT_STORE_PORT, 0, NULL,
-			      NULL),
-		     PT_STATUS_SUCCESS);
+	cr_assert_eq(
+		env_fast(va, PT_CALL_EVTCHN_SEND, PT_STORE_PORT, 0, NULL, NULL),
+		PT_STATUS_SUCCESS);
 	cr_assert(status_of(vr, (u32)root_port).pending);
 	/* A guest that re-registers its event page loses the port, as with
 	 * any port of its own. */
@@ -94,8 +93,7 @@ Test(store_seed, the_port_is_offered_to_the_root_and_works)
 Test(store_seed, the_default_table_size_comes_from_the_config)
 {
 	struct partition *pb = env_guest_seeded("beta", 1, 0, 0);
-	const struct pt_start_info *si =
-		env_gpa(pb, PT_GUEST_START_INFO_GPA);
+	const struct pt_start_info *si = env_gpa(pb, PT_GUEST_START_INFO_GPA);
 
 	cr_assert_eq(si->grant_table_frames, PT_GRANT_DEFAULT_FRAMES);
 	/* Each guest has its own port 1. */
