@@ -46,6 +46,9 @@ connected() {
 }
 
 store_nodes() { xenstore-ls / 2>/dev/null | wc -l; }
+# Open files of a daemon, and the root's event ports in use.
+fds() { ls "/proc/$(pidof "$1")/fd" | wc -l; }
+root_ports() { p info root | sed -n 's/^Event ports: *\([0-9]*\) in use.*/\1/p'; }
 
 mkdir -p "$tmp"
 pidof partita-backd >/dev/null || fail "/init did not start partita-backd"
@@ -85,7 +88,11 @@ p destroy shell >/dev/null 2>&1 || fail "partita destroy shell"
 # created (/local/domain/0/backend/console) stay, as in xenstored.
 nodes0=$(store_nodes)
 free0=$(pool_free)
-step "20 guests with consoles, created and destroyed ($nodes0 store lines, $free0 bytes free before)"
+backd_fds0=$(fds partita-backd)
+stored_fds0=$(fds partita-stored)
+ports0=$(root_ports)
+[ -n "$ports0" ] || fail "partita info root shows no event port count"
+step "20 guests with consoles, created and destroyed ($nodes0 store lines, $free0 bytes free, $backd_fds0/$stored_fds0 backd/stored fds, $ports0 root ports before)"
 guest_yaml many shell.elf "console=0"
 for i in $(seq 1 20); do
 	sed "s/^name: many/name: many-$i/" "$tmp/many.yaml" >"$tmp/many-$i.yaml"
@@ -107,5 +114,10 @@ held=$(p info root | sed -n 's/^Mappings held: \([0-9]*\) .*/\1/p')
 [ "${held:-0}" -eq 0 ] || fail "the root still holds $held grant mappings"
 pidof partita-backd >/dev/null || fail "partita-backd is gone"
 pidof partita-stored >/dev/null || fail "partita-stored is gone"
-step "after: $(store_nodes) store lines, $(pool_free) bytes free, $held mappings held"
+[ "$(fds partita-backd)" -eq "$backd_fds0" ] ||
+	fail "partita-backd holds $(fds partita-backd) files, not $backd_fds0: $(ls -l /proc/$(pidof partita-backd)/fd | tail -n 5)"
+[ "$(fds partita-stored)" -eq "$stored_fds0" ] ||
+	fail "partita-stored holds $(fds partita-stored) files, not $stored_fds0"
+[ "$(root_ports)" -eq "$ports0" ] || fail "the root has $(root_ports) event ports in use, not $ports0"
+step "after: $(store_nodes) store lines, $(pool_free) bytes free, $held mappings held, $(fds partita-backd)/$(fds partita-stored) fds, $(root_ports) root ports"
 echo "RESULT $name PASS"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# partita console against the shell guest's virtio console: a scripted line and its answer, Ctrl-] in the input, info's device line, --debug.
+# partita console against the shell guest's virtio console: a scripted line and its answer, Ctrl-] in the input, output kept while detached, info's device line, --debug.
 #
 # Runs as root in the initramfs (/init, partita.test=console-shell) with the
 # store /init started; starts partita-backd itself if /init did not.
@@ -56,6 +56,12 @@ echo "echo after" | p console --linger 2000 shell >"$tmp/after.txt" 2>&1 ||
 	fail "partita console after Ctrl-]: exit status $?"
 grep -q never "$tmp/esc.txt" "$tmp/after.txt" && fail "bytes after Ctrl-] reached the guest"
 tr -d '\r' <"$tmp/after.txt" | grep -q '^after$' || fail "the console did not answer after a Ctrl-] detach: $(head -c 300 "$tmp/after.txt")"
+
+step "output made while nobody was attached is shown on the next attach"
+tty=$(p info shell | sed -n 's|^  console/0: .*, tty \(/dev/pts/[0-9]*\)$|\1|p')
+[ -n "$tty" ] || fail "partita info names no tty"
+partita-console-bench "$tty" --missed >"$tmp/missed.txt" 2>&1 ||
+	fail "$(cat "$tmp/missed.txt")"
 
 step "partita info --json lists the device"
 p info --json shell >"$tmp/info.json" 2>&1 || fail "partita info --json: exit status $?"
