@@ -52,5 +52,7 @@
 #define PT_XENBUS_KEY_BROKEN "broken"
 
 #define PT_XENBUS_TYPE_CONSOLE "console"
+#define PT_XENBUS_TYPE_BLOCK "block"
+#define PT_XENBUS_TYPE_NET "net"
 
 #endif
