@@ -155,6 +155,29 @@ static int fe_refs(struct backd *d, struct backd_dev *dev, const char *key,
 	return 0;
 }
 
+/* The pool's refs, read group by group (xenbus.h). */
+static int fe_pool_refs(struct backd *d, struct backd_dev *dev, uint32_t *refs,
+			uint32_t pages)
+{
+	for (uint32_t g = 0; g * PT_XENBUS_POOL_REFS_PER_KEY < pages; g++) {
+		uint32_t first = g * PT_XENBUS_POOL_REFS_PER_KEY;
+		uint32_t count = pages - first;
+		char key[32];
+
+		if (count > PT_XENBUS_POOL_REFS_PER_KEY)
+			count = PT_XENBUS_POOL_REFS_PER_KEY;
+		if (g == 0)
+			snprintf(key, sizeof(key), "%s",
+				 PT_XENBUS_KEY_POOL_REFS);
+		else
+			snprintf(key, sizeof(key), "%s-%u",
+				 PT_XENBUS_KEY_POOL_REFS, g);
+		if (fe_refs(d, dev, key, refs + first, count))
+			return -EINVAL;
+	}
+	return 0;
+}
+
 static int fe_features(struct backd *d, struct backd_dev *dev)
 {
 	char *v = NULL;
@@ -268,9 +291,9 @@ static int attach(struct backd *d, struct backd_dev *dev)
 	    fe_features(d, dev) ||
 	    fe_u32(d, dev, PT_XENBUS_KEY_NUM_QUEUES, PT_VIRTIO_CONSOLE_QUEUES,
 		   PT_VIRTIO_CONSOLE_QUEUES, &nq) ||
-	    fe_u32(d, dev, PT_XENBUS_KEY_POOL_PAGES, 1, PT_VIRTQ_POOL_PAGES_MAX,
-		   &pages) ||
-	    fe_refs(d, dev, PT_XENBUS_KEY_POOL_REFS, refs, pages))
+	    fe_u32(d, dev, PT_XENBUS_KEY_POOL_PAGES, 1,
+		   BACKD_CONSOLE_POOL_PAGES, &pages) ||
+	    fe_pool_refs(d, dev, refs, pages))
 		return -EINVAL;
 	if (map_pool(d, dev, refs, pages))
 		goto fail;
@@ -327,7 +350,7 @@ static void offer(struct backd *d, struct backd_dev *dev)
 	dev_write(d, dev, PT_XENBUS_KEY_MAX_QUEUE_SIZE, "%u",
 		  PT_VIRTQ_SIZE_MAX);
 	dev_write(d, dev, PT_XENBUS_KEY_MAX_POOL_PAGES, "%u",
-		  PT_VIRTQ_POOL_PAGES_MAX);
+		  BACKD_CONSOLE_POOL_PAGES);
 	/* A new connection starts without the last one's verdict. */
 	snprintf(path, sizeof(path), "%s/%s", dev->be, PT_XENBUS_KEY_BROKEN);
 	d->ops->rm(d->ops->ctx, path);

@@ -15,6 +15,8 @@
 #define BACKD_BACKEND_ROOT "/local/domain/0/backend"
 #define BACKD_MAP_MAX 64u /* grants one map call takes */
 #define BACKD_POOL_MAPS (PT_VIRTQ_POOL_PAGES_MAX / BACKD_MAP_MAX)
+/* A console needs little: it offers a quarter of the largest pool. */
+#define BACKD_CONSOLE_POOL_PAGES 256u
 #define BACKD_WORK_BUDGET 64u /* chains per queue per round */
 #define BACKD_STATS_INTERVAL_MS 1000u
 

@@ -40,6 +40,13 @@
 #define PT_XENBUS_KEY_NUM_QUEUES "num-queues"
 #define PT_XENBUS_KEY_POOL_PAGES "pool-pages"
 #define PT_XENBUS_KEY_POOL_REFS "pool-refs" /* refs, space-separated */
+/*
+ * A store value holds at most 4096 bytes, too few for 1024 refs: the pool's
+ * refs come in groups of PT_XENBUS_POOL_REFS_PER_KEY, the first in
+ * pool-refs, group k (k >= 1) in pool-refs-<k>; every group is full but
+ * the last.
+ */
+#define PT_XENBUS_POOL_REFS_PER_KEY 256u
 /* queue-<i>-size, queue-<i>-ring-refs (space-separated) */
 /* Back-end directory: written by the toolstack. */
 #define PT_XENBUS_KEY_FRONTEND "frontend"

@@ -13,13 +13,20 @@
 #define NUM_LEN 24u
 
 /* The key values, built before the one transaction that publishes them. */
+#define POOL_REF_KEYS                                                   \
+	((PT_VIRTQ_POOL_PAGES_MAX + PT_XENBUS_POOL_REFS_PER_KEY - 1u) / \
+	 PT_XENBUS_POOL_REFS_PER_KEY)
+
 struct front_keys {
 	char port[NUM_LEN], features[NUM_LEN], nq[NUM_LEN], pool_pages[NUM_LEN];
 	char qsize[PT_VIRTQ_QUEUES_MAX][NUM_LEN];
 	char qrefs[PT_VIRTQ_QUEUES_MAX][NUM_LEN * PT_VIRTQ_RING_PAGES_MAX];
 	char qsize_key[PT_VIRTQ_QUEUES_MAX][NUM_LEN];
 	char qrefs_key[PT_VIRTQ_QUEUES_MAX][NUM_LEN];
-	struct pt_xenbus_kv kv[5 + 2 * PT_VIRTQ_QUEUES_MAX];
+	/* Up to five decimal digits and a space per ref. */
+	char pool_refs[POOL_REF_KEYS][PT_XENBUS_POOL_REFS_PER_KEY * 6u];
+	char pool_refs_key[POOL_REF_KEYS][NUM_LEN];
+	struct pt_xenbus_kv kv[4 + POOL_REF_KEYS + 2 * PT_VIRTQ_QUEUES_MAX];
 };
 
 /* Brings a front-end left in some other state back to Initialising. */
@@ -95,11 +102,25 @@ static unsigned build_keys(struct pt_virtio_front *f, struct front_keys *k)
 	}
 	k->kv[n++] = (struct pt_xenbus_kv){ PT_XENBUS_KEY_POOL_PAGES,
 					    k->pool_pages };
-	/* The longest value: formatted into the helper's scratch buffer. */
-	pt_xenbus_format_refs(f->xb.scratch, sizeof(f->xb.scratch),
-			      d->pool_refs, d->pool_pages);
-	k->kv[n++] =
-		(struct pt_xenbus_kv){ PT_XENBUS_KEY_POOL_REFS, f->xb.scratch };
+	/* Groups of refs, each short enough for one store value. */
+	for (unsigned g = 0; g * PT_XENBUS_POOL_REFS_PER_KEY < d->pool_pages;
+	     g++) {
+		unsigned first = g * PT_XENBUS_POOL_REFS_PER_KEY;
+		unsigned count = d->pool_pages - first;
+
+		if (count > PT_XENBUS_POOL_REFS_PER_KEY)
+			count = PT_XENBUS_POOL_REFS_PER_KEY;
+		if (g == 0)
+			fmt_snprintf(k->pool_refs_key[g], NUM_LEN, "%s",
+				     PT_XENBUS_KEY_POOL_REFS);
+		else
+			fmt_snprintf(k->pool_refs_key[g], NUM_LEN, "%s-%u",
+				     PT_XENBUS_KEY_POOL_REFS, g);
+		pt_xenbus_format_refs(k->pool_refs[g], sizeof(k->pool_refs[g]),
+				      d->pool_refs + first, count);
+		k->kv[n++] = (struct pt_xenbus_kv){ k->pool_refs_key[g],
+						    k->pool_refs[g] };
+	}
 	return n;
 }
 

@@ -28,20 +28,22 @@ Test(keys, format_refs_that_do_not_fit)
 	cr_expect_eq(pt_xenbus_format_refs(buf, 0, refs, 2), -PT_DEV_EINVAL);
 }
 
-Test(keys, format_the_largest_pool)
+Test(keys, format_the_largest_group_of_pool_refs)
 {
-	static uint32_t refs[PT_VIRTQ_POOL_PAGES_MAX];
-	static char buf[PT_XENBUS_VALUE_MAX];
-	uint32_t back[PT_VIRTQ_POOL_PAGES_MAX];
+	static uint32_t refs[PT_XENBUS_POOL_REFS_PER_KEY];
+	/* What xenbus-virtio.c gives one group: five digits and a space. */
+	static char buf[PT_XENBUS_POOL_REFS_PER_KEY * 6u];
+	uint32_t back[PT_XENBUS_POOL_REFS_PER_KEY];
 
 	/* The widest refs a grant table of 64 frames can have. */
-	for (unsigned i = 0; i < PT_VIRTQ_POOL_PAGES_MAX; i++)
+	for (unsigned i = 0; i < PT_XENBUS_POOL_REFS_PER_KEY; i++)
 		refs[i] = 32767 - i;
 	cr_assert_gt(pt_xenbus_format_refs(buf, sizeof(buf), refs,
-					   PT_VIRTQ_POOL_PAGES_MAX),
+					   PT_XENBUS_POOL_REFS_PER_KEY),
 		     0);
-	cr_assert_eq(pt_xenbus_parse_refs(buf, back, PT_VIRTQ_POOL_PAGES_MAX),
-		     PT_VIRTQ_POOL_PAGES_MAX);
+	cr_assert_eq(
+		pt_xenbus_parse_refs(buf, back, PT_XENBUS_POOL_REFS_PER_KEY),
+		PT_XENBUS_POOL_REFS_PER_KEY);
 	cr_expect_arr_eq(back, refs, sizeof(back));
 }
 
