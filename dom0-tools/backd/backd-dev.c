@@ -167,12 +167,12 @@ static int fe_features(struct backd *d, struct backd_dev *dev)
 		return -EINVAL;
 	}
 	if (xb_parse_hex64(v, &dev->features) ||
-	    (dev->features & ~dev->kind->features) ||
+	    (dev->features & ~dev->offered) ||
 	    !(dev->features & PT_VIRTIO_FEATURE(PT_VIRTIO_F_VERSION_1))) {
 		snprintf(dev->why, sizeof(dev->why),
 			 "front-end key driver-features = '%.40s' is not hex, "
 			 "not a subset of the offer %llx or lacks VERSION_1",
-			 v, (unsigned long long)dev->kind->features);
+			 v, (unsigned long long)dev->offered);
 		free(v);
 		return -EINVAL;
 	}
@@ -319,6 +319,7 @@ static void offer(struct backd *d, struct backd_dev *dev)
 	snprintf(path, sizeof(path), "%s/%s", dev->be, PT_XENBUS_KEY_BROKEN);
 	d->ops->rm(d->ops->ctx, path);
 	dev->why[0] = 0;
+	dev->offered = dev->kind->features;
 	if (dev->kind->offer && dev->kind->offer(d, dev)) {
 		/* Its keys or its backing are wrong: not offered again. */
 		dev->offer_failed = 1;
@@ -326,7 +327,7 @@ static void offer(struct backd *d, struct backd_dev *dev)
 		return;
 	}
 	backd_dev_write(d, dev, PT_XENBUS_KEY_DEVICE_FEATURES, "%llx",
-			(unsigned long long)dev->kind->features);
+			(unsigned long long)dev->offered);
 	backd_dev_write(d, dev, PT_XENBUS_KEY_MAX_QUEUE_SIZE, "%u",
 			PT_VIRTQ_SIZE_MAX);
 	backd_dev_write(d, dev, PT_XENBUS_KEY_MAX_POOL_PAGES, "%u",
@@ -404,8 +405,26 @@ static int apply(struct backd *d, struct backd_dev *dev, struct xb_step s)
 	case XB_BROKEN:
 		breaks(d, dev, s.why);
 		return 0;
+	case XB_DRAIN:
+		/* Rings stay: what the guest has in flight still completes. */
+		backd_log(d, dev, "detach asked: closing");
+		set_state(d, dev, PT_XENBUS_STATE_CLOSING);
+		return 0;
 	}
 	return 0;
+}
+
+/* Has the toolstack asked for the device to go (online = "0")? */
+static int read_offline(struct backd *d, struct backd_dev *dev)
+{
+	char *v = NULL;
+	int off;
+
+	if (dev_read(d, dev->be, PT_XENBUS_KEY_ONLINE, &v))
+		return 0;
+	off = !strcmp(v, "0");
+	free(v);
+	return off;
 }
 
 int backd_dev_changed(struct backd *d, struct backd_dev *dev)
@@ -422,7 +441,11 @@ int backd_dev_changed(struct backd *d, struct backd_dev *dev)
 		dev->back_state = read_state(d, path);
 		if (dev->back_state == XB_STATE_MISSING)
 			return 1; /* the directory is gone: the guest ended */
-		s = xb_decide(dev->back_state, front, dev->attached);
+		dev->offline = read_offline(d, dev);
+		s = dev->offline
+			    ? xb_decide_offline(dev->back_state, front,
+						dev->attached)
+			    : xb_decide(dev->back_state, front, dev->attached);
 		if (d->verbose && s.action != XB_NONE)
 			backd_log(d, dev, "back-end %s, front-end %s: %s",
 				  xb_state_name(dev->back_state),
@@ -547,6 +570,7 @@ struct backd_dev *backd_dev_add(struct backd *d, const char *type,
 	if (!dev)
 		return NULL;
 	dev->kind = kind;
+	dev->offered = kind->features;
 	snprintf(dev->type, sizeof(dev->type), "%s", type);
 	dev->domid = domid;
 	dev->devid = devid;

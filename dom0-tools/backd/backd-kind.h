@@ -44,9 +44,9 @@ struct backd_dev;
  * the TAP.
  */
 struct backd_kind {
-	const char *type;     /* the store's device type: "console", ... */
-	unsigned int nqueues; /* exactly this many; <= PT_VIRTQ_QUEUES_MAX */
-	uint64_t features;    /* device-features offered, transport bits too */
+	const char *type;	 /* the store's device type: "console", ... */
+	unsigned int nqueues;	 /* exactly this many; <= PT_VIRTQ_QUEUES_MAX */
+	uint64_t features;	 /* the most it offers, transport bits too */
 	uint32_t max_pool_pages; /* offered; <= PT_VIRTQ_POOL_PAGES_MAX */
 	/* Counters written as stats/<name>, in the order stats() fills. */
 	const char *const *stat_names;
@@ -59,7 +59,9 @@ struct backd_kind {
 
 	/*
 	 * Before InitWait, on every (re)offer: read the toolstack's keys
-	 * (backd_dev_read) and write the device's own (backd_dev_write).
+	 * (backd_dev_read), write the device's own (backd_dev_write) and
+	 * clear bits of dev->offered (preset to `features`) this device does
+	 * not offer; the core writes device-features after the hook.
 	 * 0, or -errno with dev->why: the device is broken and is not
 	 * offered again while this backd runs (a missing image stays
 	 * missing; the toolstack makes a new device).
@@ -81,15 +83,11 @@ struct backd_kind {
 	int (*service)(struct backd *d, struct backd_dev *dev,
 		       unsigned int budget, int *more, unsigned int *bad_queue);
 	/*
-	 * Requests still being worked on (I/O in flight): while nonzero a
-	 * device asked to detach (online = 0) keeps its rings and goes on
-	 * completing them. NULL: never busy.
-	 */
-	unsigned int (*busy)(const struct backd_dev *dev);
-	/*
 	 * Stop using the queues and the pool: when this returns, nothing
 	 * (not even the kernel, for I/O submitted on the pool) reads or
 	 * writes them, so they can be unmapped. Safe when not connected.
+	 * With dev->offline set the device will not connect again (the
+	 * toolstack detached it): release its files too.
 	 */
 	void (*disconnect)(struct backd *d, struct backd_dev *dev);
 	/* The counters now, in stat_names order. */
@@ -115,5 +113,6 @@ struct backd_kind {
 const struct backd_kind *backd_kind_find(const char *type);
 
 extern const struct backd_kind backd_console_kind;
+extern const struct backd_kind backd_block_kind;
 
 #endif

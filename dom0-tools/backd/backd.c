@@ -58,6 +58,11 @@ static int parse_id(const char *s, size_t len, uint32_t *out)
 	return xb_parse_u32(buf, UINT32_MAX, out);
 }
 
+static int key_is(const char *s, size_t len, const char *key)
+{
+	return len == strlen(key) && !strncmp(s, key, len);
+}
+
 static int type_served(const char *type)
 {
 	return backd_kind_find(type) != NULL;
@@ -200,9 +205,11 @@ void backd_watch_event(struct backd *d, const char *path, const char *token)
 	type[plen[0]] = 0;
 	if (!type_served(type))
 		return;
-	device_event(d, type, domid, devid,
-		     n == 3 || (n == 4 && *p == 0 && plen[3] == 5 &&
-				!strncmp(part[3], PT_XENBUS_KEY_STATE, 5)));
+	device_event(
+		d, type, domid, devid,
+		n == 3 || (n == 4 && *p == 0 &&
+			   (key_is(part[3], plen[3], PT_XENBUS_KEY_STATE) ||
+			    key_is(part[3], plen[3], PT_XENBUS_KEY_ONLINE))));
 }
 
 void backd_port_fired(struct backd *d, uint32_t port)

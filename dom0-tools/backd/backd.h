@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <partita/virtio-blk.h>
 #include <partita/virtio-console.h>
 
 #include "backd-kind.h"
@@ -61,11 +62,13 @@ struct backd_dev {
 	char be[96];  /* back-end directory */
 	char fe[128]; /* front-end directory, from the `frontend` key */
 	char fe_state[144];
-	int watching;	  /* the front-end state watch is registered */
-	int back_state;	  /* as last written or read */
-	int attached;	  /* rings and pool mapped, port bound */
-	int offer_failed; /* the kind refused its keys: offered no more */
-	uint64_t features;
+	int watching;	   /* the front-end state watch is registered */
+	int back_state;	   /* as last written or read */
+	int attached;	   /* rings and pool mapped, port bound */
+	int offer_failed;  /* the kind refused its keys: offered no more */
+	int offline;	   /* the toolstack wrote online = 0: detaching */
+	uint64_t offered;  /* device-features as written */
+	uint64_t features; /* accepted by the front-end */
 	uint32_t remote_port, port;
 	struct backd_map rings[PT_VIRTQ_QUEUES_MAX];
 	struct backd_map pool_maps[BACKD_POOL_MAPS];
