@@ -41,7 +41,7 @@ struct backd_dev;
  * POLLIN while receive buffers are there and POLLOUT while frames wait
  * for the TAP; polled notes what the fd reported (service runs on the
  * loop's next round anyway); disconnect forgets the queues; free closes
- * the TAP.
+ * the TAP. A new kind is one more entry in backd-kind.c's table.
  */
 struct backd_kind {
 	const char *type;	 /* the store's device type: "console", ... */
@@ -70,7 +70,10 @@ struct backd_kind {
 	/*
 	 * Rings and pool are mapped, the port bound, dev->q[0..nqueues)
 	 * initialised and resumed at the ring's used index: start serving.
-	 * 0, or -errno with dev->why (everything is then released).
+	 * 0, or -errno with dev->why (everything is then released). A
+	 * restarted backd re-attaches a device the store says is Connected
+	 * without calling offer first: connect then acquires what offer
+	 * would have (the block kind opens its image here in that case).
 	 */
 	int (*connect)(struct backd *d, struct backd_dev *dev);
 	/*
