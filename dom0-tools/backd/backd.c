@@ -58,9 +58,14 @@ static int parse_id(const char *s, size_t len, uint32_t *out)
 	return xb_parse_u32(buf, UINT32_MAX, out);
 }
 
+static int key_is(const char *s, size_t len, const char *key)
+{
+	return len == strlen(key) && !strncmp(s, key, len);
+}
+
 static int type_served(const char *type)
 {
-	return !strcmp(type, PT_XENBUS_TYPE_CONSOLE);
+	return backd_kind_find(type) != NULL;
 }
 
 /* Reacts to a device that may be new, changed or gone. */
@@ -200,9 +205,11 @@ void backd_watch_event(struct backd *d, const char *path, const char *token)
 	type[plen[0]] = 0;
 	if (!type_served(type))
 		return;
-	device_event(d, type, domid, devid,
-		     n == 3 || (n == 4 && *p == 0 && plen[3] == 5 &&
-				!strncmp(part[3], PT_XENBUS_KEY_STATE, 5)));
+	device_event(
+		d, type, domid, devid,
+		n == 3 || (n == 4 && *p == 0 &&
+			   (key_is(part[3], plen[3], PT_XENBUS_KEY_STATE) ||
+			    key_is(part[3], plen[3], PT_XENBUS_KEY_ONLINE))));
 }
 
 void backd_port_fired(struct backd *d, uint32_t port)
@@ -223,9 +230,8 @@ int backd_service(struct backd *d)
 	int more = 0;
 
 	for (dev = d->devs; dev; dev = dev->next) {
-		if (dev->con.master >= 0 && !dev->con.attached &&
-		    console_back_check_attach(&dev->con))
-			backd_log(d, dev, "%s attached", dev->con.tty);
+		if (dev->kind->tick)
+			dev->kind->tick(d, dev);
 		backd_dev_service(d, dev, &more);
 		backd_dev_write_stats(d, dev, 0);
 	}
@@ -237,13 +243,9 @@ int backd_needs_timer(const struct backd *d)
 	const struct backd_dev *dev;
 
 	for (dev = d->devs; dev; dev = dev->next) {
-		const struct console_back *c = &dev->con;
-
-		if (c->master >= 0 && !c->attached)
+		if (dev->kind->needs_timer && dev->kind->needs_timer(dev))
 			return 1;
-		if (c->bytes_out + c->bytes_in + c->out.dropped + c->requests +
-			    c->errors !=
-		    dev->stats_sum)
+		if (backd_dev_stats_moved(dev))
 			return 1;
 	}
 	return 0;

@@ -108,6 +108,25 @@ struct xb_step xb_decide(int back, int front, int attached)
 	}
 }
 
+struct xb_step xb_decide_offline(int back, int front, int attached)
+{
+	if (front == XB_STATE_MISSING)
+		return step(XB_GONE);
+	if (back == PT_XENBUS_STATE_CLOSED)
+		return step(attached ? XB_CLOSED : XB_NONE);
+	switch (front) {
+	case PT_XENBUS_STATE_INITIALISED:
+	case PT_XENBUS_STATE_CONNECTED:
+	case PT_XENBUS_STATE_CLOSING:
+		/* It may have requests in flight: let them finish. */
+		return step(back == PT_XENBUS_STATE_CLOSING ? XB_NONE
+							    : XB_DRAIN);
+	default:
+		/* Closed, never started or nonsense: nothing to wait for. */
+		return step(XB_CLOSED);
+	}
+}
+
 const char *xb_action_name(enum xb_action a)
 {
 	static const char *const names[] = {
@@ -115,7 +134,7 @@ const char *xb_action_name(enum xb_action a)
 		[XB_CONNECT] = "connect", [XB_ATTACH] = "attach",
 		[XB_CLOSING] = "closing", [XB_CLOSED] = "closed",
 		[XB_REINIT] = "reinit",	  [XB_GONE] = "gone",
-		[XB_BROKEN] = "broken",
+		[XB_BROKEN] = "broken",	  [XB_DRAIN] = "drain",
 	};
 
 	return (unsigned int)a < sizeof(names) / sizeof(names[0]) ? names[a]

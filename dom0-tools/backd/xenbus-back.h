@@ -21,6 +21,7 @@ enum xb_action {
 	XB_REINIT,  /* front-end started again: release, back to InitWait */
 	XB_GONE,    /* the front-end directory vanished: release */
 	XB_BROKEN,  /* a transition the table does not allow */
+	XB_DRAIN,   /* detach asked: move to Closing, keep serving */
 };
 
 struct xb_step {
@@ -38,6 +39,15 @@ struct xb_step {
  * Applying a step changes the back-end state; decide again until XB_NONE.
  */
 struct xb_step xb_decide(int back, int front, int attached);
+
+/*
+ * The same once the toolstack has written `online` = "0" (detach,
+ * docs/split-drivers.md section 7): the back-end moves to Closing but
+ * keeps serving what the front-end has in flight until the front-end is
+ * Closed, then releases everything and moves to Closed; it never offers
+ * the device again.
+ */
+struct xb_step xb_decide_offline(int back, int front, int attached);
 
 const char *xb_action_name(enum xb_action a);
 const char *xb_state_name(int state);

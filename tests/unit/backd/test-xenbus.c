@@ -236,3 +236,40 @@ Test(xenbus, parse_refs)
 	cr_assert_eq(xb_parse_refs("4294967296", refs, 4, &n), -EINVAL);
 	cr_assert_eq(xb_parse_refs("12345678901234", refs, 4, &n), -EINVAL);
 }
+
+static void offline(int back, int front, int attached, enum xb_action a)
+{
+	struct xb_step s = xb_decide_offline(back, front, attached);
+
+	cr_assert_eq(s.action, a,
+		     "detaching, back %s front %s attached %d: %s, expected %s",
+		     xb_state_name(back), xb_state_name(front), attached,
+		     xb_action_name(s.action), xb_action_name(a));
+}
+
+Test(xenbus, detach_drains_then_closes)
+{
+	/* Connected with a front-end that may have requests in flight. */
+	offline(CON, CON, 1, XB_DRAIN);
+	offline(CON, IED, 1, XB_DRAIN);
+	/* Closing, still serving until the front-end is Closed. */
+	offline(CLG, CON, 1, XB_NONE);
+	offline(CLG, CLG, 1, XB_NONE);
+	offline(CLG, CLD, 1, XB_CLOSED);
+	offline(CLD, CLD, 0, XB_NONE);
+	/* Never offered again, whatever the front-end does next. */
+	offline(CLD, INI, 0, XB_NONE);
+	offline(CLD, IED, 0, XB_NONE);
+	offline(CLG, INI, 0, XB_CLOSED);
+}
+
+Test(xenbus, detach_before_connecting)
+{
+	offline(INI, INI, 0, XB_CLOSED);
+	offline(IW, INI, 0, XB_CLOSED);
+	offline(IW, IED, 0, XB_DRAIN); /* keys written: no connect now */
+	offline(IW, CLD, 0, XB_CLOSED);
+	offline(IW, XB_STATE_MISSING, 0, XB_GONE);
+	offline(CON, XB_STATE_MALFORMED, 1, XB_CLOSED);
+	offline(CON, XB_STATE_MISSING, 1, XB_GONE);
+}
