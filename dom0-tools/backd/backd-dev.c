@@ -12,12 +12,6 @@
 
 #include "backd.h"
 
-/* The transport features offered; the console offers no device bits. */
-#define BACKD_FEATURES                                  \
-	(PT_VIRTIO_FEATURE(PT_VIRTIO_F_INDIRECT_DESC) | \
-	 PT_VIRTIO_FEATURE(PT_VIRTIO_F_EVENT_IDX) |     \
-	 PT_VIRTIO_FEATURE(PT_VIRTIO_F_VERSION_1))
-
 static int dev_read(struct backd *d, const char *dir, const char *key,
 		    char **value)
 {
@@ -27,8 +21,14 @@ static int dev_read(struct backd *d, const char *dir, const char *key,
 	return d->ops->read(d->ops->ctx, path, value);
 }
 
-static int dev_write(struct backd *d, struct backd_dev *dev, const char *key,
-		     const char *fmt, ...)
+int backd_dev_read(struct backd *d, const struct backd_dev *dev,
+		   const char *key, char **value)
+{
+	return dev_read(d, dev->be, key, value);
+}
+
+int backd_dev_write(struct backd *d, struct backd_dev *dev, const char *key,
+		    const char *fmt, ...)
 {
 	char path[256], value[256];
 	va_list ap;
@@ -46,7 +46,7 @@ static int dev_write(struct backd *d, struct backd_dev *dev, const char *key,
 
 static int set_state(struct backd *d, struct backd_dev *dev, int state)
 {
-	int err = dev_write(d, dev, PT_XENBUS_KEY_STATE, "%d", state);
+	int err = backd_dev_write(d, dev, PT_XENBUS_KEY_STATE, "%d", state);
 
 	if (!err) {
 		if (d->verbose)
@@ -74,7 +74,8 @@ static void detach(struct backd *d, struct backd_dev *dev)
 {
 	unsigned int i;
 
-	console_back_disconnect(&dev->con);
+	if (dev->kind->disconnect)
+		dev->kind->disconnect(d, dev);
 	if (dev->port) {
 		d->ops->unbind(d->ops->ctx, dev->port);
 		dev->port = 0;
@@ -83,7 +84,7 @@ static void detach(struct backd *d, struct backd_dev *dev)
 		d->ops->unmap(d->ops->ctx, &dev->pool_maps[i]);
 	dev->npool_maps = 0;
 	memset(&dev->pool, 0, sizeof(dev->pool));
-	for (i = 0; i < PT_VIRTIO_CONSOLE_QUEUES; i++) {
+	for (i = 0; i < PT_VIRTQ_QUEUES_MAX; i++) {
 		if (dev->rings[i].addr)
 			d->ops->unmap(d->ops->ctx, &dev->rings[i]);
 		memset(&dev->rings[i], 0, sizeof(dev->rings[i]));
@@ -100,7 +101,7 @@ static void breaks(struct backd *d, struct backd_dev *dev, const char *why)
 		snprintf(dev->why, sizeof(dev->why), "%s", why);
 	backd_log(d, dev, "broken: %s", dev->why);
 	detach(d, dev);
-	dev_write(d, dev, PT_XENBUS_KEY_BROKEN, "%s", dev->why);
+	backd_dev_write(d, dev, PT_XENBUS_KEY_BROKEN, "%s", dev->why);
 	backd_dev_write_stats(d, dev, 1);
 	set_state(d, dev, PT_XENBUS_STATE_CLOSING);
 }
@@ -166,12 +167,12 @@ static int fe_features(struct backd *d, struct backd_dev *dev)
 		return -EINVAL;
 	}
 	if (xb_parse_hex64(v, &dev->features) ||
-	    (dev->features & ~(uint64_t)BACKD_FEATURES) ||
+	    (dev->features & ~dev->kind->features) ||
 	    !(dev->features & PT_VIRTIO_FEATURE(PT_VIRTIO_F_VERSION_1))) {
 		snprintf(dev->why, sizeof(dev->why),
 			 "front-end key driver-features = '%.40s' is not hex, "
 			 "not a subset of the offer %llx or lacks VERSION_1",
-			 v, (unsigned long long)BACKD_FEATURES);
+			 v, (unsigned long long)dev->kind->features);
 		free(v);
 		return -EINVAL;
 	}
@@ -258,17 +259,18 @@ static int map_queue(struct backd *d, struct backd_dev *dev, unsigned int i)
  */
 static int attach(struct backd *d, struct backd_dev *dev)
 {
+	const struct backd_kind *k = dev->kind;
 	uint32_t refs[PT_VIRTQ_POOL_PAGES_MAX], nq, pages;
+	char sizes[64] = "", more[160] = "";
 	unsigned int i;
-	char err_text[160];
 	int err;
 
 	if (fe_u32(d, dev, PT_XENBUS_KEY_EVENT_CHANNEL, 1, PT_EVTCHN_PORTS - 1,
 		   &dev->remote_port) ||
 	    fe_features(d, dev) ||
-	    fe_u32(d, dev, PT_XENBUS_KEY_NUM_QUEUES, PT_VIRTIO_CONSOLE_QUEUES,
-		   PT_VIRTIO_CONSOLE_QUEUES, &nq) ||
-	    fe_u32(d, dev, PT_XENBUS_KEY_POOL_PAGES, 1, PT_VIRTQ_POOL_PAGES_MAX,
+	    fe_u32(d, dev, PT_XENBUS_KEY_NUM_QUEUES, k->nqueues, k->nqueues,
+		   &nq) ||
+	    fe_u32(d, dev, PT_XENBUS_KEY_POOL_PAGES, 1, k->max_pool_pages,
 		   &pages) ||
 	    fe_refs(d, dev, PT_XENBUS_KEY_POOL_REFS, refs, pages))
 		return -EINVAL;
@@ -289,28 +291,19 @@ static int attach(struct backd *d, struct backd_dev *dev)
 			 e && *e ? e : strerror(-err));
 		goto fail;
 	}
-	if (dev->con.master < 0) {
-		err = console_back_open_pty(&dev->con, err_text,
-					    sizeof(err_text));
-		if (err) {
-			/* Ours, not the guest's fault: still no device. */
-			snprintf(dev->why, sizeof(dev->why), "%s", err_text);
-			goto fail;
-		}
-		console_back_check_attach(&dev->con);
-	}
-	if (dev_write(d, dev, "tty", "%s", dev->con.tty)) {
-		snprintf(dev->why, sizeof(dev->why), "cannot write tty");
+	if (k->connect && k->connect(d, dev))
 		goto fail;
-	}
-	console_back_connect(&dev->con, &dev->q[PT_VIRTIO_CONSOLE_RX_QUEUE],
-			     &dev->q[PT_VIRTIO_CONSOLE_TX_QUEUE]);
 	dev->attached = 1;
+	for (i = 0; i < nq; i++)
+		snprintf(sizes + strlen(sizes), sizeof(sizes) - strlen(sizes),
+			 "%s%u", i ? "/" : "", dev->q[i].size);
+	if (k->describe)
+		k->describe(dev, more, sizeof(more));
 	backd_log(d, dev,
 		  "attached: port %u (guest's %u), %u pool pages, queues "
-		  "%u/%u, features %" PRIx64 ", tty %s",
-		  dev->port, dev->remote_port, pages, dev->q[0].size,
-		  dev->q[1].size, dev->features, dev->con.tty);
+		  "%s, features %" PRIx64 "%s",
+		  dev->port, dev->remote_port, pages, sizes, dev->features,
+		  more);
 	return 0;
 
 fail:
@@ -322,17 +315,34 @@ static void offer(struct backd *d, struct backd_dev *dev)
 {
 	char path[160];
 
-	dev_write(d, dev, PT_XENBUS_KEY_DEVICE_FEATURES, "%llx",
-		  (unsigned long long)BACKD_FEATURES);
-	dev_write(d, dev, PT_XENBUS_KEY_MAX_QUEUE_SIZE, "%u",
-		  PT_VIRTQ_SIZE_MAX);
-	dev_write(d, dev, PT_XENBUS_KEY_MAX_POOL_PAGES, "%u",
-		  PT_VIRTQ_POOL_PAGES_MAX);
 	/* A new connection starts without the last one's verdict. */
 	snprintf(path, sizeof(path), "%s/%s", dev->be, PT_XENBUS_KEY_BROKEN);
 	d->ops->rm(d->ops->ctx, path);
 	dev->why[0] = 0;
+	if (dev->kind->offer && dev->kind->offer(d, dev)) {
+		/* Its keys or its backing are wrong: not offered again. */
+		dev->offer_failed = 1;
+		breaks(d, dev, dev->why);
+		return;
+	}
+	backd_dev_write(d, dev, PT_XENBUS_KEY_DEVICE_FEATURES, "%llx",
+			(unsigned long long)dev->kind->features);
+	backd_dev_write(d, dev, PT_XENBUS_KEY_MAX_QUEUE_SIZE, "%u",
+			PT_VIRTQ_SIZE_MAX);
+	backd_dev_write(d, dev, PT_XENBUS_KEY_MAX_POOL_PAGES, "%u",
+			dev->kind->max_pool_pages);
 	set_state(d, dev, PT_XENBUS_STATE_INIT_WAIT);
+}
+
+static void log_resume(struct backd *d, struct backd_dev *dev)
+{
+	char idx[64] = "";
+	unsigned int i;
+
+	for (i = 0; i < dev->kind->nqueues; i++)
+		snprintf(idx + strlen(idx), sizeof(idx) - strlen(idx), "%s%u",
+			 i ? "/" : "", dev->q[i].used_idx);
+	backd_log(d, dev, "re-attached, resuming at used index %s", idx);
 }
 
 /* Applies one step; returns 1 if the machine should be asked again. */
@@ -342,6 +352,8 @@ static int apply(struct backd *d, struct backd_dev *dev, struct xb_step s)
 	case XB_NONE:
 		return 0;
 	case XB_OFFER:
+		if (dev->offer_failed)
+			return 0;
 		offer(d, dev);
 		return dev->back_state == PT_XENBUS_STATE_INIT_WAIT;
 	case XB_CONNECT:
@@ -361,8 +373,7 @@ static int apply(struct backd *d, struct backd_dev *dev, struct xb_step s)
 			breaks(d, dev, dev->why);
 			return 0;
 		}
-		backd_log(d, dev, "re-attached, resuming at used index %u/%u",
-			  dev->q[0].used_idx, dev->q[1].used_idx);
+		log_resume(d, dev);
 		backd_dev_service(d, dev, &(int){ 0 });
 		/* Whatever we missed while away: look at the rings now. */
 		if (dev->port)
@@ -382,6 +393,8 @@ static int apply(struct backd *d, struct backd_dev *dev, struct xb_step s)
 		return 0;
 	case XB_REINIT:
 		detach(d, dev);
+		if (dev->offer_failed)
+			return 0;
 		backd_log(d, dev, "front-end started again");
 		offer(d, dev);
 		return dev->back_state == PT_XENBUS_STATE_INIT_WAIT;
@@ -432,61 +445,59 @@ static void service_failed(struct backd *d, struct backd_dev *dev,
 
 void backd_dev_service(struct backd *d, struct backd_dev *dev, int *more)
 {
-	struct vring_back *rx = &dev->q[PT_VIRTIO_CONSOLE_RX_QUEUE];
-	struct vring_back *tx = &dev->q[PT_VIRTIO_CONSOLE_TX_QUEUE];
-	uint16_t old_rx, old_tx;
-	int again = 0, notify;
+	uint16_t old[PT_VIRTQ_QUEUES_MAX];
+	unsigned int i, nq = dev->kind->nqueues, bad = 0;
+	int again = 0, notify = 0;
 
-	if (!dev->attached)
+	if (!dev->attached || !dev->kind->service)
 		return;
-	old_rx = rx->used_idx;
-	old_tx = tx->used_idx;
-	if (console_back_tx(&dev->con, BACKD_WORK_BUDGET, &again)) {
-		service_failed(d, dev, PT_VIRTIO_CONSOLE_TX_QUEUE);
-		return;
-	}
-	console_back_flush(&dev->con);
-	/* Flushing may have made room for output that waited. */
-	if (dev->con.tx_wait && !dev->con.out.len &&
-	    console_back_tx(&dev->con, BACKD_WORK_BUDGET, &again)) {
-		service_failed(d, dev, PT_VIRTIO_CONSOLE_TX_QUEUE);
+	for (i = 0; i < nq; i++)
+		old[i] = dev->q[i].used_idx;
+	if (dev->kind->service(d, dev, BACKD_WORK_BUDGET, &again, &bad)) {
+		service_failed(d, dev, bad < nq ? bad : 0);
 		return;
 	}
-	if (console_back_rx(&dev->con, BACKD_WORK_BUDGET, &again)) {
-		service_failed(d, dev, PT_VIRTIO_CONSOLE_RX_QUEUE);
-		return;
-	}
-	notify = vring_back_need_notify(rx, old_rx) ||
-		 vring_back_need_notify(tx, old_tx);
+	for (i = 0; i < nq; i++)
+		if (vring_back_need_notify(&dev->q[i], old[i]))
+			notify = 1;
 	if (notify) {
 		dev->notifies++;
 		d->ops->notify(d->ops->ctx, dev->port);
 	}
-	/* Ask for a kick on new buffers; if some came meanwhile, go again. */
-	if (!dev->con.tx_wait && vring_back_arm(tx))
-		again = 1;
-	if (dev->con.rx_wait && vring_back_arm(rx))
-		again = 1;
 	if (again)
 		*more = 1;
 }
 
+int backd_dev_stats_moved(const struct backd_dev *dev)
+{
+	uint64_t v[BACKD_KIND_STATS_MAX] = { 0 };
+	const struct backd_kind *k = dev->kind;
+
+	if (!k->stats || !k->nstats)
+		return 0;
+	k->stats(dev, v);
+	return memcmp(v, dev->stats_last, k->nstats * sizeof(v[0])) != 0;
+}
+
 void backd_dev_write_stats(struct backd *d, struct backd_dev *dev, int force)
 {
-	const struct console_back *c = &dev->con;
-	uint64_t sum = c->bytes_out + c->bytes_in + c->out.dropped +
-		       c->requests + c->errors;
+	const struct backd_kind *k = dev->kind;
+	uint64_t v[BACKD_KIND_STATS_MAX] = { 0 };
+	unsigned int i;
+	char key[64];
 
-	if (!force && (sum == dev->stats_sum ||
+	if (!k->stats || !k->nstats)
+		return;
+	k->stats(dev, v);
+	if (!force && (!memcmp(v, dev->stats_last, k->nstats * sizeof(v[0])) ||
 		       d->now_ms - dev->stats_at < BACKD_STATS_INTERVAL_MS))
 		return;
 	dev->stats_at = d->now_ms;
-	dev->stats_sum = sum;
-	dev_write(d, dev, "stats/bytes-out", "%" PRIu64, c->bytes_out);
-	dev_write(d, dev, "stats/bytes-in", "%" PRIu64, c->bytes_in);
-	dev_write(d, dev, "stats/dropped", "%" PRIu64, c->out.dropped);
-	dev_write(d, dev, "stats/requests", "%" PRIu64, c->requests);
-	dev_write(d, dev, "stats/errors", "%" PRIu64, c->errors);
+	memcpy(dev->stats_last, v, sizeof(dev->stats_last));
+	for (i = 0; i < k->nstats; i++) {
+		snprintf(key, sizeof(key), "stats/%s", k->stat_names[i]);
+		backd_dev_write(d, dev, key, "%" PRIu64, v[i]);
+	}
 }
 
 struct backd_dev *backd_dev_find(struct backd *d, const char *type,
@@ -527,18 +538,26 @@ static int read_frontend(struct backd *d, struct backd_dev *dev)
 struct backd_dev *backd_dev_add(struct backd *d, const char *type,
 				uint32_t domid, uint32_t devid)
 {
-	struct backd_dev *dev = calloc(1, sizeof(*dev));
+	const struct backd_kind *kind = backd_kind_find(type);
+	struct backd_dev *dev;
 
+	if (!kind)
+		return NULL;
+	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return NULL;
+	dev->kind = kind;
 	snprintf(dev->type, sizeof(dev->type), "%s", type);
 	dev->domid = domid;
 	dev->devid = devid;
 	snprintf(dev->be, sizeof(dev->be), "%s/%s/%u/%u", BACKD_BACKEND_ROOT,
 		 type, domid, devid);
-	if (console_back_init(&dev->con, d->hist_cap) ||
-	    read_frontend(d, dev)) {
-		console_hist_free(&dev->con.out);
+	if (read_frontend(d, dev)) {
+		free(dev);
+		return NULL;
+	}
+	if (kind->init && kind->init(d, dev)) {
+		backd_log(d, dev, "cannot set up the device's state");
 		free(dev);
 		return NULL;
 	}
@@ -565,7 +584,8 @@ void backd_dev_remove(struct backd *d, struct backd_dev *dev)
 	detach(d, dev);
 	if (dev->watching)
 		d->ops->unwatch(d->ops->ctx, dev->fe_state, "frontend");
-	console_back_free(&dev->con);
+	if (dev->kind->free)
+		dev->kind->free(d, dev);
 	backd_log(d, dev, "removed");
 	free(dev);
 }

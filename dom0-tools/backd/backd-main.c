@@ -167,6 +167,7 @@ static int run(struct backd *d, struct backd_sys *sys, int sig_fd)
 {
 	struct pollfd fds[BACKD_POLL_MAX];
 	struct backd_dev *devs[BACKD_POLL_MAX];
+	unsigned int slots[BACKD_POLL_MAX];
 
 	for (;;) {
 		struct backd_dev *dev;
@@ -191,13 +192,18 @@ static int run(struct backd *d, struct backd_sys *sys, int sig_fd)
 		fds[n++] = (struct pollfd){ sig_fd, POLLIN, 0 };
 		for (dev = d->devs; dev && n < BACKD_POLL_MAX;
 		     dev = dev->next) {
-			if (dev->con.master < 0 || !dev->con.attached)
+			unsigned int k, got, room = BACKD_POLL_MAX - n;
+
+			if (!dev->kind->poll_fds)
 				continue;
-			devs[n] = dev;
-			fds[n++] = (struct pollfd){
-				dev->con.master,
-				console_back_poll_events(&dev->con), 0
-			};
+			if (room > BACKD_KIND_FDS_MAX)
+				room = BACKD_KIND_FDS_MAX;
+			got = dev->kind->poll_fds(dev, fds + n, room);
+			for (k = 0; k < got; k++) {
+				devs[n + k] = dev;
+				slots[n + k] = k;
+			}
+			n += got;
 		}
 		timeout = more ? 0 : backd_needs_timer(d) ? BACKD_TIMER_MS : -1;
 		if (poll(fds, n, timeout) < 0) {
@@ -221,9 +227,9 @@ static int run(struct backd *d, struct backd_sys *sys, int sig_fd)
 		if (fds[1].revents)
 			ports_fired(d, sys);
 		for (i = 3; i < n; i++)
-			if (fds[i].revents)
-				console_back_polled(&devs[i]->con,
-						    fds[i].revents);
+			if (fds[i].revents && devs[i]->kind->polled)
+				devs[i]->kind->polled(d, devs[i], slots[i],
+						      fds[i].revents);
 	}
 }
 

@@ -60,7 +60,7 @@ static int parse_id(const char *s, size_t len, uint32_t *out)
 
 static int type_served(const char *type)
 {
-	return !strcmp(type, PT_XENBUS_TYPE_CONSOLE);
+	return backd_kind_find(type) != NULL;
 }
 
 /* Reacts to a device that may be new, changed or gone. */
@@ -223,9 +223,8 @@ int backd_service(struct backd *d)
 	int more = 0;
 
 	for (dev = d->devs; dev; dev = dev->next) {
-		if (dev->con.master >= 0 && !dev->con.attached &&
-		    console_back_check_attach(&dev->con))
-			backd_log(d, dev, "%s attached", dev->con.tty);
+		if (dev->kind->tick)
+			dev->kind->tick(d, dev);
 		backd_dev_service(d, dev, &more);
 		backd_dev_write_stats(d, dev, 0);
 	}
@@ -237,13 +236,9 @@ int backd_needs_timer(const struct backd *d)
 	const struct backd_dev *dev;
 
 	for (dev = d->devs; dev; dev = dev->next) {
-		const struct console_back *c = &dev->con;
-
-		if (c->master >= 0 && !c->attached)
+		if (dev->kind->needs_timer && dev->kind->needs_timer(dev))
 			return 1;
-		if (c->bytes_out + c->bytes_in + c->out.dropped + c->requests +
-			    c->errors !=
-		    dev->stats_sum)
+		if (backd_dev_stats_moved(dev))
 			return 1;
 	}
 	return 0;

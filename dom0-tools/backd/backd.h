@@ -8,6 +8,7 @@
 
 #include <partita/virtio-console.h>
 
+#include "backd-kind.h"
 #include "console-back.h"
 #include "vring-back.h"
 #include "xenbus-back.h"
@@ -54,25 +55,32 @@ struct backd_ops {
 
 struct backd_dev {
 	struct backd_dev *next;
+	const struct backd_kind *kind;
 	char type[16];
 	uint32_t domid, devid;
 	char be[96];  /* back-end directory */
 	char fe[128]; /* front-end directory, from the `frontend` key */
 	char fe_state[144];
-	int watching;	/* the front-end state watch is registered */
-	int back_state; /* as last written or read */
-	int attached;	/* rings and pool mapped, port bound */
+	int watching;	  /* the front-end state watch is registered */
+	int back_state;	  /* as last written or read */
+	int attached;	  /* rings and pool mapped, port bound */
+	int offer_failed; /* the kind refused its keys: offered no more */
 	uint64_t features;
 	uint32_t remote_port, port;
-	struct backd_map rings[PT_VIRTIO_CONSOLE_QUEUES];
+	struct backd_map rings[PT_VIRTQ_QUEUES_MAX];
 	struct backd_map pool_maps[BACKD_POOL_MAPS];
 	unsigned int npool_maps;
 	struct vring_pool pool;
-	struct vring_back q[PT_VIRTIO_CONSOLE_QUEUES];
-	struct console_back con;
+	struct vring_back q[PT_VIRTQ_QUEUES_MAX];
+	/* The kind's own state (backd-kind.h). */
+	union {
+		struct console_back con;
+		void *kind_state;
+	};
 	char why[224];	   /* why it broke, as written to `broken` */
 	uint64_t stats_at; /* when the counters were last written (ms) */
-	uint64_t stats_sum;
+	uint64_t stats_last[BACKD_KIND_STATS_MAX]; /* as last written */
+	int stats_written;
 	uint64_t notifies;
 };
 
@@ -120,5 +128,13 @@ int backd_dev_changed(struct backd *d, struct backd_dev *dev);
 /* Serves the queues; *more set when a budget ran out. */
 void backd_dev_service(struct backd *d, struct backd_dev *dev, int *more);
 void backd_dev_write_stats(struct backd *d, struct backd_dev *dev, int force);
+/* Have the counters moved since they were last written? */
+int backd_dev_stats_moved(const struct backd_dev *dev);
+
+/* For kinds: a key of the back-end directory, read (malloc'ed) or written. */
+int backd_dev_read(struct backd *d, const struct backd_dev *dev,
+		   const char *key, char **value);
+int backd_dev_write(struct backd *d, struct backd_dev *dev, const char *key,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 #endif
