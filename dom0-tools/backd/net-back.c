@@ -343,3 +343,8 @@ int net_back_note(struct net_back *nb, uint64_t now_ms, char *line, size_t len)
 	nb->noted_once = 1;
 	return 1;
 }
+
+int net_back_note_pending(const struct net_back *nb)
+{
+	return memcmp(&nb->drops, &nb->noted, sizeof(nb->drops)) != 0;
+}

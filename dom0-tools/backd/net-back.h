@@ -115,5 +115,7 @@ int net_back_needs_timer(const struct net_back *nb);
  * NET_NOTE_INTERVAL_MS (the first at once): 1 with line filled, or 0.
  */
 int net_back_note(struct net_back *nb, uint64_t now_ms, char *line, size_t len);
+/* Are there drops no line has reported yet? */
+int net_back_note_pending(const struct net_back *nb);
 
 #endif
