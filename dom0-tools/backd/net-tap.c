@@ -153,7 +153,8 @@ int net_tap_open(const struct net_tap_config *c, char *why, size_t why_len)
 		e = errno;
 		if (e == EBUSY)
 			snprintf(why, why_len,
-				 "TAP %s is in use by another process",
+				 "TAP %s is in use (another device or process "
+				 "holds it)",
 				 c->name);
 		else if (e == EINVAL)
 			snprintf(why, why_len,
