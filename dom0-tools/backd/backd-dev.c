@@ -493,14 +493,20 @@ void backd_dev_service(struct backd *d, struct backd_dev *dev, int *more)
 {
 	uint16_t old[PT_VIRTQ_QUEUES_MAX];
 	unsigned int i, nq = dev->kind->nqueues, bad = 0;
-	int again = 0, notify = 0;
+	int again = 0, notify = 0, err;
 
 	if (!dev->attached || !dev->kind->service)
 		return;
 	for (i = 0; i < nq; i++)
 		old[i] = dev->q[i].used_idx;
-	if (dev->kind->service(d, dev, BACKD_WORK_BUDGET, &again, &bad)) {
+	err = dev->kind->service(d, dev, BACKD_WORK_BUDGET, &again, &bad);
+	if (err == -EPROTO) {
 		service_failed(d, dev, bad < nq ? bad : 0);
+		return;
+	}
+	if (err) {
+		/* The device's root side failed (its TAP went away, say). */
+		breaks(d, dev, dev->why);
 		return;
 	}
 	for (i = 0; i < nq; i++)

@@ -7,6 +7,7 @@
 static const struct backd_kind *const kinds[] = {
 	&backd_console_kind,
 	&backd_block_kind,
+	&backd_net_kind,
 };
 
 const struct backd_kind *backd_kind_find(const char *type)

@@ -81,7 +81,8 @@ struct backd_kind {
 	 * can, then arms (vring_back_arm) the queues it wants kicks for.
 	 * Sets *more when work is left and it wants to be called again at
 	 * once. 0, or -EPROTO with *bad_queue the queue whose ring broke
-	 * (dev->q[*bad_queue].why says why).
+	 * (dev->q[*bad_queue].why says why), or another -errno when the
+	 * device's root side failed for good, with dev->why saying how.
 	 */
 	int (*service)(struct backd *d, struct backd_dev *dev,
 		       unsigned int budget, int *more, unsigned int *bad_queue);
@@ -117,5 +118,6 @@ const struct backd_kind *backd_kind_find(const char *type);
 
 extern const struct backd_kind backd_console_kind;
 extern const struct backd_kind backd_block_kind;
+extern const struct backd_kind backd_net_kind;
 
 #endif

@@ -28,8 +28,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: partita-backd [options]\n"
-		"Serves guests' split-driver devices (virtio console, virtio "
-		"block) from\nthe root.\n"
+		"Serves guests' split-driver devices (virtio console, block and "
+		"network)\nfrom the root.\n"
 		"Runs in the foreground and logs to stderr.\n\n"
 		"  --socket PATH     the store's Unix socket (default: "
 		"$XENSTORED_PATH,\n"

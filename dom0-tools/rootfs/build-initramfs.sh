@@ -25,8 +25,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # The Debian modules the root needs, in any order: dependencies are resolved
 # with modprobe, load order is written to /lib/partita/modules.list.
+# tun and bridge carry guests' NICs (partita-backd's TAP devices and the
+# bridges configs name); bridge brings llc and stp along.
 modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
-	virtio_pci virtio_blk failover net_failover virtio_net)
+	virtio_pci virtio_blk failover net_failover virtio_net tun bridge)
 
 version="" image="" out="" init=$here/init module="" tests="" busybox=/bin/busybox
 tools=() shares=() dynamics=()
