@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <partita/virtio-blk.h> /* PT_XENBUS_KEY_ONLINE */
 #include <partita/virtio-net.h>
 
 #include "backd.h"
@@ -15,11 +14,6 @@
 #include "net-back.h"
 #include "net-tap.h"
 
-/*
- * Link state for VIRTIO_NET_F_STATUS, as the config space's status field
- * would hold it. Not (yet) in virtio-net.h: a contract addition.
- */
-#define NET_KEY_STATUS "status"
 /* Enough for 256 receive and 256 transmit buffers of 2 KiB. */
 #define NET_POOL_PAGES_MAX 512u
 
@@ -156,7 +150,7 @@ static int net_offer(struct backd *d, struct backd_dev *dev)
 		return err;
 	if (backd_dev_write(d, dev, PT_NET_KEY_MTU, "%u",
 			    PT_VIRTIO_NET_MTU_DEFAULT) ||
-	    backd_dev_write(d, dev, NET_KEY_STATUS, "%u",
+	    backd_dev_write(d, dev, PT_NET_KEY_STATUS, "%u",
 			    PT_VIRTIO_NET_S_LINK_UP)) {
 		snprintf(dev->why, sizeof(dev->why),
 			 "cannot write the mtu and status keys");
@@ -228,7 +222,6 @@ static int net_service(struct backd *d, struct backd_dev *dev,
 static void net_disconnect(struct backd *d, struct backd_dev *dev)
 {
 	struct net_dev *nd = net_of(dev);
-	char *v = NULL;
 
 	if (!nd)
 		return;
@@ -240,14 +233,9 @@ static void net_disconnect(struct backd *d, struct backd_dev *dev)
 		return;
 	}
 	/* Detached by the toolstack: the NIC is going, its TAP with it. */
-	if (!backd_dev_read(d, dev, PT_XENBUS_KEY_ONLINE, &v)) {
-		int off = !strcmp(v, "0");
-
-		free(v);
-		if (off) {
-			close_tap(d, dev, "detached");
-			return;
-		}
+	if (dev->offline) {
+		close_tap(d, dev, "detached");
+		return;
 	}
 	/* Kept for the front-end's return; the root sees NO-CARRIER. */
 	net_tap_set_carrier(nd->tap_fd, 0);

@@ -73,8 +73,6 @@ PT_ABI_SIZE(struct pt_virtio_blk_discard_wz, 16);
 #define PT_BLK_KEY_MAX_DISCARD "max-discard-sectors"
 #define PT_BLK_KEY_MAX_WRITE_ZEROES "max-write-zeroes-sectors"
 #define PT_BLK_KEY_SERIAL "serial" /* what GET_ID answers */
-/* Written by the toolstack: "0" asks both sides to close (detach). */
-#define PT_XENBUS_KEY_ONLINE "online"
 
 #define PT_BLK_CACHE_WRITEBACK "writeback"
 #define PT_BLK_CACHE_NONE "none"

@@ -54,11 +54,12 @@ PT_ABI_SIZE(struct pt_virtio_net_hdr, 12);
  * Back-end directory keys. The toolstack writes mac (from the config, or
  * generated: locally administered, stable per partition name and device
  * number), tap (the config's name or "pt<domid>.<n>") and, if the config
- * names one, bridge. The back-end writes mtu before InitWait.
+ * names one, bridge. The back-end writes mtu and status before InitWait.
  */
 #define PT_NET_KEY_MAC "mac" /* "02:xx:xx:xx:xx:xx" */
 #define PT_NET_KEY_TAP "tap"
 #define PT_NET_KEY_BRIDGE "bridge"
 #define PT_NET_KEY_MTU "mtu"
+#define PT_NET_KEY_STATUS "status" /* PT_VIRTIO_NET_S_*, as config status */
 
 #endif

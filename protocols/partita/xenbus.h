@@ -55,6 +55,9 @@
 #define PT_XENBUS_KEY_DEVICE_FEATURES "device-features" /* hex, offered */
 #define PT_XENBUS_KEY_MAX_QUEUE_SIZE "max-queue-size"
 #define PT_XENBUS_KEY_MAX_POOL_PAGES "max-pool-pages"
+/* Back-end directory, written by the toolstack: "0" asks both sides to
+ * close (detach, docs/split-drivers.md section 7). */
+#define PT_XENBUS_KEY_ONLINE "online"
 /* Back-end directory: why a device broke, for `partita info`. */
 #define PT_XENBUS_KEY_BROKEN "broken"
 

@@ -502,6 +502,8 @@ Test(net_device, detach_closes_the_tap)
 	connect_device();
 	put(BE "/online", "0");
 	front_state(PT_XENBUS_STATE_CLOSING);
+	/* The back-end serves until the front-end is Closed (section 7). */
+	front_state(PT_XENBUS_STATE_CLOSED);
 	cr_assert_eq(if_nametoindex(tap), 0, "the TAP outlived detach");
 	cr_assert_eq(fk.maps + fk.binds, 0);
 }
