@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The store as the partita commands reach it: one connection per command. */
+/* The store as the partita commands reach it: connections, homes, devices. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <partita/virtio-blk.h>
+#include <partita/virtio-net.h>
 
 #include "cli-store.h"
 #include "store-client.h"
@@ -20,23 +23,94 @@ struct store_client *cli_store_open(char *why, size_t size)
 	return c;
 }
 
-void cli_store_guest_from_config(const struct config *cfg, uint32_t id,
-				 struct ts_device *devs, struct ts_guest *g)
+static void disk_keys(const struct config_disk *disk, struct ts_device *dev,
+		      struct ts_key *keys)
 {
+	keys[0] = (struct ts_key){ PT_BLK_KEY_PARAMS, disk->abs_path };
+	keys[1] =
+		(struct ts_key){ PT_BLK_KEY_MODE, disk->readonly ? "r" : "w" };
+	keys[2] = (struct ts_key){ PT_BLK_KEY_CACHE,
+				   disk->cache == CONFIG_CACHE_NONE
+					   ? PT_BLK_CACHE_NONE
+					   : PT_BLK_CACHE_WRITEBACK };
+	dev->keys = keys;
+	dev->key_count = 3;
+}
+
+/* Whether NIC `self` of cfg would share mac with another of its NICs. */
+static int mac_taken(const struct config *cfg, const uint8_t *mac,
+		     unsigned int self,
+		     const uint8_t (*generated)[TS_MAC_BYTES])
+{
+	for (unsigned int i = 0; i < cfg->device_count; i++) {
+		const struct config_net *net = &cfg->devices[i].net;
+
+		if (i == self || cfg->devices[i].type != CONFIG_DEVICE_NET)
+			continue;
+		if (net->has_mac && !memcmp(net->mac, mac, TS_MAC_BYTES))
+			return 1;
+		if (!net->has_mac && i < self &&
+		    !memcmp(generated[i], mac, TS_MAC_BYTES))
+			return 1;
+	}
+	return 0;
+}
+
+static void net_keys(const struct config *cfg, unsigned int i, uint32_t id,
+		     struct cli_store_devices *sd,
+		     uint8_t (*generated)[TS_MAC_BYTES])
+{
+	const struct config_net *net = &cfg->devices[i].net;
+	struct ts_device *dev = &sd->devs[i];
+	struct ts_key *keys = sd->keys[i];
+	unsigned int attempt = 0;
+
+	if (net->has_mac) {
+		memcpy(generated[i], net->mac, TS_MAC_BYTES);
+	} else {
+		do
+			ts_net_mac(cfg->name, dev->number, attempt++,
+				   generated[i]);
+		while (mac_taken(cfg, generated[i], i, generated));
+	}
+	ts_format_mac(generated[i], sd->mac[i]);
+	if (net->tap[0])
+		snprintf(sd->tap[i], sizeof(sd->tap[i]), "%s", net->tap);
+	else
+		ts_tap_name(sd->tap[i], id, dev->number);
+	keys[0] = (struct ts_key){ PT_NET_KEY_MAC, sd->mac[i] };
+	keys[1] = (struct ts_key){ PT_NET_KEY_TAP, sd->tap[i] };
+	keys[2] = (struct ts_key){ PT_NET_KEY_BRIDGE, net->bridge };
+	dev->keys = keys;
+	dev->key_count = net->bridge[0] ? 3 : 2;
+}
+
+void cli_store_guest_from_config(const struct config *cfg, uint32_t id,
+				 struct cli_store_devices *sd,
+				 struct ts_guest *g)
+{
+	uint8_t generated[CONFIG_DEVICES_MAX][TS_MAC_BYTES];
+
 	memset(g, 0, sizeof(*g));
+	memset(sd, 0, sizeof(*sd));
 	g->id = id;
 	g->name = cfg->name;
 	g->memory_bytes = cfg->memory_bytes;
 	g->vcpus = cfg->vcpus;
-	g->devices = devs;
+	g->devices = sd->devs;
 	/* Each type numbers its devices from 0 in the order listed. */
 	for (unsigned int i = 0; i < cfg->device_count; i++) {
-		unsigned int type = cfg->devices[i].type, number = 0;
+		const struct config_device *d = &cfg->devices[i];
+		unsigned int number = 0;
 
 		for (unsigned int k = 0; k < i; k++)
-			number += cfg->devices[k].type == type;
-		devs[i].type = config_device_types[type].name;
-		devs[i].number = number;
+			number += cfg->devices[k].type == d->type;
+		sd->devs[i].type = config_device_types[d->type].store_type;
+		sd->devs[i].number = number;
+		if (d->type == CONFIG_DEVICE_DISK)
+			disk_keys(&d->disk, &sd->devs[i], sd->keys[i]);
+		else if (d->type == CONFIG_DEVICE_NET)
+			net_keys(cfg, i, id, sd, generated);
 	}
 	g->device_count = cfg->device_count;
 }

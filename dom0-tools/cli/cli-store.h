@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "device-render.h"
+#include "toolstack-net.h"
 #include "toolstack-store.h"
 
 /*
@@ -17,12 +18,25 @@
  */
 struct store_client *cli_store_open(char *why, size_t size);
 
+/* A config's devices as the toolstack writes them, and their keys' text. */
+struct cli_store_devices {
+	struct ts_device devs[CONFIG_DEVICES_MAX];
+	struct ts_key keys[CONFIG_DEVICES_MAX][3];
+	char mac[CONFIG_DEVICES_MAX][TS_MAC_TEXT];
+	char tap[CONFIG_DEVICES_MAX][TS_IFNAME_SIZE];
+};
+
 /*
  * The home a config describes for partition id: its name, memory, vCPUs
- * and devices (devs must have room for CONFIG_DEVICES_MAX).
+ * and devices, each type numbered from 0 in list order. A disk gets
+ * params (its abs_path: config_check_disks() must have run), mode and
+ * cache; a NIC its mac (the config's, or ts_net_mac() of the name and
+ * number, never one another NIC of the guest has), tap (the config's, or
+ * "pt<id>.<n>") and bridge if the config names one. g points into *sd.
  */
 void cli_store_guest_from_config(const struct config *cfg, uint32_t id,
-				 struct ts_device *devs, struct ts_guest *g);
+				 struct cli_store_devices *sd,
+				 struct ts_guest *g);
 
 /*
  * Guest id's devices for info: fills *v, keeping what it allocated in

@@ -12,7 +12,8 @@
 #define CLI_EXIT_FAILED \
 	1		 /* the operation failed, e.g. the hypervisor said no */
 #define CLI_EXIT_USAGE 2 /* bad command line */
-#define CLI_EXIT_UNAVAILABLE 3 /* no hypervisor, no module, no permission */
+#define CLI_EXIT_UNAVAILABLE \
+	3 /* no hypervisor, no module, no permission, no store */
 
 /*
  * One command. run() gets argv[0] = the command's name; it parses its own
@@ -98,6 +99,9 @@ int cmd_stats(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_soak(int argc, char **argv);
+int cmd_block_attach(int argc, char **argv);
+int cmd_block_detach(int argc, char **argv);
+int cmd_block_list(int argc, char **argv);
 
 /*
  * "partita create PATH" without its option parsing: prints progress and

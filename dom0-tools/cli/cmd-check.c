@@ -28,8 +28,7 @@ static int check_one(const char *path, int args)
 	fclose(mem);
 	fputs(text, bad ? stderr : stdout);
 	free(text);
-	if (!bad && args && !config_load(path, &cfg, &err) &&
-	    !config_image_open(&cfg, &img, &err)) {
+	if (!bad && args && !config_open(path, &cfg, &img, &err)) {
 		config_dump(&cfg, &img, stdout);
 		config_image_close(&img);
 	}

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* partita create FILE: a partition from a YAML config, with progress. */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 #include "out-units.h"
 #include "root-create.h"
 #include "store-client.h"
+#include "toolstack-attach.h"
 
 struct create_view {
 	FILE *f; /* NULL: quiet */
@@ -98,13 +101,13 @@ struct create_store {
 static int write_home(void *ctx, struct root_dev *dev, uint32_t id)
 {
 	struct create_store *cs = ctx;
-	struct ts_device devs[CONFIG_DEVICES_MAX];
+	struct cli_store_devices sd;
 	struct ts_guest g;
 	int err;
 
 	if (!cs->c)
 		return 0;
-	cli_store_guest_from_config(cs->cfg, id, devs, &g);
+	cli_store_guest_from_config(cs->cfg, id, &sd, &g);
 	err = ts_write_home(cs->c, &g, dev->error, sizeof(dev->error));
 	if (!err) {
 		cs->home_written = 1;
@@ -140,6 +143,42 @@ static int introduce(struct create_store *cs, struct root_dev *dev, uint32_t id)
 	return err;
 }
 
+/*
+ * Before creating anything: no disk of the config may be an image another
+ * guest writes, or one this guest would write while another reads it.
+ */
+static int disks_in_use(struct store_client *c, const struct config *cfg)
+{
+	for (unsigned int i = 0; i < cfg->device_count; i++) {
+		const struct config_disk *d = &cfg->devices[i].disk;
+		struct ts_disk_user user = { 0 };
+		int err;
+
+		if (cfg->devices[i].type != CONFIG_DEVICE_DISK)
+			continue;
+		/* No guest has this id: every user is another guest. */
+		err = ts_disk_in_use(c, 0, UINT32_MAX, d->abs_path, d->readonly,
+				     &user);
+		if (err == -EBUSY || err == -EEXIST)
+			fprintf(stderr,
+				"partita: cannot create %s: its disk %s "
+				"(%s:%u) is partition %u's block/%u, %s; an "
+				"image is shared only when every guest has it "
+				"read-only\n",
+				cfg->name, d->abs_path, cfg->file,
+				d->path_pos.line, user.id, user.number,
+				user.writable ? "read-write" : "read-only");
+		else if (err)
+			fprintf(stderr,
+				"partita: cannot create %s: the store did not "
+				"say whether another guest uses %s (%s)\n",
+				cfg->name, d->abs_path, strerror(-err));
+		if (err)
+			return 1;
+	}
+	return 0;
+}
+
 int cli_create_file(const char *path, int output, uint32_t *id_out)
 {
 	int quiet = output != CLI_CREATE_NORMAL;
@@ -154,8 +193,7 @@ int cli_create_file(const char *path, int output, uint32_t *id_out)
 	char size[32], why[192];
 	int rc, err;
 
-	if (config_load(path, &cfg, &cerr) ||
-	    config_image_open(&cfg, &img, &cerr)) {
+	if (config_open(path, &cfg, &img, &cerr)) {
 		fprintf(stderr, "%s\n", cerr.text);
 		return CLI_EXIT_FAILED;
 	}
@@ -180,6 +218,10 @@ int cli_create_file(const char *path, int output, uint32_t *id_out)
 			"and none of its devices; start partita-stored, then "
 			"run 'partita introduce %s'\n",
 			why, cfg.name, cfg.name);
+	if (cs.c && disks_in_use(cs.c, &cfg)) {
+		rc = CLI_EXIT_FAILED;
+		goto out_dev;
+	}
 	err = root_partition_create_prestart(&dev, &cfg, &img, show_progress,
 					     &view, write_home, &cs, &id);
 	if (err) {

@@ -196,6 +196,74 @@ const struct cli_command cli_commands[] = {
 		.run = cmd_introduce,
 	},
 	{
+		.name = "block-attach",
+		.summary = "give a running guest another disk",
+		.help = "usage: partita block-attach [--readonly] [--cache "
+			"writeback|none] [--quiet]\n"
+			"                            NAME|ID FILE\n"
+			"\n"
+			"Checks FILE as 'partita check' checks a disk's path "
+			"(a regular\n"
+			"file of at least 512 bytes or a block device, "
+			"readable, and\n"
+			"writable unless --readonly), then writes a new block "
+			"device's\n"
+			"front-end and back-end directories in the store, "
+			"both\n"
+			"Initialising, in one transaction: the lowest number "
+			"the guest\n"
+			"does not use. partita-backd serves it and the guest's "
+			"front-end\n"
+			"picks it up by its watch. Prints the device number.\n"
+			"\n"
+			"  -r, --readonly     the guest may only read it\n"
+			"  -c, --cache MODE   writeback (the page cache, the "
+			"default) or\n"
+			"                     none (O_DIRECT)\n"
+			"  -q, --quiet        print only the device number\n"
+			"  -h, --help         show this help\n",
+		.run = cmd_block_attach,
+	},
+	{
+		.name = "block-detach",
+		.summary = "take a disk away from a running guest",
+		.help = "usage: partita block-detach [--timeout SECONDS] "
+			"[--force] NAME|ID DEV\n"
+			"\n"
+			"DEV is the device number (1 or block/1). Writes "
+			"online = 0 into\n"
+			"the back-end directory, waits (woken by a store "
+			"watch) until the\n"
+			"back-end reports Closed, once the guest has finished "
+			"with it,\n"
+			"then removes both directories. If it does not close "
+			"in time,\n"
+			"nothing is removed and the exit status is 1, unless "
+			"--force.\n"
+			"\n"
+			"  -t, --timeout S    wait at most S seconds (default "
+			"10)\n"
+			"  -f, --force        remove the directories even if "
+			"the back-end\n"
+			"                     did not close\n"
+			"  -h, --help         show this help\n",
+		.run = cmd_block_detach,
+	},
+	{
+		.name = "block-list",
+		.summary = "list a guest's disks and their states",
+		.help = "usage: partita block-list [--json] NAME|ID\n"
+			"\n"
+			"One row per block device in the store: number, image, "
+			"mode (ro,\n"
+			"rw), cache, front-end and back-end states.\n"
+			"\n"
+			"  -j, --json   print one JSON object instead of a "
+			"table\n"
+			"  -h, --help   show this help\n",
+		.run = cmd_block_list,
+	},
+	{
 		.name = "stats",
 		.summary = "show a partition's CPU time, exits and hypercalls",
 		.help = "usage: partita stats [--json] NAME|ID\n"

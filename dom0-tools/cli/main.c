@@ -19,10 +19,10 @@ static void print_usage(FILE *f)
 	      f);
 	for (unsigned int i = 0; i < cli_command_count; i++) {
 		if (!cli_commands[i].hidden)
-			fprintf(f, "  %-9s %s\n", cli_commands[i].name,
+			fprintf(f, "  %-12s %s\n", cli_commands[i].name,
 				cli_commands[i].summary);
 	}
-	fputs("  help      show help for a command: partita help COMMAND\n"
+	fputs("  help         show help for a command: partita help COMMAND\n"
 	      "\n"
 	      "Exit status: 0 done, 1 the operation failed, 2 usage error,\n"
 	      "3 the hypervisor, the partita module or the store is "

@@ -22,8 +22,7 @@ static void print_args(const char *path)
 	struct config_image img;
 	struct config_error err;
 
-	if (config_load(path, &cfg, &err) ||
-	    config_image_open(&cfg, &img, &err))
+	if (config_open(path, &cfg, &img, &err))
 		return;
 	config_dump(&cfg, &img, stdout);
 	config_image_close(&img);

@@ -3,29 +3,39 @@
 #include <errno.h>
 #include <string.h>
 
+#include <partita/xenbus.h>
+
 #include "config-internal.h"
 
 static const char *const no_keys[] = { NULL };
+static const char *const disk_keys[] = { "path", "readonly", "cache", NULL };
+static const char *const net_keys[] = { "tap", "bridge", "mac", NULL };
 
 /*
- * Every device type the project supports, in the order messages list them.
- * A console entry gives the partition a virtio console served by
- * partita-backd (docs/split-drivers.md); the hypervisor's debug console
- * exists in every partition whatever the list says. Virtio block and net
- * move from config_reserved_types to here when they exist.
+ * Every device type the project supports, in the order messages list them
+ * (indexes CONFIG_DEVICE_*). Each is served by partita-backd
+ * (docs/split-drivers.md): the console through a pty, a disk from an image
+ * file or block device, a NIC through a TAP device. The hypervisor's debug
+ * console exists in every partition whatever the list says. Disks and NICs
+ * are bounded only by the list's own CONFIG_DEVICES_MAX.
  */
 const struct config_device_type config_device_types[] = {
-	{ "console", 1, no_keys },
-	{ NULL, 0, NULL },
+	{ "console", PT_XENBUS_TYPE_CONSOLE, 1, no_keys },
+	{ "disk", PT_XENBUS_TYPE_BLOCK, CONFIG_DEVICES_MAX, disk_keys },
+	{ "net", PT_XENBUS_TYPE_NET, CONFIG_DEVICES_MAX, net_keys },
+	{ NULL, NULL, 0, NULL },
 };
 
-/* Types with a name already, refused with the issue that brings them. */
+/* The settings parsers of each type, by index; NULL: no settings. */
 static const struct {
-	const char *name;
-	const char *issue;
-} config_reserved_types[] = {
-	{ "disk", "issue 10" },
-	{ "net", "issue 10" },
+	int (*setting)(struct config_parse *ps, struct config_device *dev,
+		       const char *key, yaml_node_t *value);
+	int (*finish)(struct config_parse *ps, struct config_device *dev,
+		      yaml_node_t *node, unsigned int index);
+} type_parsers[] = {
+	[CONFIG_DEVICE_CONSOLE] = { NULL, NULL },
+	[CONFIG_DEVICE_DISK] = { config_disk_setting, config_disk_finish },
+	[CONFIG_DEVICE_NET] = { config_net_setting, config_net_finish },
 };
 
 /* Appends ", name" (or "name" first) to buf, which holds `*n` bytes. */
@@ -76,32 +86,12 @@ static bool type_has_key(const struct config_device_type *t, const char *key)
 	return false;
 }
 
-static int reserved_type(const char *name)
-{
-	for (size_t i = 0; i < sizeof(config_reserved_types) /
-				       sizeof(config_reserved_types[0]);
-	     i++)
-		if (strcmp(config_reserved_types[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
-/*
- * A type name the table does not have: a reserved one gets the issue that
- * brings it, anything else the list of supported ones.
- */
+/* A type name the table does not have: the list of supported ones. */
 static int unknown_type(struct config_parse *ps, yaml_mark_t mark,
-			unsigned int index, const char *name)
+			const char *name)
 {
-	int r = reserved_type(name);
 	char buf[64], names[256];
 
-	if (r >= 0)
-		return config_fail(ps, mark,
-				   "found a %s device (devices[%u]), which is "
-				   "not supported yet (%s), expected only: %s",
-				   name, index, config_reserved_types[r].issue,
-				   type_names(names, sizeof(names)));
 	return config_fail(ps, mark,
 			   "found device type %s, expected one of: %s",
 			   config_quote(name, buf, sizeof(buf)),
@@ -109,8 +99,8 @@ static int unknown_type(struct config_parse *ps, yaml_mark_t mark,
 }
 
 /* The older form, `- type: console`: the `type` value names the type. */
-static int type_key_form(struct config_parse *ps, unsigned int index,
-			 yaml_node_pair_t *pairs, size_t count, int *type)
+static int type_key_form(struct config_parse *ps, yaml_node_pair_t *pairs,
+			 size_t count, int *type)
 {
 	char buf[64], names[256];
 
@@ -129,7 +119,7 @@ static int type_key_form(struct config_parse *ps, unsigned int index,
 				type_names(names, sizeof(names)));
 		*type = find_type(config_scalar(value));
 		if (*type < 0)
-			return unknown_type(ps, value->start_mark, index,
+			return unknown_type(ps, value->start_mark,
 					    config_scalar(value));
 		return 0;
 	}
@@ -160,17 +150,16 @@ static int check_keys(struct config_parse *ps,
 
 /*
  * The form the docs show, `- console: {}`: one key naming the type, whose
- * value is a mapping of that type's settings.
+ * value is a mapping of that type's settings, returned in *settings.
  */
 static int name_key_form(struct config_parse *ps, yaml_node_t *dev,
 			 unsigned int index, yaml_node_pair_t *pairs,
-			 size_t count, int *type)
+			 size_t count, int *type, yaml_node_pair_t **settings,
+			 size_t *n)
 {
 	yaml_node_t *key, *value;
-	yaml_node_pair_t *settings;
 	const struct config_device_type *t;
 	char buf[64], names[256];
-	size_t n;
 	int ret;
 
 	if (count != 1)
@@ -183,8 +172,7 @@ static int name_key_form(struct config_parse *ps, yaml_node_t *dev,
 	value = config_node(ps, pairs[0].value);
 	*type = find_type(config_scalar(key));
 	if (*type < 0)
-		return unknown_type(ps, key->start_mark, index,
-				    config_scalar(key));
+		return unknown_type(ps, key->start_mark, config_scalar(key));
 	t = &config_device_types[*type];
 	if (value->type != YAML_MAPPING_NODE)
 		return config_fail(ps, value->start_mark,
@@ -192,11 +180,11 @@ static int name_key_form(struct config_parse *ps, yaml_node_t *dev,
 				   "expected a mapping like '%s: {}'",
 				   config_describe(value, buf, sizeof(buf)),
 				   t->name, t->name);
-	ret = config_mapping_pairs(ps, value, &settings, &n);
+	ret = config_mapping_pairs(ps, value, settings, n);
 	if (ret)
 		return ret;
-	for (size_t i = 0; i < n; i++) {
-		yaml_node_t *k = config_node(ps, settings[i].key);
+	for (size_t i = 0; i < *n; i++) {
+		yaml_node_t *k = config_node(ps, (*settings)[i].key);
 
 		if (type_has_key(t, config_scalar(k)))
 			continue;
@@ -216,28 +204,56 @@ static int name_key_form(struct config_parse *ps, yaml_node_t *dev,
 	return 0;
 }
 
-static int parse_device(struct config_parse *ps, yaml_node_t *dev,
+/* Each setting through the type's parser, then the device as a whole. */
+static int parse_settings(struct config_parse *ps, yaml_node_t *node,
+			  unsigned int index, struct config_device *dev,
+			  yaml_node_pair_t *settings, size_t n)
+{
+	int ret = 0;
+
+	if (!type_parsers[dev->type].setting)
+		return 0;
+	for (size_t i = 0; !ret && i < n; i++) {
+		const char *key =
+			config_scalar(config_node(ps, settings[i].key));
+
+		/* The older form keeps `type` beside the settings. */
+		if (strcmp(key, "type") == 0)
+			continue;
+		ret = type_parsers[dev->type].setting(
+			ps, dev, key, config_node(ps, settings[i].value));
+	}
+	if (!ret)
+		ret = type_parsers[dev->type].finish(ps, dev, node, index);
+	return ret;
+}
+
+static int parse_device(struct config_parse *ps, yaml_node_t *node,
 			unsigned int index)
 {
 	struct config *cfg = ps->cfg;
 	const struct config_device_type *t;
-	yaml_node_pair_t *pairs;
+	struct config_device *dev;
+	yaml_node_pair_t *pairs, *settings;
 	unsigned int same = 0;
-	size_t count;
+	size_t count, n;
 	char buf[64];
 	int type, ret;
 
-	if (dev->type != YAML_MAPPING_NODE)
-		return config_fail(ps, dev->start_mark,
+	if (node->type != YAML_MAPPING_NODE)
+		return config_fail(ps, node->start_mark,
 				   "found %s in devices, expected a mapping "
 				   "like 'console: {}'",
-				   config_describe(dev, buf, sizeof(buf)));
-	ret = config_mapping_pairs(ps, dev, &pairs, &count);
+				   config_describe(node, buf, sizeof(buf)));
+	ret = config_mapping_pairs(ps, node, &pairs, &count);
 	if (ret)
 		return ret;
-	ret = type_key_form(ps, index, pairs, count, &type);
+	settings = pairs;
+	n = count;
+	ret = type_key_form(ps, pairs, count, &type);
 	if (ret == -ENOENT)
-		ret = name_key_form(ps, dev, index, pairs, count, &type);
+		ret = name_key_form(ps, node, index, pairs, count, &type,
+				    &settings, &n);
 	else if (!ret)
 		ret = check_keys(ps, &config_device_types[type], pairs, count);
 	if (ret)
@@ -246,20 +262,22 @@ static int parse_device(struct config_parse *ps, yaml_node_t *dev,
 	for (unsigned int i = 0; i < cfg->device_count; i++)
 		same += cfg->devices[i].type == (unsigned int)type;
 	if (same >= t->max_count)
-		return config_fail(ps, dev->start_mark,
+		return config_fail(ps, node->start_mark,
 				   "found %s %s device, expected at most %u",
 				   same == 1 ? "a second" : "another", t->name,
 				   t->max_count);
 	if (cfg->device_count == CONFIG_DEVICES_MAX)
 		return config_fail(
-			ps, dev->start_mark,
+			ps, node->start_mark,
 			"found device %u, expected at most %d devices",
 			cfg->device_count + 1, CONFIG_DEVICES_MAX);
-	cfg->devices[cfg->device_count].type = (unsigned int)type;
-	cfg->devices[cfg->device_count].pos.line =
-		(unsigned int)dev->start_mark.line + 1;
-	cfg->devices[cfg->device_count].pos.column =
-		(unsigned int)dev->start_mark.column + 1;
+	dev = &cfg->devices[cfg->device_count];
+	memset(dev, 0, sizeof(*dev));
+	dev->type = (unsigned int)type;
+	dev->pos = config_mark_pos(node->start_mark);
+	ret = parse_settings(ps, node, index, dev, settings, n);
+	if (ret)
+		return ret;
 	cfg->device_count++;
 	return 0;
 }

@@ -41,6 +41,17 @@ const char *config_describe(const yaml_node_t *node, char *buf, size_t size);
 /* `text` in single quotes, cut to fit `size`, control bytes shown as '?'. */
 const char *config_quote(const char *text, char *buf, size_t size);
 
+/* A non-empty scalar without NUL bytes, else an error naming `key`. */
+int config_get_text(struct config_parse *ps, yaml_node_t *node, const char *key,
+		    const char *expected, const char **text);
+
+/*
+ * `text` as a path: kept as it is when absolute, else put after the
+ * config file's folder. Returns the length snprintf() would have written.
+ */
+int config_join_path(const struct config *cfg, const char *text, char *out,
+		     size_t size);
+
 bool config_is_null(const yaml_node_t *node);
 bool config_is_plain(const yaml_node_t *node);
 const char *config_scalar(const yaml_node_t *node);
@@ -55,5 +66,22 @@ int config_mapping_pairs(struct config_parse *ps, yaml_node_t *map,
 
 /* Parses `devices` (config-devices.c). */
 int config_parse_devices(struct config_parse *ps, yaml_node_t *value);
+
+/*
+ * One type's settings: setting() parses one key the type has (its value
+ * node as given), finish() checks the device as a whole once all its keys
+ * are in, against the devices before it (cfg->devices[0..index-1]).
+ */
+int config_disk_setting(struct config_parse *ps, struct config_device *dev,
+			const char *key, yaml_node_t *value);
+int config_disk_finish(struct config_parse *ps, struct config_device *dev,
+		       yaml_node_t *node, unsigned int index);
+int config_net_setting(struct config_parse *ps, struct config_device *dev,
+		       const char *key, yaml_node_t *value);
+int config_net_finish(struct config_parse *ps, struct config_device *dev,
+		      yaml_node_t *node, unsigned int index);
+
+/* A config_pos from a libyaml mark. */
+struct config_pos config_mark_pos(yaml_mark_t mark);
 
 #endif

@@ -18,10 +18,17 @@ static void vformat(struct config_error *err, const char *file,
 	err->pos = pos;
 }
 
-int config_fail(struct config_parse *ps, yaml_mark_t mark, const char *fmt, ...)
+struct config_pos config_mark_pos(yaml_mark_t mark)
 {
 	struct config_pos pos = { (unsigned int)mark.line + 1,
 				  (unsigned int)mark.column + 1 };
+
+	return pos;
+}
+
+int config_fail(struct config_parse *ps, yaml_mark_t mark, const char *fmt, ...)
+{
+	struct config_pos pos = config_mark_pos(mark);
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -140,4 +147,15 @@ int config_mapping_pairs(struct config_parse *ps, yaml_node_t *map,
 	*pairs = start;
 	*count = n;
 	return 0;
+}
+
+int config_join_path(const struct config *cfg, const char *text, char *out,
+		     size_t size)
+{
+	const char *slash = strrchr(cfg->file, '/');
+	int dir_len = 0;
+
+	if (text[0] != '/' && slash)
+		dir_len = (int)(slash - cfg->file + 1);
+	return snprintf(out, size, "%.*s%s", dir_len, cfg->file, text);
 }

@@ -31,8 +31,7 @@ void config_set_defaults(struct config *cfg)
 	cfg->max_grant_frames = PT_GRANT_DEFAULT_FRAMES;
 }
 
-/* A non-empty scalar without NUL bytes, else an error naming `key`. */
-static int get_text(struct config_parse *ps, yaml_node_t *node, const char *key,
+int config_get_text(struct config_parse *ps, yaml_node_t *node, const char *key,
 		    const char *expected, const char **text)
 {
 	char buf[64];
@@ -60,7 +59,7 @@ static int get_uint(struct config_parse *ps, yaml_node_t *node, const char *key,
 
 	snprintf(expected, sizeof(expected), "an integer from %llu to %llu",
 		 (unsigned long long)lo, (unsigned long long)hi);
-	ret = get_text(ps, node, key, expected, &text);
+	ret = config_get_text(ps, node, key, expected, &text);
 	if (ret)
 		return ret;
 	if (!config_is_plain(node))
@@ -87,7 +86,7 @@ static int parse_name(struct config_parse *ps, yaml_node_t *node)
 	const char *text;
 	size_t len;
 	char buf[64];
-	int bad, ret = get_text(ps, node, "name", EXPECT_NAME, &text);
+	int bad, ret = config_get_text(ps, node, "name", EXPECT_NAME, &text);
 
 	if (ret)
 		return ret;
@@ -122,7 +121,7 @@ static int parse_memory(struct config_parse *ps, yaml_node_t *node)
 	const char *text;
 	uint64_t bytes;
 	char buf[64];
-	int ret = get_text(ps, node, "memory", EXPECT_SIZE, &text);
+	int ret = config_get_text(ps, node, "memory", EXPECT_SIZE, &text);
 
 	if (ret)
 		return ret;
@@ -210,7 +209,7 @@ static int parse_cpus(struct config_parse *ps, yaml_node_t *node)
 
 	if (node->type == YAML_SEQUENCE_NODE)
 		return parse_cpu_sequence(ps, node);
-	ret = get_text(ps, node, "cpus", EXPECT_CPUS, &text);
+	ret = config_get_text(ps, node, "cpus", EXPECT_CPUS, &text);
 	if (ret)
 		return ret;
 	ret = config_parse_cpus(text, &ps->cfg->cpu_mask);
@@ -239,20 +238,17 @@ static int parse_max_grant_frames(struct config_parse *ps, yaml_node_t *node)
 static int parse_kernel(struct config_parse *ps, yaml_node_t *node)
 {
 	struct config *cfg = ps->cfg;
-	const char *text, *slash = strrchr(cfg->file, '/');
-	int dir_len = 0, n, ret;
+	const char *text;
+	int n, ret;
 
-	ret = get_text(ps, node, "kernel", EXPECT_KERNEL, &text);
+	ret = config_get_text(ps, node, "kernel", EXPECT_KERNEL, &text);
 	if (ret)
 		return ret;
 	if (text[0] == '\0')
 		return config_fail(
 			ps, node->start_mark,
 			"found an empty kernel path, expected " EXPECT_KERNEL);
-	if (text[0] != '/' && slash)
-		dir_len = (int)(slash - cfg->file + 1);
-	n = snprintf(cfg->kernel, sizeof(cfg->kernel), "%.*s%s", dir_len,
-		     cfg->file, text);
+	n = config_join_path(cfg, text, cfg->kernel, sizeof(cfg->kernel));
 	if (n < 0 || (size_t)n >= sizeof(cfg->kernel))
 		return config_fail(
 			ps, node->start_mark,
@@ -267,7 +263,7 @@ static int parse_cmdline(struct config_parse *ps, yaml_node_t *node)
 {
 	const char *text;
 	size_t len;
-	int ret = get_text(ps, node, "cmdline", EXPECT_CMDLINE, &text);
+	int ret = config_get_text(ps, node, "cmdline", EXPECT_CMDLINE, &text);
 
 	if (ret)
 		return ret;
@@ -285,7 +281,7 @@ static int parse_on_crash(struct config_parse *ps, yaml_node_t *node)
 {
 	const char *text;
 	char buf[64];
-	int ret = get_text(ps, node, "on_crash", EXPECT_ON_CRASH, &text);
+	int ret = config_get_text(ps, node, "on_crash", EXPECT_ON_CRASH, &text);
 
 	if (ret)
 		return ret;

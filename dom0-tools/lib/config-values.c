@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Parsers for the text of config values: integers, sizes, CPU lists, names. */
+/* Parsers for the text of config values: numbers, CPU lists, names, MACs. */
 #include <errno.h>
 #include <string.h>
 
@@ -134,4 +134,62 @@ int config_name_bad_char(const char *name)
 			return i;
 	}
 	return -1;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int config_parse_mac(const char *text, uint8_t mac[CONFIG_MAC_BYTES])
+{
+	uint8_t out[CONFIG_MAC_BYTES];
+
+	for (int i = 0; i < CONFIG_MAC_BYTES; i++) {
+		const char *p = text + i * 3;
+		int hi = hex_digit(p[0]), lo = hi < 0 ? -1 : hex_digit(p[1]);
+		char sep = i + 1 < CONFIG_MAC_BYTES ? ':' : '\0';
+
+		if (hi < 0 || lo < 0 || p[2] != sep)
+			return -EINVAL;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	memcpy(mac, out, sizeof(out));
+	return 0;
+}
+
+const char *config_ifname_problem(const char *name, char *buf, size_t size)
+{
+	size_t len = strlen(name);
+
+	if (len == 0)
+		return "an empty name";
+	if (len > CONFIG_IFNAME_MAX) {
+		snprintf(buf, size, "%zu characters", len);
+		return buf;
+	}
+	/* Linux keeps "." and ".." for the folders of /sys/class/net. */
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return "a name Linux refuses";
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c == ' ')
+			return "a space in it";
+		if (c < 0x20 || c >= 0x7f) {
+			snprintf(buf, size, "byte 0x%02x in it", c);
+			return buf;
+		}
+		if (c == '/' || c == ':') {
+			snprintf(buf, size, "'%c' in it", c);
+			return buf;
+		}
+	}
+	return NULL;
 }

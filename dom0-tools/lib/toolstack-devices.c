@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <partita/virtio-blk.h>
+#include <partita/virtio-net.h>
 #include <partita/xenbus.h>
 
 #include "store-client.h"
@@ -208,6 +210,20 @@ static int read_stats(struct store_client *c, struct ts_dev_info *d,
 
 static int fill(struct store_client *c, uint32_t id, struct ts_dev_info *d)
 {
+	const struct {
+		const char *key;
+		char **value;
+	} keys[] = {
+		{ "tty", &d->tty },
+		{ PT_XENBUS_KEY_BROKEN, &d->broken },
+		{ PT_XENBUS_KEY_ONLINE, &d->online },
+		{ PT_BLK_KEY_PARAMS, &d->params },
+		{ PT_BLK_KEY_MODE, &d->mode },
+		{ PT_BLK_KEY_CACHE, &d->cache },
+		{ PT_NET_KEY_MAC, &d->mac },
+		{ PT_NET_KEY_TAP, &d->tap },
+		{ PT_NET_KEY_BRIDGE, &d->bridge },
+	};
 	char fe[128], be[128], path[192];
 	int err;
 
@@ -216,12 +232,10 @@ static int fill(struct store_client *c, uint32_t id, struct ts_dev_info *d)
 	err = read_state(c, fe, &d->frontend_state);
 	if (!err)
 		err = read_state(c, be, &d->backend_state);
-	snprintf(path, sizeof(path), "%s/tty", be);
-	if (!err)
-		err = read_opt(c, path, &d->tty);
-	snprintf(path, sizeof(path), "%s/" PT_XENBUS_KEY_BROKEN, be);
-	if (!err)
-		err = read_opt(c, path, &d->broken);
+	for (size_t i = 0; !err && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", be, keys[i].key);
+		err = read_opt(c, path, keys[i].value);
+	}
 	snprintf(path, sizeof(path), "%s/stats", be);
 	if (!err && d->has_backend)
 		err = read_stats(c, d, path, "", 0);
@@ -261,18 +275,72 @@ int ts_list_devices(struct store_client *c, uint32_t id,
 	return 0;
 }
 
+void ts_clear_device(struct ts_dev_info *d)
+{
+	char **strings[] = { &d->tty,	 &d->broken, &d->online,
+			     &d->params, &d->mode,   &d->cache,
+			     &d->mac,	 &d->tap,    &d->bridge };
+
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		free(*strings[i]);
+		*strings[i] = NULL;
+	}
+	for (unsigned int s = 0; s < d->stat_count; s++) {
+		free(d->stats[s].key);
+		free(d->stats[s].value);
+	}
+	free(d->stats);
+	d->stats = NULL;
+	d->stat_count = 0;
+}
+
 void ts_free_devices(struct ts_dev_info *devs, unsigned int n)
 {
-	for (unsigned int i = 0; devs && i < n; i++) {
-		free(devs[i].tty);
-		free(devs[i].broken);
-		for (unsigned int s = 0; s < devs[i].stat_count; s++) {
-			free(devs[i].stats[s].key);
-			free(devs[i].stats[s].value);
-		}
-		free(devs[i].stats);
-	}
+	for (unsigned int i = 0; devs && i < n; i++)
+		ts_clear_device(&devs[i]);
 	free(devs);
+}
+
+/* 1 when path is a node, 0 when it is not, or a negative errno. */
+static int exists(struct store_client *c, const char *path)
+{
+	char *v = NULL;
+	int err = store_client_read(c, 0, path, &v, NULL);
+
+	free(v);
+	if (err == -ENOENT)
+		return 0;
+	return err ? err : 1;
+}
+
+int ts_read_device(struct store_client *c, uint32_t id, const char *type,
+		   unsigned int number, struct ts_dev_info *d)
+{
+	char fe[128], be[128];
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	if (strlen(type) >= sizeof(d->type))
+		return -ENOENT;
+	snprintf(d->type, sizeof(d->type), "%s", type);
+	d->number = number;
+	d->frontend_state = d->backend_state = -1;
+	ts_frontend_path(fe, sizeof(fe), id, type, number);
+	ts_backend_path(be, sizeof(be), id, type, number);
+	err = exists(c, fe);
+	if (err < 0)
+		return err;
+	d->has_frontend = err;
+	err = exists(c, be);
+	if (err < 0)
+		return err;
+	d->has_backend = err;
+	if (!d->has_frontend && !d->has_backend)
+		return -ENOENT;
+	err = fill(c, id, d);
+	if (err)
+		ts_clear_device(d);
+	return err;
 }
 
 static long long now_ms(void)

@@ -15,7 +15,7 @@ struct ts_stat {
 
 /*
  * One device as the store has it. A state is -1 when its directory or its
- * `state` key is missing; tty and broken are NULL when absent.
+ * `state` key is missing; the strings are NULL when their key is absent.
  */
 struct ts_dev_info {
 	char type[32];
@@ -24,6 +24,10 @@ struct ts_dev_info {
 	int frontend_state, backend_state;
 	char *tty;
 	char *broken;
+	/* What the toolstack wrote into the back-end directory. */
+	char *online;
+	char *params, *mode, *cache; /* block */
+	char *mac, *tap, *bridge;    /* net */
 	struct ts_stat *stats;
 	unsigned int stat_count;
 };
@@ -36,6 +40,15 @@ struct ts_dev_info {
 int ts_list_devices(struct store_client *c, uint32_t id,
 		    struct ts_dev_info **out, unsigned int *n);
 void ts_free_devices(struct ts_dev_info *devs, unsigned int n);
+
+/*
+ * Device `number` of `type` of guest id alone, filled as ts_list_devices()
+ * does. -ENOENT when it has neither directory. Free with
+ * ts_free_devices(d, 1) for a d from malloc, or ts_clear_device(d).
+ */
+int ts_read_device(struct store_client *c, uint32_t id, const char *type,
+		   unsigned int number, struct ts_dev_info *d);
+void ts_clear_device(struct ts_dev_info *d);
 
 /*
  * The pty that serves console `number` of guest id: waits up to wait_ms

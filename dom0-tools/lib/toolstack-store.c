@@ -9,21 +9,12 @@
 
 #include <partita/store-ring.h>
 #include <partita/store-wire.h>
+#include <partita/virtio-blk.h>
 #include <partita/xenbus.h>
 
 #include "store-client.h"
+#include "toolstack-internal.h"
 #include "toolstack-store.h"
-
-/* A transaction that conflicts is tried again this many times in all. */
-#define TS_TXN_TRIES 8
-
-/* One write in progress: the client, its transaction, the first error. */
-struct ts_txn {
-	struct store_client *c;
-	uint32_t tx;
-	int err;
-	char path[256]; /* where err happened */
-};
 
 const char *ts_store_socket(void)
 {
@@ -55,13 +46,9 @@ void ts_backend_path(char *buf, size_t size, uint32_t id, const char *type,
 		 id, number);
 }
 
-/*
- * Writes path = value (value NULL: a directory) and gives it exactly the
- * permissions owner/reader: "n<owner>", then "r<reader>" unless reader is
- * the owner. Explicit on every node, so nothing depends on inheritance.
- */
-static void put(struct ts_txn *t, const char *path, const char *value,
-		uint32_t owner, uint32_t reader)
+/* Explicit permissions on every node, so nothing depends on inheritance. */
+void ts_put(struct ts_txn *t, const char *path, const char *value,
+	    uint32_t owner, uint32_t reader)
 {
 	char own[16], rd[16];
 	const char *perms[2] = { own, rd };
@@ -85,8 +72,8 @@ static void put(struct ts_txn *t, const char *path, const char *value,
 	}
 }
 
-static void putf(struct ts_txn *t, const char *path, uint32_t owner,
-		 uint32_t reader, const char *fmt, ...)
+void ts_putf(struct ts_txn *t, const char *path, uint32_t owner,
+	     uint32_t reader, const char *fmt, ...)
 {
 	char value[64];
 	va_list ap;
@@ -94,11 +81,10 @@ static void putf(struct ts_txn *t, const char *path, uint32_t owner,
 	va_start(ap, fmt);
 	vsnprintf(value, sizeof(value), fmt, ap);
 	va_end(ap);
-	put(t, path, value, owner, reader);
+	ts_put(t, path, value, owner, reader);
 }
 
-/* rm that does not mind the node (or its parent) being gone already. */
-static int rm_quiet(struct store_client *c, uint32_t tx, const char *path)
+int ts_rm_quiet(struct store_client *c, uint32_t tx, const char *path)
 {
 	int err = store_client_rm(c, tx, path);
 
@@ -122,17 +108,15 @@ static int rm_backends(struct store_client *c, uint32_t tx, uint32_t id)
 		snprintf(path, sizeof(path),
 			 "/local/domain/0/backend/%s/%" PRIu32, names + off,
 			 id);
-		err = rm_quiet(c, tx, path);
+		err = ts_rm_quiet(c, tx, path);
 	}
 	free(names);
 	return err;
 }
 
-static void put_device(struct ts_txn *t, const struct ts_guest *g,
-		       const struct ts_device *d)
+void ts_put_device(struct ts_txn *t, uint32_t id, const struct ts_device *d)
 {
 	char fe[128], be[128], path[192];
-	uint32_t id = g->id;
 
 	ts_frontend_path(fe, sizeof(fe), id, d->type, d->number);
 	ts_backend_path(be, sizeof(be), id, d->type, d->number);
@@ -140,27 +124,33 @@ static void put_device(struct ts_txn *t, const struct ts_guest *g,
 	/* device/<type>: the guest reads it, the root owns it. */
 	snprintf(path, sizeof(path), "/local/domain/%" PRIu32 "/device/%s", id,
 		 d->type);
-	put(t, path, NULL, 0, id);
+	ts_put(t, path, NULL, 0, id);
 	/* The front-end directory is the guest's; the root reads it. */
-	put(t, fe, NULL, id, 0);
+	ts_put(t, fe, NULL, id, 0);
 	snprintf(path, sizeof(path), "%s/" PT_XENBUS_KEY_BACKEND, fe);
-	put(t, path, be, id, 0);
+	ts_put(t, path, be, id, 0);
 	snprintf(path, sizeof(path), "%s/" PT_XENBUS_KEY_BACKEND_ID, fe);
-	put(t, path, "0", id, 0);
+	ts_put(t, path, "0", id, 0);
 	snprintf(path, sizeof(path), "%s/" PT_XENBUS_KEY_STATE, fe);
-	putf(t, path, id, 0, "%u", PT_XENBUS_STATE_INITIALISING);
+	ts_putf(t, path, id, 0, "%u", PT_XENBUS_STATE_INITIALISING);
 
 	/* The back-end directory and its parent: the root's, guest reads. */
 	snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%" PRIu32,
 		 d->type, id);
-	put(t, path, NULL, 0, id);
-	put(t, be, NULL, 0, id);
+	ts_put(t, path, NULL, 0, id);
+	ts_put(t, be, NULL, 0, id);
 	snprintf(path, sizeof(path), "%s/" PT_XENBUS_KEY_FRONTEND, be);
-	put(t, path, fe, 0, id);
+	ts_put(t, path, fe, 0, id);
 	snprintf(path, sizeof(path), "%s/" PT_XENBUS_KEY_FRONTEND_ID, be);
-	putf(t, path, 0, id, "%" PRIu32, id);
+	ts_putf(t, path, 0, id, "%" PRIu32, id);
+	for (unsigned int i = 0; i < d->key_count; i++) {
+		snprintf(path, sizeof(path), "%s/%s", be, d->keys[i].name);
+		ts_put(t, path, d->keys[i].value, 0, id);
+	}
+	snprintf(path, sizeof(path), "%s/" PT_XENBUS_KEY_ONLINE, be);
+	ts_put(t, path, "1", 0, id);
 	snprintf(path, sizeof(path), "%s/" PT_XENBUS_KEY_STATE, be);
-	putf(t, path, 0, id, "%u", PT_XENBUS_STATE_INITIALISING);
+	ts_putf(t, path, 0, id, "%u", PT_XENBUS_STATE_INITIALISING);
 }
 
 static void put_home(struct ts_txn *t, const struct ts_guest *g)
@@ -169,23 +159,23 @@ static void put_home(struct ts_txn *t, const struct ts_guest *g)
 	uint32_t id = g->id;
 
 	snprintf(home, sizeof(home), "/local/domain/%" PRIu32, id);
-	put(t, home, NULL, 0, id);
+	ts_put(t, home, NULL, 0, id);
 	snprintf(path, sizeof(path), "%s/name", home);
-	put(t, path, g->name, 0, id);
+	ts_put(t, path, g->name, 0, id);
 	snprintf(path, sizeof(path), "%s/domid", home);
-	putf(t, path, 0, id, "%" PRIu32, id);
+	ts_putf(t, path, 0, id, "%" PRIu32, id);
 	snprintf(path, sizeof(path), "%s/memory", home);
-	put(t, path, NULL, 0, id);
+	ts_put(t, path, NULL, 0, id);
 	snprintf(path, sizeof(path), "%s/memory/target", home);
-	putf(t, path, 0, id, "%" PRIu64, g->memory_bytes / 1024);
+	ts_putf(t, path, 0, id, "%" PRIu64, g->memory_bytes / 1024);
 	snprintf(path, sizeof(path), "%s/vcpus", home);
-	putf(t, path, 0, id, "%" PRIu32, g->vcpus);
+	ts_putf(t, path, 0, id, "%" PRIu32, g->vcpus);
 	snprintf(path, sizeof(path), "%s/data", home);
-	put(t, path, NULL, id, id);
+	ts_put(t, path, NULL, id, id);
 	snprintf(path, sizeof(path), "%s/device", home);
-	put(t, path, NULL, 0, id);
+	ts_put(t, path, NULL, 0, id);
 	for (unsigned int i = 0; i < g->device_count; i++)
-		put_device(t, g, &g->devices[i]);
+		ts_put_device(t, id, &g->devices[i]);
 }
 
 static int write_once(struct store_client *c, const struct ts_guest *g,
@@ -254,7 +244,7 @@ int ts_remove_home(struct store_client *c, uint32_t id)
 	int err;
 
 	snprintf(home, sizeof(home), "/local/domain/%" PRIu32, id);
-	err = rm_quiet(c, 0, home);
+	err = ts_rm_quiet(c, 0, home);
 	if (!err)
 		err = rm_backends(c, 0, id);
 	return err;

@@ -10,10 +10,22 @@ struct store_client;
 
 #define TS_ERROR_MAX 256
 
-/* One device of a guest: its type ("console") and its number of that type. */
+/* A key the toolstack writes into a back-end directory, and its value. */
+struct ts_key {
+	const char *name;
+	const char *value;
+};
+
+/*
+ * One device of a guest: its type ("console", "block", "net"), its number
+ * of that type, and what its back-end directory gets besides the contract's
+ * own keys (params, mode, cache for a disk; mac, tap, bridge for a NIC).
+ */
 struct ts_device {
 	const char *type;
 	unsigned int number;
+	const struct ts_key *keys; /* key_count of them, or NULL */
+	unsigned int key_count;
 };
 
 /* What the home of a guest says about it (docs/split-drivers.md, 1). */
@@ -34,7 +46,8 @@ struct store_client *ts_store_open(const char *path, int *errnum);
 
 /*
  * Writes /local/domain/<id> and, for each device, its front-end and
- * back-end directories with state Initialising, all in one transaction
+ * back-end directories with state Initialising (the back-end's with the
+ * device's keys and online = 1), all in one transaction
  * (retried when it conflicts) after removing whatever an earlier guest of
  * that id left there. Permissions as the contract's table says. Returns 0,
  * or a negative errno with a sentence in err.

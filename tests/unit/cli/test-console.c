@@ -87,8 +87,78 @@ Test(devices, text)
 	cr_expect_str_eq(out, "Devices:\n"
 			      "  console/0: front-end Connected, back-end "
 			      "Connected, tty /dev/pts/3\n"
-			      "    drops: 12\n"
-			      "    rx/bytes: 345\n");
+			      "    drops 12, rx/bytes 345\n");
+	free(out);
+}
+
+static struct ts_dev_info disk = {
+	.type = "block",
+	.number = 2,
+	.has_frontend = 1,
+	.has_backend = 1,
+	.frontend_state = 3,
+	.backend_state = 2,
+	.online = "1",
+	.params = "/srv/web.img",
+	.mode = "r",
+	.cache = "writeback",
+};
+
+static struct ts_dev_info nic = {
+	.type = "net",
+	.number = 0,
+	.has_backend = 1,
+	.frontend_state = -1,
+	.backend_state = 6,
+	.online = "0",
+	.mac = "02:95:5d:ac:8b:83",
+	.tap = "pt3.0",
+};
+
+Test(devices, disk_and_nic_keys)
+{
+	struct ts_dev_info d[] = { disk, nic };
+	struct dev_view v = { d, 2, NULL };
+	struct capture c;
+	char *out;
+
+	dev_render_text(capture_begin(&c), &v);
+	out = capture_end(&c);
+	cr_expect_str_eq(out, "Devices:\n"
+			      "  block/2: front-end Initialised, back-end "
+			      "InitWait, /srv/web.img (read-only, cache "
+			      "writeback)\n"
+			      "  net/0: front-end missing, back-end Closed, "
+			      "mac 02:95:5d:ac:8b:83, tap pt3.0, detach "
+			      "requested\n");
+	free(out);
+}
+
+Test(devices, disk_and_nic_json)
+{
+	struct ts_dev_info d[] = { disk, nic };
+	struct dev_view v = { d, 2, NULL };
+	struct json_out j;
+	struct capture c;
+	char *out;
+
+	json_init(&j, capture_begin(&c), 0);
+	json_object_begin(&j, NULL);
+	dev_render_json(&j, &v);
+	json_object_end(&j);
+	json_finish(&j);
+	out = capture_end(&c);
+	cr_expect_str_eq(out, "{\"devices\":[{\"type\":\"block\","
+			      "\"number\":2,\"frontend_state\":"
+			      "\"Initialised\",\"backend_state\":"
+			      "\"InitWait\",\"online\":\"1\",\"params\":"
+			      "\"/srv/web.img\",\"mode\":\"r\",\"cache\":"
+			      "\"writeback\",\"stats\":{}},{\"type\":"
+			      "\"net\",\"number\":0,\"frontend_state\":"
+			      "\"missing\",\"backend_state\":\"Closed\","
+			      "\"online\":\"0\",\"mac\":"
+			      "\"02:95:5d:ac:8b:83\",\"tap\":\"pt3.0\","
+			      "\"stats\":{}}]}\n");
 	free(out);
 }
 

@@ -19,47 +19,12 @@
 #include "toolstack-devices.h"
 #include "toolstack-store.h"
 
-static char dir[64], sock[96];
-static pid_t daemon_pid;
-static struct store_client *c;
-
-/* Starts the daemon as the root's /init does, on a socket of our own. */
-static void start_store(void)
-{
-	struct stat st;
-
-	snprintf(dir, sizeof(dir), "/tmp/partita-ts.XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	snprintf(sock, sizeof(sock), "%s/socket", dir);
-	daemon_pid = fork();
-	cr_assert_geq(daemon_pid, 0);
-	if (daemon_pid == 0) {
-		execl(PARTITA_STORED_BIN, "partita-stored", "--socket", sock,
-		      (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200 && stat(sock, &st); i++)
-		usleep(10000);
-	cr_assert_eq(stat(sock, &st), 0, "partita-stored did not start");
-	c = store_client_open(sock);
-	cr_assert_not_null(c, "cannot connect: %s", strerror(errno));
-}
-
-static void stop_store(void)
-{
-	int status;
-
-	store_client_close(c);
-	c = NULL;
-	kill(daemon_pid, SIGTERM);
-	waitpid(daemon_pid, &status, 0);
-	rmdir(dir);
-}
+#include "store-fixture.h"
 
 TestSuite(home, .init = start_store, .fini = stop_store);
 TestSuite(devices, .init = start_store, .fini = stop_store);
 
-static const struct ts_device console0[] = { { "console", 0 } };
+static const struct ts_device console0[] = { { "console", 0, NULL, 0 } };
 
 static void write_shell(uint32_t id)
 {
@@ -72,42 +37,6 @@ static void write_shell(uint32_t id)
 	char err[TS_ERROR_MAX] = "";
 
 	cr_assert_eq(ts_write_home(c, &g, err, sizeof(err)), 0, "%s", err);
-}
-
-static void expect_value(const char *path, const char *want)
-{
-	char *v = NULL;
-	int err = store_client_read(c, 0, path, &v, NULL);
-
-	cr_assert_eq(err, 0, "read %s: %s", path, strerror(-err));
-	cr_expect_str_eq(v, want, "%s", path);
-	free(v);
-}
-
-static void expect_missing(const char *path)
-{
-	char *v = NULL;
-
-	cr_expect_eq(store_client_read(c, 0, path, &v, NULL), -ENOENT,
-		     "%s is still there", path);
-	free(v);
-}
-
-/* Permissions as "n0,r7": the NUL-separated list joined with commas. */
-static void expect_perms(const char *path, const char *want)
-{
-	char *p = NULL, joined[128] = "";
-	uint32_t len = 0;
-	int err = store_client_get_perms(c, 0, path, &p, &len);
-
-	cr_assert_eq(err, 0, "get-perms %s: %s", path, strerror(-err));
-	for (uint32_t off = 0; off < len; off += strlen(p + off) + 1) {
-		if (off)
-			strcat(joined, ",");
-		strncat(joined, p + off, sizeof(joined) - strlen(joined) - 2);
-	}
-	cr_expect_str_eq(joined, want, "permissions of %s", path);
-	free(p);
 }
 
 Test(home, values_as_the_contract_says)
@@ -149,6 +78,8 @@ Test(home, device_directories_start_initialising)
 	expect_value("/local/domain/0/backend/console/7/0/frontend",
 		     "/local/domain/7/device/console/0");
 	expect_value("/local/domain/0/backend/console/7/0/frontend-id", "7");
+	/* Every device is wanted until a detach writes online = 0. */
+	expect_value("/local/domain/0/backend/console/7/0/online", "1");
 }
 
 Test(home, no_devices_no_device_directories)
@@ -249,7 +180,7 @@ Test(home, introduce_sends_id_grant_ref_and_port)
 	char err[TS_ERROR_MAX] = "";
 	pthread_t t;
 
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/fake", dir);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/fake", store_dir);
 	f.listen_fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	cr_assert_eq(bind(f.listen_fd, (struct sockaddr *)&addr, sizeof(addr)),
 		     0);
@@ -393,7 +324,7 @@ Test(devices, console_tty_times_out_without_backd)
 /* Plays partita-backd: publishes the pty a little later. */
 static void *publish_later(void *arg)
 {
-	struct store_client *other = store_client_open(sock);
+	struct store_client *other = store_client_open(store_sock);
 
 	(void)arg;
 	usleep(200000);

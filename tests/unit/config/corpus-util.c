@@ -74,9 +74,7 @@ int corpus_run(const char *path, char **out)
 	FILE *mem;
 	int ret;
 
-	ret = config_load(path, &cfg, &err);
-	if (!ret)
-		ret = config_image_open(&cfg, &img, &err);
+	ret = config_open(path, &cfg, &img, &err);
 	if (ret) {
 		*out = strdup(err.text);
 		return ret;

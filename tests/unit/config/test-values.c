@@ -2,6 +2,7 @@
 /* Unit tests of the config value parsers: integers, sizes, CPUs, names. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <string.h>
 
 #include "config.h"
 
@@ -119,4 +120,64 @@ Test(values, names)
 	cr_assert_eq(config_name_bad_char("h\xc3\xa9"), 1);
 	cr_assert_eq(config_name_bad_char("x:"), 1);
 	cr_assert_eq(config_name_bad_char("\t"), 0);
+}
+
+Test(values, mac_addresses)
+{
+	static const char *const bad[] = {
+		"",
+		"02:00:00:00:00",
+		"02:00:00:00:00:01:",
+		"02:00:00:00:00:001",
+		"02-00-00-00-00-01",
+		"2:00:00:00:00:01",
+		"02:00:0g:00:00:01",
+		"0200.0000.0001",
+		" 02:00:00:00:00:01",
+		"02:00:00:00:00:01 ",
+	};
+	uint8_t mac[CONFIG_MAC_BYTES] = { 0 };
+	const uint8_t want[] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
+
+	cr_assert_eq(config_parse_mac("52:54:00:AB:cd:Ef", mac), 0);
+	cr_assert_arr_eq(mac, want, sizeof(want));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(mac, 0x77, sizeof(mac));
+		cr_expect_eq(config_parse_mac(bad[i], mac), -EINVAL, "'%s'",
+			     bad[i]);
+		cr_expect_eq(mac[0], 0x77, "'%s' left mac alone", bad[i]);
+	}
+}
+
+Test(values, interface_names)
+{
+	static const struct {
+		const char *name, *why;
+	} cases[] = {
+		{ "tap0", NULL },
+		{ "br-lan.10", NULL },
+		{ "fifteen-chars-x", NULL },
+		{ "sixteen-chars-xx", "16 characters" },
+		{ "", "an empty name" },
+		{ ".", "a name Linux refuses" },
+		{ "..", "a name Linux refuses" },
+		{ "my tap", "a space in it" },
+		{ "tap/0", "'/' in it" },
+		{ "br:0", "':' in it" },
+		{ "tab\t", "byte 0x09 in it" },
+		{ "caf\xc3\xa9", "byte 0xc3 in it" },
+	};
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *why =
+			config_ifname_problem(cases[i].name, buf, sizeof(buf));
+
+		if (!cases[i].why)
+			cr_expect_null(why, "'%s': %s", cases[i].name, why);
+		else
+			cr_expect(why && !strcmp(why, cases[i].why),
+				  "'%s': got %s, expected %s", cases[i].name,
+				  why ? why : "(ok)", cases[i].why);
+	}
 }
