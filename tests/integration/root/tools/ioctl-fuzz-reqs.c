@@ -23,10 +23,12 @@
  *
  * QUERY_PAGES is not among them, although it only reads: for the root,
  * whose identity map covers every physical address, the hypervisor reads
- * the page behind any GPFN to see whether it is zero, so GPFN 0 (unmapped
- * in the hypervisor), MMIO (device registers with read side effects) and
- * addresses above the hypervisor's 512 GiB map are all within reach. The
- * fuzzer sends it only in forms the driver refuses before any call.
+ * the page behind any GPFN to see whether it is zero. GPFN 0 is not
+ * mapped in the hypervisor (QUERY_PAGES of it from the root ends in
+ * "PANIC: exception 14 ... cr2 0x0"), and MMIO (device registers with
+ * read side effects) and frames above the hypervisor's 512 GiB map are
+ * within reach too. The fuzzer sends it only in forms the driver refuses
+ * before any call.
  */
 static const uint16_t harmless_codes[] = {
 	PT_CALL_NULL,
