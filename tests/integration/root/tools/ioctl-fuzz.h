@@ -29,7 +29,7 @@ struct fz_mem {
 	uint8_t *arena;	   /* FZ_ARENA_PAGES writable pages */
 	uint8_t *ro;	   /* one read-only page (refilled by fz_ro_fill) */
 	uint8_t *guard;	   /* a writable page followed by a PROT_NONE page */
-	uint8_t *unmapped; /* a page that was unmapped again */
+	uint8_t *unmapped; /* a one-page hole between inaccessible pages */
 };
 #define FZ_ARENA_PAGES 8u
 #define FZ_PAGE 4096u
@@ -48,7 +48,7 @@ enum fz_ptr {
 	FZ_PTR_NULL,
 	FZ_PTR_SMALL,	     /* 1 .. 4095 */
 	FZ_PTR_KERNEL,	     /* the direct map and kernel text */
-	FZ_PTR_NONCANONICAL, /* bit 47 without the rest */
+	FZ_PTR_NONCANONICAL, /* non-canonical, or just above user space */
 	FZ_PTR_UNMAPPED,
 	FZ_PTR_STRADDLE, /* ends in the PROT_NONE page */
 	FZ_PTR_READONLY,
