@@ -17,6 +17,7 @@
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
+#include <partita/grants.h>
 #include <partita/root.h>
 
 #include "partita.h"
@@ -131,6 +132,17 @@ static __poll_t partita_poll(struct file *file, poll_table *wait)
 	return READ_ONCE(pf->pending) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
+/*
+ * Every request that acts (a hypercall, a messaging file and every request
+ * and mmap on one) needs CAP_SYS_ADMIN at the time it is made, whoever
+ * opened the file: a descriptor kept across setuid() or handed to another
+ * process carries no privilege of its own.
+ */
+int partita_check_admin(void)
+{
+	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
+}
+
 int partita_check_version(u32 version, const char *request)
 {
 	if (version == PT_ROOT_IOCTL_VERSION)
@@ -158,6 +170,42 @@ static long partita_ioctl_version(void __user *arg)
 	return copy_to_user(arg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
+/*
+ * Rep calls whose element lists live in the memory blocks, with the size
+ * of one input and one output element (hypercall.h). The hypervisor checks
+ * a list against the root's memory, not against the driver's one-page
+ * blocks: a list longer than a page would be read from, or written to,
+ * whatever kernel memory follows them.
+ */
+static const struct {
+	u16 code;
+	u8 in_size;
+	u8 out_size;
+} partita_rep_lists[] = {
+	{ PT_CALL_QUERY_PAGES, sizeof(u64), sizeof(u64) },
+	{ PT_CALL_GRANT_MAP, sizeof(struct pt_grant_map_in),
+	  sizeof(struct pt_grant_map_out) },
+	{ PT_CALL_GRANT_UNMAP, sizeof(u64), 0 },
+	{ PT_CALL_GRANT_COPY, sizeof(struct pt_grant_copy), 0 },
+};
+
+/* A memory rep call's lists must fit the blocks; unknown lists are refused. */
+static int partita_rep_check(const struct pt_ioc_hypercall *hc)
+{
+	unsigned int i, size;
+
+	for (i = 0; i < ARRAY_SIZE(partita_rep_lists); i++) {
+		if (partita_rep_lists[i].code != hc->code)
+			continue;
+		size = max(partita_rep_lists[i].in_size,
+			   partita_rep_lists[i].out_size);
+		return hc->rep_count * size > PAGE_SIZE ? -E2BIG : 0;
+	}
+	/* Not a list the driver can bound (a future call): refuse it. */
+	return -EINVAL;
+}
+
+/* Checks the copy of the request; nothing in it is read again from user. */
 static int partita_hcall_check(const struct pt_ioc_hypercall *hc)
 {
 	bool fast = hc->flags & PT_IOC_HC_FAST;
@@ -166,46 +214,65 @@ static int partita_hcall_check(const struct pt_ioc_hypercall *hc)
 		return -EINVAL;
 	if (hc->rep_count > PT_HC_REP_MAX || hc->rep_start > PT_HC_REP_MAX)
 		return -EINVAL;
-	if (hc->in_size > PT_IOC_HC_BLOCK_MAX ||
-	    hc->out_size > PT_IOC_HC_BLOCK_MAX)
-		return -EINVAL;
 	if (fast && (hc->in_size || hc->out_size))
 		return -EINVAL;
-	/*
-	 * The hypervisor checks a rep list against the root's memory, not
-	 * against our one-page buffers: 8-byte elements must fit in a page
-	 * or it would write past them.
-	 */
-	if (!fast && hc->rep_count > PAGE_SIZE / sizeof(u64))
-		return -EINVAL;
+	if (hc->in_size > PT_IOC_HC_BLOCK_MAX ||
+	    hc->out_size > PT_IOC_HC_BLOCK_MAX)
+		return -E2BIG;
+	if (!fast && hc->rep_count)
+		return partita_rep_check(hc);
 	return 0;
 }
 
-/* A memory call through the shared pages; the caller holds the lock. */
-static int partita_ioctl_hcall_memory(struct pt_ioc_hypercall *hc, u64 input)
+/*
+ * A memory call through the shared pages. The blocks go through a bounce
+ * buffer copied outside partita_hcall_lock: a user copy may wait for a
+ * page fault for as long as user space likes (userfaultfd, a slow file),
+ * and every root hypercall, the driver's own included, would wait with it.
+ */
+static int partita_ioctl_hcall_memory(struct pt_ioc_hypercall *hc, u64 input,
+				      bool *out_fault)
 {
-	void *in = partita_hcall_in();
-	void *out = partita_hcall_out();
+	size_t size = max(hc->in_size, hc->out_size);
+	int err = 0;
+	void *buf;
 
-	memset(in, 0, PAGE_SIZE);
-	memset(out, 0, PAGE_SIZE);
-	if (copy_from_user(in, u64_to_user_ptr(hc->in_ptr), hc->in_size))
-		return -EFAULT;
+	/* kzalloc(0) is ZERO_SIZE_PTR: fine for zero-length copies. */
+	buf = kzalloc(size, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	if (copy_from_user(buf, u64_to_user_ptr(hc->in_ptr), hc->in_size)) {
+		err = -EFAULT;
+		goto out;
+	}
+	if (mutex_lock_interruptible(&partita_hcall_lock)) {
+		err = -ERESTARTSYS;
+		goto out;
+	}
+	memset(partita_hcall_in(), 0, PAGE_SIZE);
+	memset(partita_hcall_out(), 0, PAGE_SIZE);
+	memcpy(partita_hcall_in(), buf, hc->in_size);
 	hc->result = partita_hcall_memory(input);
-	if (copy_to_user(u64_to_user_ptr(hc->out_ptr), out, hc->out_size))
-		return -EFAULT;
-	return 0;
+	memcpy(buf, partita_hcall_out(), hc->out_size);
+	mutex_unlock(&partita_hcall_lock);
+	/* The call was made: its result goes back even if this copy fails. */
+	*out_fault = copy_to_user(u64_to_user_ptr(hc->out_ptr), buf,
+				  hc->out_size) != 0;
+out:
+	kfree(buf);
+	return err;
 }
 
 static long partita_ioctl_hypercall(void __user *arg)
 {
 	struct pt_ioc_hypercall hc;
-	bool fast;
+	bool out_fault = false;
 	u64 input;
 	int err;
 
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
+	err = partita_check_admin();
+	if (err)
+		return err;
 	if (copy_from_user(&hc, arg, sizeof(hc)))
 		return -EFAULT;
 	err = partita_check_version(hc.abi_version, "hypercall");
@@ -213,29 +280,30 @@ static long partita_ioctl_hypercall(void __user *arg)
 		err = partita_hcall_check(&hc);
 	if (err)
 		return err;
-	fast = hc.flags & PT_IOC_HC_FAST;
-	input = pt_hc_input(hc.code, fast, hc.rep_count, hc.rep_start);
+	input = pt_hc_input(hc.code, hc.flags & PT_IOC_HC_FAST, hc.rep_count,
+			    hc.rep_start);
 	/*
 	 * One root hypercall at a time, fast ones too. The hypervisor keeps
 	 * a continued call's progress per vCPU, so no other root call may
-	 * start in the middle of one. Between its entries interrupts are
-	 * taken, but (without full preemption) no other task runs until the
-	 * call returns: a DESTROY of a large guest holds this CPU meanwhile.
+	 * start in the middle of one; partita_hcall() lets other tasks run
+	 * between its slices.
 	 */
-	if (mutex_lock_interruptible(&partita_hcall_lock))
-		return -ERESTARTSYS;
-	if (fast) {
+	if (hc.flags & PT_IOC_HC_FAST) {
+		if (mutex_lock_interruptible(&partita_hcall_lock))
+			return -ERESTARTSYS;
 		hc.fast_out[0] = hc.fast_in[0];
 		hc.fast_out[1] = hc.fast_in[1];
 		hc.result =
 			partita_hcall(input, &hc.fast_out[0], &hc.fast_out[1]);
+		mutex_unlock(&partita_hcall_lock);
 	} else {
-		err = partita_ioctl_hcall_memory(&hc, input);
+		err = partita_ioctl_hcall_memory(&hc, input, &out_fault);
+		if (err)
+			return err;
 	}
-	mutex_unlock(&partita_hcall_lock);
-	if (err)
-		return err;
-	return copy_to_user(arg, &hc, sizeof(hc)) ? -EFAULT : 0;
+	if (copy_to_user(arg, &hc, sizeof(hc)) || out_fault)
+		return -EFAULT;
+	return 0;
 }
 
 static long partita_ioctl_event_mask(struct partita_file *pf, void __user *arg)
@@ -295,8 +363,10 @@ static const unsigned int partita_dev_requests[] = {
  */
 static long partita_ioctl_open(unsigned int cmd)
 {
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
+	int err = partita_check_admin();
+
+	if (err)
+		return err;
 	switch (cmd) {
 	case PT_IOC_EVTCHN_OPEN:
 		return partita_evtchn_open();

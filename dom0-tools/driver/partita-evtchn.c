@@ -327,6 +327,9 @@ static long evtchn_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return partita_ioctl_mismatch(cmd, evtchn_requests,
 					      ARRAY_SIZE(evtchn_requests));
 	}
+	err = partita_check_admin();
+	if (err)
+		return err;
 	if (copy_from_user(&e, uarg, sizeof(e)))
 		return -EFAULT;
 	err = partita_check_version(e.abi_version, "event port request");

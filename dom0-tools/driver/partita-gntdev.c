@@ -240,9 +240,10 @@ static long gnt_ioctl_map(struct gnt_file *f, void __user *uarg)
 	err = partita_check_version(m.abi_version, "grant map");
 	if (err)
 		return err;
-	if (!m.count || m.count > PT_IOC_GNT_MAP_MAX ||
-	    (m.flags & ~PT_IOC_GNT_READONLY) || m.granter > U16_MAX)
+	if (!m.count || (m.flags & ~PT_IOC_GNT_READONLY) || m.granter > U16_MAX)
 		return -EINVAL;
+	if (m.count > PT_IOC_GNT_MAP_MAX)
+		return -E2BIG;
 	refs = memdup_user(u64_to_user_ptr(m.refs_ptr),
 			   m.count * sizeof(*refs));
 	if (IS_ERR(refs))
@@ -344,9 +345,11 @@ static long gnt_ioctl_copy(void __user *uarg)
 	err = partita_check_version(c.abi_version, "grant copy");
 	if (err)
 		return err;
+	if (c.length > PAGE_SIZE)
+		return -E2BIG;
 	if (c.reserved || (c.flags & ~PT_GRANT_COPY_TO_GRANT) ||
-	    c.granter > U16_MAX || !c.length || c.length > PAGE_SIZE ||
-	    c.offset >= PAGE_SIZE || c.offset + c.length > PAGE_SIZE)
+	    c.granter > U16_MAX || !c.length || c.offset >= PAGE_SIZE ||
+	    c.offset + c.length > PAGE_SIZE)
 		return -EINVAL;
 	to_grant = c.flags & PT_GRANT_COPY_TO_GRANT;
 	buf = kmalloc(c.length, GFP_KERNEL);
@@ -395,17 +398,27 @@ static const unsigned int gnt_requests[] = {
 static long gnt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
+	int err;
 
+	switch (cmd) {
+	case PT_IOC_GNT_MAP_GRANTS:
+	case PT_IOC_GNT_UNMAP_GRANTS:
+	case PT_IOC_GNT_COPY:
+		break;
+	default:
+		return partita_ioctl_mismatch(cmd, gnt_requests,
+					      ARRAY_SIZE(gnt_requests));
+	}
+	err = partita_check_admin();
+	if (err)
+		return err;
 	switch (cmd) {
 	case PT_IOC_GNT_MAP_GRANTS:
 		return gnt_ioctl_map(file->private_data, uarg);
 	case PT_IOC_GNT_UNMAP_GRANTS:
 		return gnt_ioctl_unmap(file->private_data, uarg);
-	case PT_IOC_GNT_COPY:
+	default: /* PT_IOC_GNT_COPY */
 		return gnt_ioctl_copy(uarg);
-	default:
-		return partita_ioctl_mismatch(cmd, gnt_requests,
-					      ARRAY_SIZE(gnt_requests));
 	}
 }
 
@@ -447,6 +460,10 @@ static int gnt_mmap(struct file *file, struct vm_area_struct *vma)
 	struct gnt_range *r;
 	int err;
 
+	/* Mapping a granted frame acts, like the requests: CAP_SYS_ADMIN. */
+	err = partita_check_admin();
+	if (err)
+		return err;
 	/*
 	 * Granted frames are shared memory: a private writable mapping would
 	 * be copy-on-write of PFNs without struct pages. Read-only private

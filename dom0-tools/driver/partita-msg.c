@@ -373,15 +373,24 @@ static const unsigned int msg_requests[] = {
 static long msg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
+	int err;
 
 	switch (cmd) {
 	case PT_IOC_MSG_CONNECT:
-		return msg_connect(file->private_data, uarg);
 	case PT_IOC_MSG_POST:
-		return msg_post(uarg);
+		break;
 	default:
 		return partita_ioctl_mismatch(cmd, msg_requests,
 					      ARRAY_SIZE(msg_requests));
+	}
+	err = partita_check_admin();
+	if (err)
+		return err;
+	switch (cmd) {
+	case PT_IOC_MSG_CONNECT:
+		return msg_connect(file->private_data, uarg);
+	default: /* PT_IOC_MSG_POST */
+		return msg_post(uarg);
 	}
 }
 

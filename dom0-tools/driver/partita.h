@@ -83,6 +83,7 @@ void partita_gntdev_exit(void);
 long partita_gntdev_open(void);
 
 /* partita-dev.c helpers shared by the files above. */
+int partita_check_admin(void); /* 0, or -EPERM without CAP_SYS_ADMIN */
 int partita_check_version(u32 version, const char *request);
 long partita_ioctl_mismatch(unsigned int cmd, const unsigned int *known,
 			    unsigned int count);

@@ -26,9 +26,14 @@
  * pending. Events are interrupts from the hypervisor (root.h), never
  * polled; each open file has its own pending set.
  *
- * Errors (errno): EPROTO version mismatch, EPERM hypercalls without
- * CAP_SYS_ADMIN, EINVAL a reserved field or flag set or a size too large,
- * EFAULT a bad user pointer, ENOTTY an unknown request.
+ * Errors (errno), on every file the driver hands out: ENOTTY an unknown
+ * request (or GET_VERSION of another size), EPROTO a known request of
+ * another size or a version mismatch, EPERM a request that acts (a
+ * hypercall, an open, any request or mmap on a messaging file) without
+ * CAP_SYS_ADMIN at the time it is made, EFAULT a bad user pointer (also
+ * after a call that was made, when its answer cannot be written back),
+ * EINVAL a reserved field, flag or out-of-range value, E2BIG a block, list
+ * or batch over its limit (docs/root-driver.md has the table).
  */
 #define PT_ROOT_IOCTL_VERSION 2u
 
@@ -67,7 +72,9 @@ PT_ABI_SIZE(struct pt_ioc_version, 48);
  *
  * The ioctl itself succeeds whenever the hypercall was made: the
  * hypervisor's answer is in result (RAX: status 15:0, reps completed
- * 43:32), which the caller must check.
+ * 43:32), which the caller must check. A memory rep call's list must fit
+ * the page: QUERY_PAGES and GRANT_UNMAP 512 elements, GRANT_MAP 256,
+ * GRANT_COPY 170 (E2BIG beyond); other memory rep calls are EINVAL.
  */
 struct pt_ioc_hypercall {
 	uint32_t abi_version; /* in: PT_ROOT_IOCTL_VERSION */
@@ -98,9 +105,11 @@ struct pt_ioc_event_mask {
 PT_ABI_SIZE(struct pt_ioc_event_mask, 16);
 
 /*
- * Messaging for root user space (CAP_SYS_ADMIN). Three requests on
- * /dev/partita each return a new file descriptor (O_CLOEXEC) of its own
- * kind; closing it undoes everything made through it.
+ * Messaging for root user space (CAP_SYS_ADMIN, for the open and again
+ * for every request and mmap on the new file; read and poll need none).
+ * Three requests on /dev/partita each return a new file descriptor
+ * (O_CLOEXEC) of its own kind; closing it undoes everything made through
+ * it.
  *
  * PT_IOC_EVTCHN_OPEN: an event port file, as Xen's evtchn device. Its
  * requests take struct pt_ioc_evtchn: BIND_UNBOUND (remote_id; out port),
