@@ -30,6 +30,7 @@ static bool is_vpap_gpfn(const struct partition *p, u64 gpfn)
 static u64 page_info(const struct partition *p, u64 gpfn)
 {
 	u64 hypercall = p->hypercall_msr, info;
+	const void *page;
 	u32 flags = 0;
 	u64 hpa;
 
@@ -46,7 +47,10 @@ static u64 page_info(const struct partition *p, u64 gpfn)
 		info |= PT_PAGE_INFO_HYPERCALL;
 	if (is_vpap_gpfn(p, gpfn))
 		info |= PT_PAGE_INFO_VPAP;
-	if (page_is_zero(phys_to_virt(hpa)))
+	/* Read only what the hypervisor may touch: not the root's page 0,
+	 * MMIO or grant window (partition_gpa_to_hva() knows). */
+	page = partition_gpa_to_hva(p, gpfn << PAGE_SHIFT, false);
+	if (page && page_is_zero(page))
 		info |= PT_PAGE_INFO_ZERO;
 	return info;
 }

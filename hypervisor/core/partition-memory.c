@@ -22,7 +22,7 @@ void *partition_gpa_to_hva(const struct partition *p, u64 gpa, bool write)
 		u64 base, size;
 
 		arch_root_grant_window(&base, &size);
-		if (gpa - base < size)
+		if (gpa - base < size || !arch_root_ram(gpa))
 			return NULL;
 	}
 	hpa = arch_npt_lookup(p, gpa & PAGE_MASK, &flags);

@@ -67,6 +67,13 @@ void arch_npt_flush(struct partition *p);
 /* The root's grant window: root-physical addresses above everything the
  * machine has, reserved in its e820 map and left out of its identity map. */
 void arch_root_grant_window(u64 *base, u64 *size);
+/*
+ * Is the root-physical address in RAM the root was given (an e820 RAM
+ * entry), and not page 0, which the hypervisor leaves unmapped? The
+ * root's identity map also covers MMIO, where a read can have side
+ * effects: the hypervisor touches root memory only where this holds.
+ */
+bool arch_root_ram(u64 gpa);
 /* Returns the host address for `gpa`, or NPT_NO_PAGE; sets *flags. */
 #define NPT_NO_PAGE (~0ull)
 u64 arch_npt_lookup(const struct partition *p, u64 gpa, u32 *flags);

@@ -25,7 +25,7 @@ static struct vcpu *v;
 static void setup(void)
 {
 	shim_reset();
-	shim_pool_init(GUEST_PAGES + 16);
+	shim_pool_init(GUEST_PAGES + 32); /* and a small root */
 	test_partition_init(&part, 3, GUEST_PAGES * PAGE_SIZE);
 	cr_assert_eq(arch_npt_map(&part, RO_GPFN << PAGE_SHIFT,
 				  frame_alloc(3, FRAME_KIND_RAM), NPT_READ),
@@ -280,6 +280,49 @@ Test(hcall_rep, query_pages_continues_and_reports_each_page)
 		cr_assert_eq(out[i],
 			     i < done ? MARK : expected_info(query_gpfn(i)),
 			     "element %u", i);
+}
+
+/*
+ * The root's identity map covers page 0 and MMIO too; QUERY_PAGES reports
+ * them present but never reads them (page 0 is unmapped in the
+ * hypervisor, an MMIO read can have side effects), and a list placed
+ * there is an invalid address, not a read.
+ */
+Test(hcall_rep, root_query_never_reads_page_0_or_mmio)
+{
+	static struct partition root;
+	struct vcpu *rv;
+	u64 *in, *out, rcx;
+	struct hcall_regs r;
+
+	test_partition_init(&root, ROOT_PARTITION_ID, 13 * PAGE_SIZE);
+	rv = &root.vcpus[0];
+	rv->vpap = &vpap;
+	shim_root_window_base = 0; /* no grant window in this small root */
+	shim_root_mmio_base = 10ull << PAGE_SHIFT;
+	shim_root_mmio_size = 2ull << PAGE_SHIFT;
+	in = (u64 *)test_gpa(&root, 1ull << PAGE_SHIFT);
+	out = (u64 *)test_gpa(&root, 2ull << PAGE_SHIFT);
+	in[0] = 0;  /* page 0 */
+	in[1] = 10; /* "MMIO" */
+	in[2] = 12; /* RAM after it: zero, and read */
+	for (u32 i = 0; i < 3; i++)
+		out[i] = UNSEEN;
+	rcx = pt_hc_input(PT_CALL_QUERY_PAGES, 0, 3, 0);
+	r = (struct hcall_regs){ 0, rcx, 1ull << PAGE_SHIFT,
+				 2ull << PAGE_SHIFT };
+	cr_assert_eq(hcall_dispatch(rv, &r, shim_tsc), HCALL_DONE);
+	cr_assert_eq(pt_hc_status(r.rax), PT_STATUS_SUCCESS);
+	cr_assert_eq(out[0], PT_PAGE_INFO_PRESENT | PT_PAGE_INFO_WRITABLE);
+	cr_assert_eq(out[1], PT_PAGE_INFO_PRESENT | PT_PAGE_INFO_WRITABLE);
+	cr_assert_eq(out[2], PT_PAGE_INFO_PRESENT | PT_PAGE_INFO_WRITABLE |
+				     PT_PAGE_INFO_ZERO);
+
+	/* An input list in "MMIO" is refused, not read. */
+	r = (struct hcall_regs){ 0, rcx, 10ull << PAGE_SHIFT,
+				 2ull << PAGE_SHIFT };
+	hcall_dispatch(rv, &r, shim_tsc);
+	cr_assert_eq(pt_hc_status(r.rax), PT_STATUS_INVALID_GPA);
 }
 
 Test(hcall_rep, worst_entry_time_is_recorded)

@@ -14,6 +14,7 @@
 #define MIB2 (2ull << 20)
 
 static struct e820_entry e820[E820_MAX_ENTRIES];
+static u32 e820_count; /* the machine's entries, before the grant window */
 /* The top GiB of the physical address space: the root's grant window. */
 #define GRANT_WINDOW_SIZE GIB
 static u64 grant_window_base;
@@ -22,6 +23,17 @@ void arch_root_grant_window(u64 *base, u64 *size)
 {
 	*base = grant_window_base;
 	*size = grant_window_base ? GRANT_WINDOW_SIZE : 0;
+}
+
+bool arch_root_ram(u64 gpa)
+{
+	if (gpa < PAGE_SIZE)
+		return false;
+	for (u32 i = 0; i < e820_count; i++)
+		if (e820[i].type == E820_RAM &&
+		    gpa - e820[i].addr < e820[i].size)
+			return true;
+	return false;
 }
 
 /* The hypervisor's image and heap, and the guest pool. The page that
@@ -92,6 +104,7 @@ int arch_root_build(struct partition *p, const struct boot_info *bi)
 		       E820_MAX_ENTRIES);
 		return -1;
 	}
+	e820_count = (u32)n;
 	for (int i = 0; i < n; i++) {
 		if (e820[i].type == E820_RAM)
 			machine_memory.root_ram_bytes += e820[i].size;

@@ -55,6 +55,9 @@ u32 *shim_pool_free_stack(void);
  * the root's grant window base arch_root_grant_window() reports (1 GiB). */
 extern u32 shim_npt_flushes;
 extern u64 shim_root_window_base;
+/* Root-physical addresses arch_root_ram() says are not RAM: page 0 and
+ * [base, base + size), "MMIO" (none unless a test sets them). */
+extern u64 shim_root_mmio_base, shim_root_mmio_size;
 
 /* Everything written to the log port since the last shim_log_clear(). */
 const char *shim_log(void);

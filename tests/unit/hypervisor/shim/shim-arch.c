@@ -210,6 +210,14 @@ void arch_npt_flush(struct partition *p)
 	shim_npt_flushes++;
 }
 
+u64 shim_root_mmio_base, shim_root_mmio_size;
+
+bool arch_root_ram(u64 gpa)
+{
+	return gpa >= PAGE_SIZE &&
+	       gpa - shim_root_mmio_base >= shim_root_mmio_size;
+}
+
 void arch_root_grant_window(u64 *base, u64 *size)
 {
 	*base = shim_root_window_base;
@@ -258,6 +266,7 @@ void shim_reset(void)
 	shim_bad_phys = 0;
 	shim_npt_flushes = 0;
 	shim_root_window_base = 0xFFC0000000ull;
+	shim_root_mmio_base = shim_root_mmio_size = 0;
 	shim_log_clear();
 	time_init(0, SHIM_TSC_KHZ);
 }
