@@ -67,6 +67,23 @@ int pt_xenbus_format_refs(char *buf, size_t cap, const uint32_t *refs,
 	return (int)len;
 }
 
+unsigned pt_xenbus_refs_fit(const uint32_t *refs, unsigned n, size_t cap)
+{
+	size_t len = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		char tmp[10];
+		size_t need = (i ? 1u : 0u) + u32_digits(refs[i], tmp);
+
+		/* the list so far, this ref and the final NUL */
+		if (len + need + 1u > cap)
+			break;
+		len += need;
+	}
+	return i;
+}
+
 static int digit_value(char c, int hex)
 {
 	if (c >= '0' && c <= '9')

@@ -28,21 +28,28 @@ Test(keys, format_refs_that_do_not_fit)
 	cr_expect_eq(pt_xenbus_format_refs(buf, 0, refs, 2), -PT_DEV_EINVAL);
 }
 
-Test(keys, format_the_largest_pool)
+Test(keys, format_the_largest_pool_the_store_takes)
 {
 	static uint32_t refs[PT_VIRTQ_POOL_PAGES_MAX];
 	static char buf[PT_XENBUS_VALUE_MAX];
 	uint32_t back[PT_VIRTQ_POOL_PAGES_MAX];
+	unsigned n;
 
-	/* The widest refs a grant table of 64 frames can have. */
+	/*
+	 * The widest refs a grant table of 64 frames can have: 6 bytes
+	 * each with the space, so a value of PT_XENBUS_STORE_VALUE_MAX
+	 * names 341 of them, not the 1024 pages virtio-ring.h allows.
+	 */
 	for (unsigned i = 0; i < PT_VIRTQ_POOL_PAGES_MAX; i++)
 		refs[i] = 32767 - i;
-	cr_assert_gt(pt_xenbus_format_refs(buf, sizeof(buf), refs,
-					   PT_VIRTQ_POOL_PAGES_MAX),
-		     0);
+	n = pt_xenbus_refs_fit(refs, PT_VIRTQ_POOL_PAGES_MAX,
+			       PT_XENBUS_STORE_VALUE_MAX);
+	cr_expect_eq(n, 341);
+	cr_assert_gt(pt_xenbus_format_refs(buf, sizeof(buf), refs, n), 0);
+	cr_assert_lt(strlen(buf), PT_XENBUS_STORE_VALUE_MAX);
 	cr_assert_eq(pt_xenbus_parse_refs(buf, back, PT_VIRTQ_POOL_PAGES_MAX),
-		     PT_VIRTQ_POOL_PAGES_MAX);
-	cr_expect_arr_eq(back, refs, sizeof(back));
+		     (int)n);
+	cr_expect_arr_eq(back, refs, n * sizeof(back[0]));
 }
 
 Test(keys, parse_refs)
@@ -118,4 +125,28 @@ Test(keys, pow2_floor)
 	cr_expect_eq(pt_xenbus_pow2_floor(1, 256), 1);
 	cr_expect_eq(pt_xenbus_pow2_floor(64, 0), 0);
 	cr_expect_eq(pt_xenbus_pow2_floor(UINT32_MAX, UINT32_MAX), 0x80000000u);
+}
+
+Test(keys, refs_fit_counts_what_a_value_can_name)
+{
+	uint32_t refs[300];
+	char buf[2048];
+
+	for (unsigned i = 0; i < 300; i++)
+		refs[i] = 1000 + i; /* 4 digits and a space each */
+	cr_expect_eq(pt_xenbus_refs_fit(refs, 300, 2048), 300);
+	cr_expect_eq(pt_xenbus_refs_fit(refs, 300, 100), 20,
+		     "20 refs are 99 bytes, with the NUL 100");
+	cr_expect_eq(pt_xenbus_refs_fit(refs, 300, 99), 19);
+	cr_expect_eq(pt_xenbus_refs_fit(refs, 300, 1), 0);
+	cr_expect_eq(pt_xenbus_refs_fit(refs, 0, 100), 0);
+	/* What fits is exactly what pt_xenbus_format_refs can write. */
+	for (size_t cap = 1; cap < 200; cap++) {
+		unsigned n = pt_xenbus_refs_fit(refs, 300, cap);
+
+		cr_expect_geq(pt_xenbus_format_refs(buf, cap, refs, n), 0,
+			      "cap %zu", cap);
+		cr_expect_lt(pt_xenbus_format_refs(buf, cap, refs, n + 1), 0,
+			     "cap %zu", cap);
+	}
 }
