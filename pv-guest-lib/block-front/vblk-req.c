@@ -77,6 +77,23 @@ void pt_vblk_req_get_id(struct pt_vblk_req *r, void *buf, pt_vblk_done_fn done,
 	r->len = PT_VIRTIO_BLK_ID_BYTES;
 }
 
+/* The logical block: reads and writes come in whole ones. */
+static uint32_t block_bytes(const struct pt_vblk_queue *q)
+{
+	uint32_t b = q->info.blk_size;
+
+	return b >= SECTOR && !(b & (b - 1u)) ? b : SECTOR;
+}
+
+/* sector and sectors in whole logical blocks. */
+static int block_aligned(const struct pt_vblk_queue *q, uint64_t sector,
+			 uint64_t sectors)
+{
+	uint32_t per = block_bytes(q) / SECTOR;
+
+	return sector % per == 0 && sectors % per == 0;
+}
+
 void pt_vblk_queue_init(struct pt_vblk_queue *q, struct pt_vq *vq,
 			struct pt_vpool *pool, const struct pt_vblk_info *info)
 {
@@ -97,7 +114,8 @@ void pt_vblk_queue_init(struct pt_vblk_queue *q, struct pt_vq *vq,
 		max = pool->bytes / 2u;
 	if (max > UINT32_MAX)
 		max = UINT32_MAX;
-	q->info.max_io_bytes = (uint32_t)(max / SECTOR * SECTOR);
+	q->info.max_io_bytes =
+		(uint32_t)(max / block_bytes(q) * block_bytes(q));
 }
 
 /* [sector, sector + sectors) inside the disk, without overflow. */
@@ -119,7 +137,8 @@ static int check(const struct pt_vblk_queue *q, const struct pt_vblk_req *r)
 	case PT_VIRTIO_BLK_T_OUT:
 		if (!r->buf || !r->len || r->len % SECTOR ||
 		    r->len > in->max_io_bytes ||
-		    !range_ok(q, r->sector, r->len / SECTOR))
+		    !range_ok(q, r->sector, r->len / SECTOR) ||
+		    !block_aligned(q, r->sector, r->len / SECTOR))
 			return -PT_DEV_EINVAL;
 		return r->type == PT_VIRTIO_BLK_T_OUT && in->read_only
 			       ? -PT_DEV_EROFS
@@ -136,8 +155,10 @@ static int check(const struct pt_vblk_queue *q, const struct pt_vblk_req *r)
 			return -PT_DEV_EINVAL;
 		return in->read_only ? -PT_DEV_EROFS : 0;
 	case PT_VIRTIO_BLK_T_WRITE_ZEROES:
+		/* The zeroes may be written for real: whole blocks. */
 		if (!in->write_zeroes || r->sectors > in->max_write_zeroes ||
-		    !range_ok(q, r->sector, r->sectors))
+		    !range_ok(q, r->sector, r->sectors) ||
+		    !block_aligned(q, r->sector, r->sectors))
 			return -PT_DEV_EINVAL;
 		return in->read_only ? -PT_DEV_EROFS : 0;
 	default:

@@ -41,7 +41,7 @@
 /* What the back-end's keys and features say about the disk. */
 struct pt_vblk_info {
 	uint64_t capacity;	   /* in 512-byte sectors */
-	uint32_t blk_size;	   /* logical block size, bytes */
+	uint32_t blk_size;	   /* logical block: I/O comes in whole ones */
 	uint32_t seg_max;	   /* data segments per request */
 	uint32_t size_max;	   /* bytes per data segment */
 	uint32_t max_discard;	   /* sectors per DISCARD (0: none) */
@@ -133,16 +133,17 @@ struct pt_vblk_queue {
  * Binds the engine to a laid-out queue and its pool, with the disk's
  * limits. max_io_bytes is worked out here: seg_max (and the queue size,
  * less the header and status descriptors) times size_max, a multiple of
- * 512, at most half the pool.
+ * blk_size, at most half the pool.
  */
 void pt_vblk_queue_init(struct pt_vblk_queue *q, struct pt_vq *vq,
 			struct pt_vpool *pool, const struct pt_vblk_info *info);
 
 /*
  * Checks r against the disk and queues it: 0 (r is IN_FLIGHT; the caller
- * kicks), -PT_DEV_EINVAL (a length that is not a sector multiple or over
- * max_io_bytes, a range past the capacity, a type the device did not
- * negotiate, a request in flight), -PT_DEV_EROFS (a write, discard or
+ * kicks), -PT_DEV_EINVAL (a read, write or write-zeroes not in whole
+ * logical blocks of blk_size, a length over max_io_bytes, a range past
+ * the capacity, a type the device did not negotiate, a request in
+ * flight), -PT_DEV_EROFS (a write, discard or
  * write-zeroes to a read-only disk) or -PT_DEV_EAGAIN (queue or pool
  * full: harvest first). A refused request is left IDLE and its callback
  * is not called. Write data is copied into the pool unless buf already

@@ -541,3 +541,27 @@ Test(vblk, a_lying_backend_breaks_the_queue_not_the_guest)
 	cr_expect_eq(pt_vblk_queue_fail_all(&q, -PT_DEV_EBROKEN), 1);
 	cr_expect_eq(r.status, -PT_DEV_EBROKEN);
 }
+
+Test(vblk, reads_and_writes_come_in_whole_logical_blocks)
+{
+	static uint8_t buf[8192];
+	struct pt_vblk_info in = info();
+	struct pt_vblk_req r;
+
+	in.blk_size = 4096;
+	in.size_max = 3000; /* rounds max_io down to whole blocks */
+	setup_with(ALL_FEATURES, in);
+	cr_expect_eq(q.info.max_io_bytes, 20480u, "8 * 3000 in blocks");
+	pt_vblk_req_read(&r, 0, buf, 512, NULL, NULL);
+	cr_expect_eq(pt_vblk_queue_submit(&q, &r), -PT_DEV_EINVAL, "a sector");
+	pt_vblk_req_read(&r, 1, buf, 4096, NULL, NULL);
+	cr_expect_eq(pt_vblk_queue_submit(&q, &r), -PT_DEV_EINVAL, "offset");
+	pt_vblk_req_write_zeroes(&r, 8, 1, 0, NULL, NULL);
+	cr_expect_eq(pt_vblk_queue_submit(&q, &r), -PT_DEV_EINVAL);
+	pt_vblk_req_write_zeroes(&r, 8, 8, 0, NULL, NULL);
+	cr_expect_eq(pt_vblk_queue_submit(&q, &r), 0);
+	pt_vblk_req_discard(&r, 3, 1, NULL, NULL);
+	cr_expect_eq(pt_vblk_queue_submit(&q, &r), 0, "advisory: any range");
+	pt_vblk_req_read(&r, 8, buf, 8192, NULL, NULL);
+	cr_expect_eq(pt_vblk_queue_submit(&q, &r), 0);
+}
