@@ -146,10 +146,15 @@ int pt_vblk_wait(struct pt_vblk *b, uint64_t deadline_ns)
 		ret = pt_vblk_poll(b);
 		if (ret)
 			return ret;
-		/* Only our own port's empty wake-ups feed the storm throttle,
-		 * not the store's (pt_xenbus_wake_add). */
-		if (dev(b)->stats.events != events)
-			pt_vdev_spurious(dev(b));
+		/*
+		 * Woken by the store's port (pt_xenbus_wake_add) or
+		 * pt_vdev_wake: the caller may have something to look at.
+		 * Only our own port's empty wake-ups feed the storm
+		 * throttle.
+		 */
+		if (dev(b)->stats.events == events)
+			return 0;
+		pt_vdev_spurious(dev(b));
 	}
 }
 

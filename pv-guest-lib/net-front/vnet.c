@@ -146,36 +146,56 @@ int pt_vnet_poll(struct pt_vnet *v)
 	return n;
 }
 
-/* Sleeps once; 1 if woken, 0 at the deadline. */
+#define WOKE_DEADLINE 0 /* sleep_once: the deadline passed */
+#define WOKE_DEVICE 1	/* the device's port fired, or work was there */
+#define WOKE_OTHER 2	/* the store's port, or pt_vdev_wake */
+
+/* Sleeps once on the device's port. */
 static int sleep_once(struct pt_vnet *v, uint64_t deadline_ns)
 {
 	uint64_t events;
-	int ret;
 
 	/* Either queue may be what we wait for. */
 	if (pt_vq_enable_events(&dev(v)->vq[RXQ]) |
 	    pt_vq_enable_events(&dev(v)->vq[TXQ]))
-		return 1;
+		return WOKE_DEVICE;
 	events = dev(v)->stats.events;
 	if (!pt_vdev_wait(dev(v), deadline_ns))
-		return 0;
-	ret = pt_vnet_poll(v);
-	if (ret == 0 && dev(v)->stats.events != events)
+		return WOKE_DEADLINE;
+	return dev(v)->stats.events != events ? WOKE_DEVICE : WOKE_OTHER;
+}
+
+/*
+ * Polls after a wake-up. Only the device's own port with nothing to
+ * harvest feeds the storm throttle, never the store's (see
+ * pt_xenbus_wake_add).
+ */
+static int poll_after(struct pt_vnet *v, int woke)
+{
+	int ret = pt_vnet_poll(v);
+
+	if (ret == 0 && woke == WOKE_DEVICE)
 		pt_vdev_spurious(dev(v));
-	return 1;
+	return ret;
 }
 
 int pt_vnet_wait(struct pt_vnet *v, uint64_t deadline_ns)
 {
+	int ret = pt_vnet_poll(v);
+
 	for (;;) {
-		int ret = pt_vnet_poll(v);
+		int woke;
 
 		if (ret)
 			return ret;
 		if (!v->rx_fn && v->q.filled_count)
 			return (int)v->q.filled_count; /* no sleep: take them */
-		if (!sleep_once(v, deadline_ns))
-			return pt_vnet_poll(v);
+		woke = sleep_once(v, deadline_ns);
+		ret = poll_after(v, woke);
+		/* The deadline, or a wake-up that was not for the device
+		 * (a store event, pt_vdev_wake): the caller looks around. */
+		if (woke != WOKE_DEVICE)
+			return ret;
 	}
 }
 
@@ -183,7 +203,7 @@ int pt_vnet_send(struct pt_vnet *v, const void *frame, uint32_t len,
 		 uint64_t deadline_ns)
 {
 	for (;;) {
-		int ret;
+		int ret, woke;
 
 		if (!v->connected)
 			return v->detached ? -PT_DEV_ECLOSED : -PT_DEV_ESTATE;
@@ -200,8 +220,12 @@ int pt_vnet_send(struct pt_vnet *v, const void *frame, uint32_t len,
 		if (ret > 0)
 			continue; /* something was freed: try again */
 		v->q.stats.tx_waits++;
-		if (!sleep_once(v, deadline_ns))
+		woke = sleep_once(v, deadline_ns);
+		if (woke == WOKE_DEADLINE)
 			return -PT_DEV_ETIMEDOUT;
+		ret = poll_after(v, woke);
+		if (ret < 0)
+			return ret;
 	}
 }
 
@@ -210,8 +234,10 @@ long pt_vnet_recv(struct pt_vnet *v, void *buf, uint32_t cap,
 {
 	if (v->rx_fn)
 		return -PT_DEV_ESTATE;
+	int ret = pt_vnet_poll(v);
+
 	for (;;) {
-		int ret = pt_vnet_poll(v);
+		int woke;
 
 		if (ret < 0)
 			return ret;
@@ -221,7 +247,9 @@ long pt_vnet_recv(struct pt_vnet *v, void *buf, uint32_t cap,
 			pt_vdev_kick(dev(v), RXQ);
 			return len;
 		}
-		if (!sleep_once(v, deadline_ns))
+		woke = sleep_once(v, deadline_ns);
+		ret = poll_after(v, woke);
+		if (woke != WOKE_DEVICE && ret >= 0 && !v->q.filled_count)
 			return 0;
 	}
 }

@@ -57,7 +57,7 @@ void hostile_wake_on_stop(struct pt_vdev *d)
 
 static void result(const char *verdict, const char *fmt, va_list ap)
 {
-	char buf[240];
+	char buf[480];
 
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	pt_printf("RESULT hostile-%s %s %s\n", hostile_which, verdict, buf);

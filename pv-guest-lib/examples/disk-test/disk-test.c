@@ -72,18 +72,21 @@ uint64_t dt_mib_s_centi(uint64_t bytes, uint64_t ns)
 
 int dt_wait(const char *what)
 {
-	uint64_t since = pt_time_ns();
+	uint64_t since = pt_time_ns(), next = since + STALL_NS;
 
 	for (;;) {
-		int ret = pt_vblk_wait(&dt_disk, pt_time_ns() + STALL_NS);
+		int ret = pt_vblk_wait(&dt_disk, next);
 
 		if (ret)
 			return ret;
+		if (pt_time_ns() < next)
+			continue; /* woken for something else */
 		/* A deadline fails nothing: say so, and keep waiting. */
 		pt_printf("disk-test waiting: %s, %u requests in flight for "
 			  "%llu s\n",
 			  what, pt_vblk_in_flight(&dt_disk),
 			  (unsigned long long)((pt_time_ns() - since) / SEC));
+		next = pt_time_ns() + STALL_NS;
 	}
 }
 

@@ -214,7 +214,9 @@ int pt_vblk_poll(struct pt_vblk *b);
 
 /*
  * Sleeps until at least one request completes or deadline_ns (0: none)
- * passes; returns what pt_vblk_poll would, 0 at the deadline. A deadline
+ * passes; returns what pt_vblk_poll would, 0 at the deadline or when
+ * woken for something else (a store event, pt_vdev_wake from a handler:
+ * the caller may look at its watches or a shutdown flag). A deadline
  * never fails a request: requests stay in flight until the back-end
  * answers or leaves. If partita-backd is killed and started again, the
  * new one re-attaches to the same rings and pool and serves the chains

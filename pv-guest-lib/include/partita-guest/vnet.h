@@ -141,7 +141,9 @@ int pt_vnet_send(struct pt_vnet *v, const void *frame, uint32_t len,
 /*
  * Takes one received frame into buf (cut to cap): waits until one is
  * there or deadline_ns (0: for ever). Returns its length, 0 at the
- * deadline, or a negated PT_DEV_E*. Not with a receive callback set.
+ * deadline or when woken for something else (a store event, a
+ * pt_vdev_wake from a handler), or a negated PT_DEV_E*. Not with a
+ * receive callback set.
  */
 long pt_vnet_recv(struct pt_vnet *v, void *buf, uint32_t cap,
 		  uint64_t deadline_ns);
@@ -164,7 +166,8 @@ int pt_vnet_poll(struct pt_vnet *v);
  * Sleeps until something arrives (a frame, room to send, a store event)
  * or deadline_ns (0: none). Returns what pt_vnet_poll returns (without a
  * callback: the frames waiting, at once if some already are), 0 at the
- * deadline.
+ * deadline or when woken for something else: a store event (the caller
+ * may have watches to look at) or pt_vdev_wake (a shutdown request).
  */
 int pt_vnet_wait(struct pt_vnet *v, uint64_t deadline_ns);
 
