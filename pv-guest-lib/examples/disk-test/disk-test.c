@@ -94,14 +94,17 @@ void dt_print_info(const char *prefix, unsigned n, const struct pt_vblk *b)
 {
 	const struct pt_vblk_info *in = pt_vblk_info(b);
 
+	/* Two lines: the hypervisor's log cuts lines at 159 characters. */
 	pt_printf("%s block/%u capacity=%llu sectors (%llu MiB) blk-size=%u "
-		  "seg-max=%u size-max=%u max-io=%u ro=%u flush=%u discard=%u "
-		  "write-zeroes=%u pool=%u pages serial=%s\n",
+		  "ro=%u serial=%s\n",
 		  prefix, n, (unsigned long long)in->capacity,
 		  (unsigned long long)(in->capacity >> 11), in->blk_size,
-		  in->seg_max, in->size_max, in->max_io_bytes, in->read_only,
+		  in->read_only, in->serial[0] ? in->serial : "-");
+	pt_printf("%s block/%u seg-max=%u size-max=%u max-io=%u flush=%u "
+		  "discard=%u write-zeroes=%u pool=%u pages\n",
+		  prefix, n, in->seg_max, in->size_max, in->max_io_bytes,
 		  in->flush, in->discard, in->write_zeroes,
-		  b->front.dev.pool_pages, in->serial[0] ? in->serial : "-");
+		  b->front.dev.pool_pages);
 }
 
 void dt_print_stats(const char *prefix, const struct pt_vblk *b)
@@ -110,18 +113,19 @@ void dt_print_stats(const char *prefix, const struct pt_vblk *b)
 
 	pt_vblk_get_stats(b, &s);
 	pt_printf("%s stats requests=%llu errors=%llu bad-status=%llu "
-		  "busy=%llu indirect=%llu zero-copy=%llu events=%llu "
-		  "spurious=%llu throttled=%llu kicks=%llu suppressed=%llu "
-		  "waits=%llu connects=%u\n",
+		  "busy=%llu indirect=%llu zero-copy=%llu connects=%u\n",
 		  prefix, (unsigned long long)s.completed,
 		  (unsigned long long)s.errors,
 		  (unsigned long long)s.bad_status, (unsigned long long)s.busy,
 		  (unsigned long long)s.indirect,
-		  (unsigned long long)s.zero_copy, (unsigned long long)s.events,
+		  (unsigned long long)s.zero_copy, s.connects);
+	pt_printf("%s stats events=%llu spurious=%llu throttled=%llu "
+		  "kicks=%llu suppressed=%llu waits=%llu\n",
+		  prefix, (unsigned long long)s.events,
 		  (unsigned long long)s.spurious,
 		  (unsigned long long)s.throttled, (unsigned long long)s.kicks,
 		  (unsigned long long)s.kicks_suppressed,
-		  (unsigned long long)s.waits, s.connects);
+		  (unsigned long long)s.waits);
 }
 
 /* A size option, or fallback; a malformed one is reported and refused. */
