@@ -49,6 +49,7 @@ static int connect(struct pt_vblk *b, uint64_t deadline_ns)
 	b->q.stats = kept;
 	b->connected = 1;
 	b->detached = 0;
+	b->closing = 0;
 	b->connects++;
 	return 0;
 }
@@ -84,8 +85,9 @@ int pt_vblk_submit(struct pt_vblk *b, struct pt_vblk_req *r)
 {
 	int ret;
 
-	if (!b->connected)
-		return b->detached ? -PT_DEV_ECLOSED : -PT_DEV_ESTATE;
+	if (!b->connected || b->closing)
+		return b->detached || b->closing ? -PT_DEV_ECLOSED
+						 : -PT_DEV_ESTATE;
 	ret = pt_vblk_queue_submit(&b->q, r);
 	if (!ret) {
 		r->submitted_tsc = pt_rdtsc();
@@ -99,8 +101,33 @@ int pt_vblk_submit(struct pt_vblk *b, struct pt_vblk_req *r)
  * the rest fails with err, and the device goes Closed with its grants
  * ended (or quarantined). Returns err.
  */
+/*
+ * A back-end in Closing still serves what it took (split-drivers
+ * section 7): let requests in flight complete for real, for a while,
+ * rather than fail them with an unknown outcome. Nothing new is
+ * submitted meanwhile.
+ */
+static void drain(struct pt_vblk *b, uint64_t until)
+{
+	struct pt_vq *q = b->q.vq;
+
+	b->closing = 1;
+	while (pt_vq_in_flight(q) && pt_time_ns() < until) {
+		int n = pt_vblk_queue_complete(&b->q, 0);
+
+		if (n < 0)
+			break;
+		if (n || pt_vq_enable_events(q))
+			continue;
+		pt_vdev_wait(dev(b), until);
+	}
+}
+
 static int lose_device(struct pt_vblk *b, int err)
 {
+	if (err == -PT_DEV_ECLOSED &&
+	    b->front.xb.be_state == PT_XENBUS_STATE_CLOSING)
+		drain(b, pt_time_ns() + DETACH_GRACE_NS);
 	pt_vblk_queue_complete(&b->q, 0);
 	pt_vblk_queue_fail_all(&b->q, err);
 	b->connected = 0;

@@ -170,6 +170,7 @@ struct pt_vblk {
 	unsigned n;
 	uint8_t connected;
 	uint8_t detached; /* the back-end left: pt_vblk_reconnect or close */
+	uint8_t closing;  /* draining before a detach: no new requests */
 	uint32_t connects;
 };
 
@@ -205,8 +206,9 @@ int pt_vblk_submit(struct pt_vblk *b, struct pt_vblk_req *r);
 /*
  * Harvests completions without sleeping, running their callbacks, and
  * notices a detach: returns the completions (>= 0), or -PT_DEV_ECLOSED
- * once the back-end has left (every request still in flight then failed
- * with -PT_DEV_ECLOSED and the device moved to Closed), or
+ * once the back-end has left (a back-end in Closing is given up to 5 s
+ * to complete what is in flight; what is still in flight then fails
+ * with -PT_DEV_ECLOSED, and the device moves to Closed), or
  * -PT_DEV_EBROKEN (the back-end broke the ring: requests in flight are
  * failed too).
  */
