@@ -153,6 +153,7 @@ int pt_vconsole_poll(struct pt_vconsole *c)
 static int wait_for_backend(struct pt_vconsole *c, struct pt_vq *q,
 			    uint64_t deadline_ns)
 {
+	uint64_t events = dev(c)->stats.events;
 	int ret;
 
 	if (pt_vq_enable_events(q))
@@ -160,7 +161,10 @@ static int wait_for_backend(struct pt_vconsole *c, struct pt_vq *q,
 	if (!pt_vdev_wait(dev(c), deadline_ns))
 		return 0;
 	ret = harvest(c);
-	if (ret == 0)
+	/* Only the device's own port counts towards the storm throttle: a
+	 * wake by the store port (pt_xenbus_wake_add) is not the back-end's
+	 * doing on this device. */
+	if (ret == 0 && dev(c)->stats.events != events)
 		pt_vdev_spurious(dev(c));
 	return 1;
 }

@@ -20,6 +20,9 @@ static struct pt_spinlock store_lock = PT_SPINLOCK_INIT;
 static uint32_t store_port;
 static uint64_t store_timeout_ns;
 static volatile uint32_t store_kicked;
+static volatile uint32_t store_activity;
+static void (*store_notify_fn)(void *ctx);
+static void *store_notify_ctx;
 static volatile int store_up;
 static struct pt_store_stats stats;
 
@@ -28,6 +31,9 @@ static void on_store_port(uint32_t port, void *ctx)
 	(void)port;
 	(void)ctx;
 	__atomic_store_n(&store_kicked, 1, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&store_activity, 1, __ATOMIC_RELEASE);
+	if (store_notify_fn)
+		store_notify_fn(store_notify_ctx);
 }
 
 static void store_notify(void *ctx)
@@ -288,4 +294,25 @@ const char *pt_store_strerror(int err)
 	if (err == -PT_STORE_ENOTCONN || err == PT_STORE_ENOTCONN)
 		return "ENOTCONN";
 	return "EUNKNOWN";
+}
+
+uint32_t pt_store_activity(void)
+{
+	return __atomic_load_n(&store_activity, __ATOMIC_ACQUIRE);
+}
+
+uint64_t pt_store_event_count(void)
+{
+	return stats.events + client.events_lost;
+}
+
+void pt_store_set_notify(void (*fn)(void *ctx), void *ctx)
+{
+	uint64_t flags = pt_irq_save();
+
+	/* The port's handler runs with interrupts off: it sees both or
+	 * neither. */
+	store_notify_ctx = ctx;
+	store_notify_fn = fn;
+	pt_irq_restore(flags);
 }

@@ -19,6 +19,8 @@
  *   case=store-ring-overrun  a store request producer far past the consumer
  *   case=console-flood  console output as fast as it goes, secs=N (5)
  *   case=no-rx          connects, then never reads its console input
+ * and the block and network cases of hostile-blk.c (case=blk-*) and
+ * hostile-net.c (case=net-*), which use block/0 and net/0 instead.
  */
 #include <partita-guest/guest.h>
 #include <partita-guest/store.h>
@@ -26,6 +28,7 @@
 #include <partita/store-ring.h>
 
 #include "fmt.h"
+#include "hostile.h"
 #include "string.h"
 
 #define TXQ PT_VIRTIO_CONSOLE_TX_QUEUE
@@ -33,24 +36,49 @@
 
 static struct pt_vconsole con;
 static volatile uint32_t shutdown_requested;
-static char which[32];
+static struct pt_vdev *volatile wake_on_stop;
+char hostile_which[32];
 
 static void on_shutdown_request(unsigned event, unsigned vcpu, void *arg)
 {
 	pt_atomic_store32(&shutdown_requested, 1);
-	pt_vdev_wake(&con.front.dev);
+	pt_vdev_wake(wake_on_stop ? wake_on_stop : &con.front.dev);
 }
 
-static void done(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void done(const char *fmt, ...)
+int hostile_stopping(void)
 {
-	char buf[160];
+	return (int)pt_atomic_load32(&shutdown_requested);
+}
+
+void hostile_wake_on_stop(struct pt_vdev *d)
+{
+	wake_on_stop = d;
+}
+
+static void result(const char *verdict, const char *fmt, va_list ap)
+{
+	char buf[480];
+
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	pt_printf("RESULT hostile-%s %s %s\n", hostile_which, verdict, buf);
+}
+
+void hostile_done(const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	result("DONE", fmt, ap);
 	va_end(ap);
-	pt_printf("RESULT hostile-%s DONE %s\n", which, buf);
+}
+
+void hostile_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	result("FAIL", fmt, ap);
+	va_end(ap);
 }
 
 static void idle(void)
@@ -106,21 +134,23 @@ static void ring_case(void)
 	uint16_t size = q->size;
 	uint32_t buf = pool_buf(64);
 
-	if (!strcmp(which, "avail-jump")) {
+	if (!strcmp(hostile_which, "avail-jump")) {
 		q->avail->idx = (uint16_t)(q->avail_idx + size + 5u);
 		kick();
-		done("avail idx %u, queue size %u", q->avail->idx, size);
-	} else if (!strcmp(which, "idx-beyond")) {
+		hostile_done("avail idx %u, queue size %u", q->avail->idx,
+			     size);
+	} else if (!strcmp(hostile_which, "idx-beyond")) {
 		publish((uint16_t)(size + 3u));
 		kick();
-		done("ring entry names descriptor %u of %u", size + 3u, size);
-	} else if (!strcmp(which, "loop")) {
+		hostile_done("ring entry names descriptor %u of %u", size + 3u,
+			     size);
+	} else if (!strcmp(hostile_which, "loop")) {
 		put(&q->desc[0], buf, 8, PT_VRING_DESC_F_NEXT, 1);
 		put(&q->desc[1], buf, 8, PT_VRING_DESC_F_NEXT, 0);
 		publish(0);
 		kick();
-		done("descriptors 0 -> 1 -> 0");
-	} else if (!strcmp(which, "indirect-loop")) {
+		hostile_done("descriptors 0 -> 1 -> 0");
+	} else if (!strcmp(hostile_which, "indirect-loop")) {
 		uint32_t t = pool_buf(2 * 16);
 		volatile struct pt_vring_desc *tab =
 			pt_vpool_ptr(&con.front.dev.pool, t);
@@ -130,8 +160,9 @@ static void ring_case(void)
 		put(&q->desc[0], t, 32, PT_VRING_DESC_F_INDIRECT, 0);
 		publish(0);
 		kick();
-		done("indirect entries 0 -> 1 -> 0 at pool offset %u", t);
-	} else if (!strcmp(which, "long-chain")) {
+		hostile_done("indirect entries 0 -> 1 -> 0 at pool offset %u",
+			     t);
+	} else if (!strcmp(hostile_which, "long-chain")) {
 		uint32_t n = 2u * size, t = pool_buf(n * 16u);
 		volatile struct pt_vring_desc *tab =
 			pt_vpool_ptr(&con.front.dev.pool, t);
@@ -143,15 +174,15 @@ static void ring_case(void)
 		put(&q->desc[0], t, n * 16u, PT_VRING_DESC_F_INDIRECT, 0);
 		publish(0);
 		kick();
-		done("indirect chain of %u, queue size %u", n, size);
-	} else if (!strcmp(which, "outside-pool")) {
+		hostile_done("indirect chain of %u, queue size %u", n, size);
+	} else if (!strcmp(hostile_which, "outside-pool")) {
 		uint32_t bytes = con.front.dev.pool.bytes;
 
 		put(&q->desc[0], bytes - 8u, 16, 0, 0);
 		publish(0);
 		kick();
-		done("offset %u length 16, pool of %u bytes", bytes - 8u,
-		     bytes);
+		hostile_done("offset %u length 16, pool of %u bytes",
+			     bytes - 8u, bytes);
 	}
 }
 
@@ -206,8 +237,8 @@ static void bad_ref_case(void)
 
 		ret = pt_xenbus_publish(xb, kv, 9, PT_XENBUS_STATE_INITIALISED);
 	}
-	done("pool-refs '%s' (revoked, unknown): publish %s", refs,
-	     pt_dev_strerror(ret));
+	hostile_done("pool-refs '%s' (revoked, unknown): publish %s", refs,
+		     pt_dev_strerror(ret));
 }
 
 static void not_connected_case(void)
@@ -224,8 +255,8 @@ static void not_connected_case(void)
 	s.len = 64;
 	ret = pt_vq_add(txq(), &s, 1, NULL, 0, NULL);
 	kick();
-	done("a chain (%s) and a kick while Closing",
-	     ret ? pt_dev_strerror(ret) : "added");
+	hostile_done("a chain (%s) and a kick while Closing",
+		     ret ? pt_dev_strerror(ret) : "added");
 }
 
 static void state_toggle_case(void)
@@ -239,7 +270,7 @@ static void state_toggle_case(void)
 	for (unsigned round = 0; round < 20; round++)
 		for (unsigned i = 0; i < sizeof(seq) / sizeof(seq[0]); i++)
 			n += !pt_store_write(0, path, seq[i]);
-	done("%u state writes, out of order", n);
+	hostile_done("%u state writes, out of order", n);
 }
 
 static volatile struct pt_store_ring_page *store_ring(void)
@@ -252,7 +283,7 @@ static void store_case(void)
 {
 	volatile struct pt_store_ring_page *r = store_ring();
 
-	if (!strcmp(which, "store-oversize")) {
+	if (!strcmp(hostile_which, "store-oversize")) {
 		/* type READ, req_id 1, tx 0, len 5000: over the 4096 limit */
 		const uint32_t hdr[4] = { PT_STORE_OP_READ, 1, 0, 5000 };
 		const uint8_t *b = (const uint8_t *)hdr;
@@ -263,11 +294,12 @@ static void store_case(void)
 		__atomic_thread_fence(__ATOMIC_RELEASE);
 		r->req_prod = prod + sizeof(hdr);
 		pt_call_evtchn_send(pt_start_info()->store_port);
-		done("header announcing 5000 bytes");
+		hostile_done("header announcing 5000 bytes");
 	} else {
 		r->req_prod = r->req_cons + 3u * PT_STORE_RING_SIZE + 7u;
 		pt_call_evtchn_send(pt_start_info()->store_port);
-		done("req_prod %u, req_cons %u", r->req_prod, r->req_cons);
+		hostile_done("req_prod %u, req_cons %u", r->req_prod,
+			     r->req_cons);
 	}
 }
 
@@ -287,8 +319,8 @@ static void flood_case(uint64_t secs)
 			break;
 		bytes += (uint64_t)n;
 	}
-	done("%llu bytes in %llu s", (unsigned long long)bytes,
-	     (unsigned long long)secs);
+	hostile_done("%llu bytes in %llu s", (unsigned long long)bytes,
+		     (unsigned long long)secs);
 }
 
 static int connect(void)
@@ -296,8 +328,9 @@ static int connect(void)
 	int ret = pt_vconsole_open(&con, 0, pt_time_ns() + 60 * SEC);
 
 	if (ret)
-		pt_printf("RESULT hostile-%s FAIL console/0: %s (%s)\n", which,
-			  pt_dev_strerror(ret), con.front.xb.why);
+		pt_printf("RESULT hostile-%s FAIL console/0: %s (%s)\n",
+			  hostile_which, pt_dev_strerror(ret),
+			  con.front.xb.why);
 	else
 		pt_printf("hostile-front: console/0 connected, port %u\n",
 			  con.front.dev.port);
@@ -311,33 +344,41 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 		return 0;
 	pt_event_register(PT_EVENT_SHUTDOWN_REQUEST, on_shutdown_request, NULL);
 	pt_irq_enable();
-	if (!pt_cmdline_str("case", which, sizeof(which)))
-		strlcpy(which, "no-rx", sizeof(which));
-	pt_printf("hostile-front %s: case %s\n", si->name, which);
-	if (!strcmp(which, "bad-ref")) {
+	if (!pt_cmdline_str("case", hostile_which, sizeof(hostile_which)))
+		strlcpy(hostile_which, "no-rx", sizeof(hostile_which));
+	pt_printf("hostile-front %s: case %s\n", si->name, hostile_which);
+	if (!strncmp(hostile_which, "blk-", 4)) {
+		if (!hostile_blk_case())
+			pt_printf("RESULT hostile-%s FAIL unknown case\n",
+				  hostile_which);
+	} else if (!strncmp(hostile_which, "net-", 4)) {
+		if (!hostile_net_case())
+			pt_printf("RESULT hostile-%s FAIL unknown case\n",
+				  hostile_which);
+	} else if (!strcmp(hostile_which, "bad-ref")) {
 		bad_ref_case();
-	} else if (!strncmp(which, "store-", 6)) {
+	} else if (!strncmp(hostile_which, "store-", 6)) {
 		if (!connect())
 			store_case();
 	} else if (!connect()) {
-		if (!strcmp(which, "not-connected"))
+		if (!strcmp(hostile_which, "not-connected"))
 			not_connected_case();
-		else if (!strcmp(which, "state-toggle"))
+		else if (!strcmp(hostile_which, "state-toggle"))
 			state_toggle_case();
-		else if (!strcmp(which, "console-flood"))
+		else if (!strcmp(hostile_which, "console-flood"))
 			flood_case(pt_cmdline_u64("secs", 5));
-		else if (!strcmp(which, "no-rx"))
-			done("connected; input is never read");
-		else if (!strcmp(which, "avail-jump") ||
-			 !strcmp(which, "idx-beyond") ||
-			 !strcmp(which, "loop") ||
-			 !strcmp(which, "indirect-loop") ||
-			 !strcmp(which, "long-chain") ||
-			 !strcmp(which, "outside-pool"))
+		else if (!strcmp(hostile_which, "no-rx"))
+			hostile_done("connected; input is never read");
+		else if (!strcmp(hostile_which, "avail-jump") ||
+			 !strcmp(hostile_which, "idx-beyond") ||
+			 !strcmp(hostile_which, "loop") ||
+			 !strcmp(hostile_which, "indirect-loop") ||
+			 !strcmp(hostile_which, "long-chain") ||
+			 !strcmp(hostile_which, "outside-pool"))
 			ring_case();
 		else
 			pt_printf("RESULT hostile-%s FAIL unknown case\n",
-				  which);
+				  hostile_which);
 	}
 	idle();
 	return 0;

@@ -18,6 +18,9 @@ static const char *const dev_error_names[] = {
 	[PT_DEV_EEVTCHN - 0x1000] = "event port failed",
 	[PT_DEV_EBUSY - 0x1000] = "grant still mapped by the back-end",
 	[PT_DEV_ENOSTORE - 0x1000] = "no store connection",
+	[PT_DEV_EIO - 0x1000] = "the device answered an I/O error",
+	[PT_DEV_EUNSUPP - 0x1000] = "the device does not support it",
+	[PT_DEV_EROFS - 0x1000] = "the device is read-only",
 };
 
 const char *pt_dev_strerror(int err)

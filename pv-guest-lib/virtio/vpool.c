@@ -50,12 +50,36 @@ static uint32_t find_run(const struct pt_vpool *p, uint32_t from, uint32_t end,
 	return end;
 }
 
-int pt_vpool_alloc(struct pt_vpool *p, uint32_t len, uint32_t *off)
+/*
+ * First free run of n units starting on a multiple of step at or after
+ * `from`, below `end`; or `end`. A used unit inside a candidate moves the
+ * search to the next multiple past it.
+ */
+static uint32_t find_aligned_run(const struct pt_vpool *p, uint32_t from,
+				 uint32_t end, uint32_t n, uint32_t step)
 {
-	uint32_t n, at;
+	uint32_t at = (from + step - 1) / step * step;
 
-	if (!len || len > p->bytes)
+	while (at < end && n <= end - at) {
+		uint32_t u = at;
+
+		while (u < at + n && !unit_used(p, u))
+			u++;
+		if (u == at + n)
+			return at;
+		at = (u / step + 1) * step;
+	}
+	return end;
+}
+
+int pt_vpool_alloc_aligned(struct pt_vpool *p, uint32_t len, uint32_t align,
+			   uint32_t *off)
+{
+	uint32_t n, at, step;
+
+	if (!len || len > p->bytes || !align || (align & (align - 1)))
 		return -PT_DEV_EINVAL;
+	step = align <= PT_VPOOL_GRANULE ? 1 : align / PT_VPOOL_GRANULE;
 	n = (len + PT_VPOOL_GRANULE - 1) / PT_VPOOL_GRANULE;
 	if (n > p->units - p->used_units)
 		return -PT_DEV_EAGAIN;
@@ -63,10 +87,16 @@ int pt_vpool_alloc(struct pt_vpool *p, uint32_t len, uint32_t *off)
 	 * Next fit from the hint, then from the start: buffers are short-
 	 * lived and freed roughly in order, so this keeps the search short.
 	 */
-	at = p->hint <= p->units - n ? find_run(p, p->hint, p->units, n)
-				     : p->units;
-	if (at == p->units)
-		at = find_run(p, 0, p->units, n);
+	if (step == 1) {
+		at = p->hint <= p->units - n ? find_run(p, p->hint, p->units, n)
+					     : p->units;
+		if (at == p->units)
+			at = find_run(p, 0, p->units, n);
+	} else {
+		at = find_aligned_run(p, p->hint, p->units, n, step);
+		if (at == p->units)
+			at = find_aligned_run(p, 0, p->units, n, step);
+	}
 	if (at == p->units)
 		return -PT_DEV_EAGAIN;
 	units_set(p, at, n, 1);
@@ -74,6 +104,11 @@ int pt_vpool_alloc(struct pt_vpool *p, uint32_t len, uint32_t *off)
 	p->hint = at + n < p->units ? at + n : 0;
 	*off = at * PT_VPOOL_GRANULE;
 	return 0;
+}
+
+int pt_vpool_alloc(struct pt_vpool *p, uint32_t len, uint32_t *off)
+{
+	return pt_vpool_alloc_aligned(p, len, PT_VPOOL_GRANULE, off);
 }
 
 int pt_vpool_free(struct pt_vpool *p, uint32_t off, uint32_t len)

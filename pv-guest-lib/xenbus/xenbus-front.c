@@ -298,3 +298,68 @@ int pt_xenbus_publish(struct pt_xenbus *xb, const struct pt_xenbus_kv *kv,
 	return fail(xb, -PT_DEV_ESTORE, XB_EAGAIN,
 		    "transaction kept conflicting in", xb->front);
 }
+
+/* A whole decimal name without leading zeros, below 2^31. */
+static int device_number(const char *name, unsigned *id)
+{
+	uint64_t v;
+
+	if (!name[0] || (name[0] == '0' && name[1]) ||
+	    pt_xenbus_parse_u64(name, 0, &v) || v > 0x7FFFFFFFu)
+		return -1;
+	*id = (unsigned)v;
+	return 0;
+}
+
+/* Keeps ids sorted while adding one; drops the largest when full. */
+static unsigned insert_sorted(unsigned *ids, unsigned count, unsigned max,
+			      unsigned id)
+{
+	unsigned i = count < max ? count : max;
+
+	if (count == max && (!max || id >= ids[max - 1]))
+		return count;
+	while (i > 0 && ids[i - 1] > id) {
+		if (i < max)
+			ids[i] = ids[i - 1];
+		i--;
+	}
+	ids[i] = id;
+	return count < max ? count + 1 : count;
+}
+
+int pt_xenbus_list_devices(const struct pt_xenbus_ops *ops, uint32_t domid,
+			   const char *type, unsigned *ids, unsigned max)
+{
+	static char names[PT_XENBUS_STORE_VALUE_MAX];
+	char path[PT_XENBUS_PATH_MAX];
+	uint32_t len = 0, at = 0;
+	unsigned count = 0;
+	int ret;
+
+	if (!ops || !ops->directory)
+		return -PT_DEV_ENOSTORE;
+	ret = fmt_snprintf(path, sizeof(path), "/local/domain/%u/device/%s",
+			   domid, type);
+	if (ret < 0 || (size_t)ret >= sizeof(path))
+		return -PT_DEV_EINVAL;
+	ret = ops->directory(ops->ctx, 0, path, names, sizeof(names), &len);
+	if (ret == -XB_ENOENT || ret == -XB_EACCES)
+		return 0; /* no device of that type (yet) */
+	if (ret && ret != -XB_E2BIG)
+		return -PT_DEV_ESTORE;
+	if (len > sizeof(names))
+		len = sizeof(names); /* cut: what arrived is still good */
+	while (at < len) {
+		const char *name = names + at;
+		size_t n = strnlen(name, len - at);
+		unsigned id;
+
+		if (n == len - at)
+			break; /* a last name without its NUL: cut off */
+		if (!device_number(name, &id))
+			count = insert_sorted(ids, count, max, id);
+		at += (uint32_t)n + 1u;
+	}
+	return (int)count;
+}

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* The xenbus helper's store ops in a running guest: the pt_store_* calls. */
+/*
+ * The xenbus helper's store ops in a running guest (the pt_store_* calls),
+ * and the store port waking device waits.
+ */
+#include <partita-guest/cpu.h>
 #include <partita-guest/start.h>
 #include <partita-guest/store.h>
 #include <partita-guest/vpap.h>
@@ -18,6 +22,12 @@ static int guest_write(void *ctx, uint32_t tx, const char *path,
 		       const char *value)
 {
 	return pt_store_write(tx, path, value);
+}
+
+static int guest_directory(void *ctx, uint32_t tx, const char *path, char *buf,
+			   uint32_t cap, uint32_t *len)
+{
+	return pt_store_directory(tx, path, buf, cap, len);
 }
 
 static int guest_watch(void *ctx, const char *path, const char *token)
@@ -65,6 +75,7 @@ static int guest_wait_event(void *ctx, char *path, uint32_t pcap, char *token,
 static const struct pt_xenbus_ops guest_ops = {
 	.read = guest_read,
 	.write = guest_write,
+	.directory = guest_directory,
 	.watch = guest_watch,
 	.unwatch = guest_unwatch,
 	.txn_start = guest_txn_start,
@@ -83,4 +94,41 @@ int pt_xenbus_open_self(struct pt_xenbus *xb, const char *type, unsigned n)
 
 	return pt_xenbus_open(xb, ret ? NULL : &guest_ops,
 			      pt_start_info()->partition_id, type, n);
+}
+
+static struct pt_vdev *wake_list[PT_XENBUS_WAKE_MAX];
+
+/* The store port's handler calls this: interrupts are off. */
+static void wake_devices(void *ctx)
+{
+	for (unsigned i = 0; i < PT_XENBUS_WAKE_MAX; i++)
+		if (wake_list[i])
+			pt_vdev_wake(wake_list[i]);
+}
+
+void pt_xenbus_wake_add(struct pt_vdev *d)
+{
+	uint64_t flags = pt_irq_save();
+	int free_slot = -1;
+
+	for (unsigned i = 0; i < PT_XENBUS_WAKE_MAX; i++) {
+		if (wake_list[i] == d)
+			free_slot = -2;
+		else if (!wake_list[i] && free_slot == -1)
+			free_slot = (int)i;
+	}
+	if (free_slot >= 0)
+		wake_list[free_slot] = d;
+	pt_irq_restore(flags);
+	pt_store_set_notify(wake_devices, NULL);
+}
+
+void pt_xenbus_wake_remove(struct pt_vdev *d)
+{
+	uint64_t flags = pt_irq_save();
+
+	for (unsigned i = 0; i < PT_XENBUS_WAKE_MAX; i++)
+		if (wake_list[i] == d)
+			wake_list[i] = NULL;
+	pt_irq_restore(flags);
 }

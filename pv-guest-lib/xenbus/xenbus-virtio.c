@@ -5,6 +5,7 @@
  * state walk in both directions.
  */
 #include <string.h> /* common/string.h in the freestanding build */
+#include <partita-guest/store.h>
 #include <partita-guest/xenbus.h>
 
 #include "fmt.h"
@@ -193,6 +194,10 @@ int pt_virtio_front_connect(struct pt_virtio_front *f,
 	n = build_keys(f, &keys);
 	ret = pt_xenbus_publish(&f->xb, keys.kv, n,
 				PT_XENBUS_STATE_INITIALISED);
+	/* Before the last state read: a later event is then never missed
+	 * by pt_virtio_front_check. */
+	f->store_activity = pt_store_activity();
+	f->store_events = pt_store_event_count();
 	if (!ret)
 		ret = pt_xenbus_wait_backend(&f->xb, S(CONNECTED),
 					     S(CLOSING) | S(CLOSED),
@@ -204,6 +209,7 @@ int pt_virtio_front_connect(struct pt_virtio_front *f,
 		return ret;
 	}
 	f->connects++;
+	pt_xenbus_wake_add(&f->dev);
 	return 0;
 }
 
@@ -223,6 +229,7 @@ int pt_virtio_front_disconnect(struct pt_virtio_front *f, uint64_t deadline_ns)
 						     S(INIT_WAIT) | S(UNKNOWN) |
 						     S(INITIALISING),
 					     0, deadline_ns, NULL);
+	pt_xenbus_wake_remove(&f->dev);
 	rel = pt_vdev_release(&f->dev, deadline_ns);
 	if (f->xb.state == PT_XENBUS_STATE_CLOSING) {
 		int r = pt_xenbus_switch(&f->xb, PT_XENBUS_STATE_CLOSED);
@@ -230,5 +237,75 @@ int pt_virtio_front_disconnect(struct pt_virtio_front *f, uint64_t deadline_ns)
 		if (!ret)
 			ret = r;
 	}
+	return rel ? rel : ret;
+}
+
+/* Takes every queued watch event without waiting. */
+static void drain_events(void)
+{
+	char path[PT_XENBUS_PATH_MAX + 32], token[64];
+
+	while (!pt_store_wait_event(path, sizeof(path), token, sizeof(token),
+				    0))
+		;
+}
+
+/* xb.why for a back-end that left Connected, with its reason if any. */
+static void say_closed(struct pt_virtio_front *f, uint32_t state)
+{
+	char broken[80];
+
+	if (pt_xenbus_read_backend(&f->xb, PT_XENBUS_KEY_BROKEN, broken,
+				   sizeof(broken)))
+		broken[0] = 0;
+	fmt_snprintf(f->xb.why, sizeof(f->xb.why), "back-end state %u%s%s",
+		     state, broken[0] ? ", broken: " : "", broken);
+	f->xb.detail = (int)state;
+}
+
+int pt_virtio_front_check(struct pt_virtio_front *f)
+{
+	uint32_t activity = pt_store_activity(), state;
+	uint64_t events;
+	int ret;
+
+	if (activity == f->store_activity)
+		return 0;
+	f->store_activity = activity;
+	drain_events();
+	events = pt_store_event_count();
+	if (events == f->store_events)
+		return 0; /* replies only: nothing watched changed */
+	f->store_events = events;
+	ret = pt_xenbus_backend_state(&f->xb, &state);
+	if (ret == -PT_DEV_ENODEV) {
+		fmt_snprintf(f->xb.why, sizeof(f->xb.why),
+			     "back-end directory %s is gone", f->xb.back);
+		return -PT_DEV_ECLOSED;
+	}
+	if (ret) {
+		/* Not an answer: make the next call read the state again. */
+		f->store_events = events - 1;
+		return ret;
+	}
+	if (state == PT_XENBUS_STATE_CONNECTED)
+		return 0;
+	say_closed(f, state);
+	return -PT_DEV_ECLOSED;
+}
+
+int pt_virtio_front_detach(struct pt_virtio_front *f, uint64_t deadline_ns)
+{
+	int ret = 0, rel;
+
+	pt_xenbus_wake_remove(&f->dev);
+	if (f->xb.state != PT_XENBUS_STATE_CLOSING &&
+	    f->xb.state != PT_XENBUS_STATE_CLOSED)
+		ret = pt_xenbus_switch(&f->xb, PT_XENBUS_STATE_CLOSING);
+	/* A directory the toolstack already removed cannot be written:
+	 * the grants still have to end. */
+	if (!ret && f->xb.state == PT_XENBUS_STATE_CLOSING)
+		ret = pt_xenbus_switch(&f->xb, PT_XENBUS_STATE_CLOSED);
+	rel = pt_vdev_release(&f->dev, deadline_ns);
 	return rel ? rel : ret;
 }

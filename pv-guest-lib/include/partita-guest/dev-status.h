@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Error codes of the split-driver helpers (virtio, xenbus, console). */
+/* Error codes of the split-driver helpers (virtio, xenbus, devices). */
 #ifndef PARTITA_GUEST_DEV_STATUS_H
 #define PARTITA_GUEST_DEV_STATUS_H
 
@@ -26,6 +26,9 @@
 #define PT_DEV_EEVTCHN 0x100D	/* the event port failed (detail) */
 #define PT_DEV_EBUSY 0x100E	/* a grant is still mapped by the back-end */
 #define PT_DEV_ENOSTORE 0x100F	/* the guest has no store connection */
+#define PT_DEV_EIO 0x1010	/* the device answered an I/O error */
+#define PT_DEV_EUNSUPP 0x1011	/* the device does not support the request */
+#define PT_DEV_EROFS 0x1012	/* a write to a read-only device */
 
 /* A short English name of a device error (negated or not), or "?". */
 const char *pt_dev_strerror(int err);

@@ -72,6 +72,22 @@ struct pt_store_stats {
 };
 void pt_store_get_stats(struct pt_store_stats *out);
 
+/*
+ * For front-ends that sleep on their own device port but must notice
+ * watch events (a back-end closing, a device appearing):
+ * pt_store_activity() counts the store port's events (replies and watch
+ * events alike), so a changed value says "look at the store";
+ * pt_store_event_count() counts the watch events taken by
+ * pt_store_wait_event() plus those the client's queue dropped, so
+ * whoever takes events, every other watcher sees the count move and
+ * re-reads what it watches. pt_store_set_notify() installs one function
+ * the store port's handler calls (in the upcall, interrupts off: keep it
+ * to setting flags); the xenbus layer uses it to wake device waits.
+ */
+uint32_t pt_store_activity(void);
+uint64_t pt_store_event_count(void);
+void pt_store_set_notify(void (*fn)(void *ctx), void *ctx);
+
 /* The client underneath (pv-guest-lib/store/store-guest.h), for in-tree
  * code that needs a call the wrappers above do not offer. Callers must not
  * use it while another vCPU may be in a pt_store_* call. */

@@ -52,6 +52,15 @@ int pt_vpool_init(struct pt_vpool *p, void *base, uint32_t bytes);
  */
 int pt_vpool_alloc(struct pt_vpool *p, uint32_t len, uint32_t *off);
 
+/*
+ * The same with the offset a multiple of align (a power of two; at most
+ * the granule's worth is implied). Block front-ends take page-aligned
+ * data buffers so that a back-end doing direct I/O (O_DIRECT) can use the
+ * pool's mapping as it is.
+ */
+int pt_vpool_alloc_aligned(struct pt_vpool *p, uint32_t len, uint32_t align,
+			   uint32_t *off);
+
 /* Gives back what pt_vpool_alloc(len) returned at off. Returns 0, or
  * -PT_DEV_EINVAL if that range was not wholly allocated (nothing is
  * freed then). */

@@ -32,6 +32,9 @@ struct pt_xenbus_ops {
 		    uint32_t cap);
 	int (*write)(void *ctx, uint32_t tx, const char *path,
 		     const char *value);
+	/* Child names, each NUL-terminated, into buf; *len their bytes. */
+	int (*directory)(void *ctx, uint32_t tx, const char *path, char *buf,
+			 uint32_t cap, uint32_t *len);
 	int (*watch)(void *ctx, const char *path, const char *token);
 	int (*unwatch)(void *ctx, const char *path, const char *token);
 	int (*txn_start)(void *ctx, uint32_t *tx);
@@ -49,8 +52,16 @@ struct pt_xenbus_ops {
 };
 
 #define PT_XENBUS_PATH_MAX 128u
-/* Big enough for pool-refs with PT_VIRTQ_POOL_PAGES_MAX refs. */
-#define PT_XENBUS_VALUE_MAX 2816u
+/*
+ * The longest value a guest may write: the store's default quota
+ * (docs/store.md, --quota-value-size). A group of
+ * PT_XENBUS_POOL_REFS_PER_KEY refs fits in it (xenbus.h in protocols).
+ */
+#define PT_XENBUS_STORE_VALUE_MAX 2048u
+/* The scratch buffer: a ref list as long as the store accepts. */
+#define PT_XENBUS_VALUE_MAX PT_XENBUS_STORE_VALUE_MAX
+/* Device numbers pt_xenbus_list_devices reports at most. */
+#define PT_XENBUS_DEVICES_MAX 32u
 
 struct pt_xenbus {
 	const struct pt_xenbus_ops *ops;
@@ -86,6 +97,15 @@ int pt_xenbus_open_self(struct pt_xenbus *xb, const char *type, unsigned n);
 
 /* Removes the watch. */
 void pt_xenbus_close(struct pt_xenbus *xb);
+
+/*
+ * The devices of one type partition domid has: the numeric names under
+ * /local/domain/<domid>/device/<type>, ascending, at most max of them
+ * (others are left out); names that are not numbers are skipped. Returns
+ * the count (0 when the directory does not exist), or -PT_DEV_ESTORE.
+ */
+int pt_xenbus_list_devices(const struct pt_xenbus_ops *ops, uint32_t domid,
+			   const char *type, unsigned *ids, unsigned max);
 
 /* Reads the back-end's state into *state (PT_XENBUS_STATE_*). */
 int pt_xenbus_backend_state(struct pt_xenbus *xb, uint32_t *state);
@@ -139,6 +159,7 @@ int pt_xenbus_front_may_move(uint32_t from, uint32_t to);
 int pt_xenbus_format_refs(char *buf, size_t cap, const uint32_t *refs,
 			  unsigned n);
 
+
 /* Parses such a list (exactly one space between numbers, none around,
  * each 1..UINT32_MAX); at most max refs. Returns the count, or
  * -PT_DEV_EINVAL. */
@@ -161,6 +182,9 @@ struct pt_virtio_front {
 	uint32_t max_queue_size; /* and its limits */
 	uint32_t max_pool_pages;
 	uint32_t connects; /* successful connects so far */
+	/* What pt_virtio_front_check saw of the store last time. */
+	uint32_t store_activity;
+	uint64_t store_events;
 };
 
 /*
@@ -187,5 +211,71 @@ int pt_virtio_front_connect(struct pt_virtio_front *f,
  * page stayed mapped and was quarantined, or the first other failure.
  */
 int pt_virtio_front_disconnect(struct pt_virtio_front *f, uint64_t deadline_ns);
+
+/*
+ * For a connected device, cheaply: has the back-end left Connected? Only
+ * when the store port fired since the last call does it drain watch
+ * events (pt_store_wait_event without waiting), and only when a watch
+ * event came (to anyone: pt_store_event_count) does it read the
+ * back-end's state. Returns 0 while Connected, -PT_DEV_ECLOSED once the
+ * back-end is anything else or its directory is gone (detach, a broken
+ * device, the guest's end): xb.why then says which, with the back-end's
+ * `broken` reason if it wrote one. Other store failures are returned as
+ * they are; the caller may try again.
+ */
+int pt_virtio_front_check(struct pt_virtio_front *f);
+
+/*
+ * After the back-end left (pt_virtio_front_check, docs/split-drivers.md
+ * section 7), and once the caller has harvested what completed and
+ * failed what was still in flight: Closing, Closed, then ends every
+ * grant, retrying while the back-end still maps a page until deadline_ns
+ * (it unmaps when it sees us Closed), quarantining what stays mapped.
+ * Returns 0 or -PT_DEV_EBUSY (something quarantined) or a store failure.
+ */
+int pt_virtio_front_detach(struct pt_virtio_front *f, uint64_t deadline_ns);
+
+/*
+ * In a guest: device waits (pt_vdev_wait) of connected front-ends also
+ * end when the store port fires, so that a front-end sleeping on its
+ * device notices a watch event. pt_virtio_front_connect registers the
+ * device, disconnect and detach unregister it; up to
+ * PT_XENBUS_WAKE_MAX devices.
+ */
+/*
+ * Hot-plug in a guest: watches /local/domain/<self>/device/<type>, where
+ * the toolstack creates a device's directory when it attaches one to the
+ * running partition (state Initialising) and removes it after a detach.
+ * pt_xenbus_hotplug_poll re-lists the devices only when a watch event
+ * came (to anyone) since it last looked. A device may be listed before
+ * the toolstack wrote all its keys: opening it then fails with
+ * -PT_DEV_ENODEV or -PT_DEV_EBADKEY, and the next change is the time to
+ * try again.
+ */
+struct pt_xenbus_hotplug {
+	char path[PT_XENBUS_PATH_MAX];
+	char token[48];
+	char type[16];
+	uint32_t activity; /* pt_store_activity() when last looked */
+	uint64_t events;   /* pt_store_event_count() when last listed */
+	unsigned ids[PT_XENBUS_DEVICES_MAX], count; /* the devices, sorted */
+	uint8_t watching;
+};
+
+/* Watches device/<type> and lists what is there. 0 or -PT_DEV_E*. */
+int pt_xenbus_hotplug_start(struct pt_xenbus_hotplug *h, const char *type);
+
+/* 1 when the list changed since the last call (h->ids holds it), 0 when
+ * not, or -PT_DEV_E*. Does not sleep. */
+int pt_xenbus_hotplug_poll(struct pt_xenbus_hotplug *h);
+
+/* Sleeps until a watch event or deadline_ns (0: none), then polls. */
+int pt_xenbus_hotplug_wait(struct pt_xenbus_hotplug *h, uint64_t deadline_ns);
+
+void pt_xenbus_hotplug_stop(struct pt_xenbus_hotplug *h);
+
+#define PT_XENBUS_WAKE_MAX 16u
+void pt_xenbus_wake_add(struct pt_vdev *d);
+void pt_xenbus_wake_remove(struct pt_vdev *d);
 
 #endif

@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
+#include <partita-guest/vblk.h>
 #include <partita-guest/xenbus.h>
 #include "store-guest.h"
 #include "store-ring-conn.h"
@@ -171,6 +172,12 @@ static int t_write(void *ctx, uint32_t tx, const char *path, const char *value)
 	return store_guest_write(&g, tx, path, value, (uint32_t)strlen(value));
 }
 
+static int t_directory(void *ctx, uint32_t tx, const char *path, char *buf,
+		       uint32_t cap, uint32_t *len)
+{
+	return store_guest_directory(&g, tx, path, buf, cap, len);
+}
+
 static int t_watch(void *ctx, const char *path, const char *token)
 {
 	return store_guest_watch(&g, path, token);
@@ -194,6 +201,7 @@ static int t_txn_end(void *ctx, uint32_t tx, int commit)
 static const struct pt_xenbus_ops xops = {
 	.read = t_read,
 	.write = t_write,
+	.directory = t_directory,
 	.watch = t_watch,
 	.unwatch = t_unwatch,
 	.txn_start = t_txn_start,
@@ -437,4 +445,111 @@ Test(xenbus, a_denied_write_is_a_store_error)
 		     -PT_DEV_ESTORE);
 	cr_expect_eq(xb.detail, EACCES);
 	cr_expect_eq(xb.state, PT_XENBUS_STATE_INITIALISING);
+}
+
+Test(xenbus, devices_of_a_type_are_listed_sorted)
+{
+	unsigned ids[4];
+
+	cr_expect_eq(pt_xenbus_list_devices(&xops, 3, "block", ids, 4), 0,
+		     "no block directory yet");
+	root_write("/local/domain/3/device/block/10/state", "1");
+	root_write("/local/domain/3/device/block/2/state", "1");
+	root_write("/local/domain/3/device/block/0/state", "1");
+	root_write("/local/domain/3/device/block/x/state", "1");
+	root_write("/local/domain/3/device/block/007/state", "1");
+	cr_assert_eq(pt_xenbus_list_devices(&xops, 3, "block", ids, 4), 3);
+	cr_expect_eq(ids[0], 0);
+	cr_expect_eq(ids[1], 2);
+	cr_expect_eq(ids[2], 10);
+	cr_assert_eq(pt_xenbus_list_devices(&xops, 3, "block", ids, 2), 2,
+		     "at most max");
+	cr_expect_eq(ids[0], 0);
+	cr_expect_eq(ids[1], 2);
+	cr_expect_eq(pt_xenbus_list_devices(&xops, 3, "console", ids, 4), 1);
+	cr_expect_eq(pt_xenbus_list_devices(NULL, 3, "block", ids, 4),
+		     -PT_DEV_ENOSTORE);
+}
+
+/* The block keys a back-end writes before InitWait. */
+static void block_keys(void)
+{
+	root_write(BE "/capacity", "2097152");
+	root_write(BE "/blk-size", "4096");
+	root_write(BE "/seg-max", "126");
+	root_write(BE "/size-max", "65536");
+	root_write(BE "/max-discard-sectors", "8192");
+	root_write(BE "/max-write-zeroes-sectors", "4096");
+	root_write(BE "/serial", "partita-disk-0");
+}
+
+#define BLK_OFFER                                      \
+	(PT_VIRTIO_FEATURE(PT_VIRTIO_BLK_F_SIZE_MAX) | \
+	 PT_VIRTIO_FEATURE(PT_VIRTIO_BLK_F_SEG_MAX) |  \
+	 PT_VIRTIO_FEATURE(PT_VIRTIO_BLK_F_BLK_SIZE) | \
+	 PT_VIRTIO_FEATURE(PT_VIRTIO_BLK_F_DISCARD) |  \
+	 PT_VIRTIO_FEATURE(PT_VIRTIO_BLK_F_WRITE_ZEROES))
+
+Test(xenbus, block_keys_are_read_as_the_disk_s_config)
+{
+	struct pt_vblk_info in;
+
+	block_keys();
+	cr_assert_eq(pt_xenbus_open(&xb, &xops, 3, "console", 0), 0);
+	cr_assert_eq(pt_vblk_read_info(&xb, BLK_OFFER, &in), 0, "%s", xb.why);
+	cr_expect_eq(in.capacity, 2097152);
+	cr_expect_eq(in.blk_size, 4096);
+	cr_expect_eq(in.seg_max, 126);
+	cr_expect_eq(in.size_max, 65536);
+	cr_expect_eq(in.max_discard, 8192);
+	cr_expect_eq(in.max_write_zeroes, 4096);
+	cr_expect_str_eq(in.serial, "partita-disk-0");
+	cr_expect_eq(in.read_only, 0);
+	/* Keys of features not offered are not looked at. */
+	root_write(BE "/seg-max", "lots");
+	cr_assert_eq(pt_vblk_read_info(
+			     &xb, PT_VIRTIO_FEATURE(PT_VIRTIO_BLK_F_RO), &in),
+		     0);
+	cr_expect_eq(in.seg_max, 0);
+	cr_expect_eq(in.blk_size, 512);
+	cr_expect_eq(in.read_only, 1);
+	/* A serial longer than GET_ID's 20 bytes is cut like GET_ID. */
+	root_write(BE "/serial", "0123456789abcdefghijKLMN");
+	cr_assert_eq(pt_vblk_read_info(&xb, 0, &in), 0);
+	cr_expect_str_eq(in.serial, "0123456789abcdefghij");
+}
+
+Test(xenbus, bad_block_keys_are_refused_with_the_key_named)
+{
+	struct pt_vblk_info in;
+
+	cr_assert_eq(pt_xenbus_open(&xb, &xops, 3, "console", 0), 0);
+	cr_expect_eq(pt_vblk_read_info(&xb, 0, &in), -PT_DEV_EBADKEY,
+		     "capacity missing");
+	block_keys();
+	root_write(BE "/capacity", "0");
+	cr_expect_eq(pt_vblk_read_info(&xb, 0, &in), -PT_DEV_EBADKEY);
+	cr_expect(strstr(xb.why, "capacity"), "%s", xb.why);
+	root_write(BE "/capacity", "-5");
+	cr_expect_eq(pt_vblk_read_info(&xb, 0, &in), -PT_DEV_EBADKEY);
+	root_write(BE "/capacity", "99999999999999999999999");
+	cr_expect_eq(pt_vblk_read_info(&xb, 0, &in), -PT_DEV_EBADKEY);
+	root_write(BE "/capacity", "100");
+	root_write(BE "/blk-size", "1000");
+	cr_expect_eq(pt_vblk_read_info(&xb, BLK_OFFER, &in), -PT_DEV_EBADKEY);
+	cr_expect(strstr(xb.why, "blk-size"), "%s", xb.why);
+	root_write(BE "/blk-size", "512");
+	root_write(BE "/seg-max", "0");
+	cr_expect_eq(pt_vblk_read_info(&xb, BLK_OFFER, &in), -PT_DEV_EBADKEY);
+	root_write(BE "/seg-max", "4");
+	root_write(BE "/size-max", "100");
+	cr_expect_eq(pt_vblk_read_info(&xb, BLK_OFFER, &in), -PT_DEV_EBADKEY,
+		     "a segment smaller than a sector");
+	root_write(BE "/size-max", "4096");
+	cr_assert(is_ok(
+		call(root, PT_STORE_OP_RM, 0, S(BE "/max-discard-sectors")),
+		PT_STORE_OP_RM));
+	cr_expect_eq(pt_vblk_read_info(&xb, BLK_OFFER, &in), -PT_DEV_EBADKEY,
+		     "DISCARD offered without its limit");
+	cr_expect_eq(pt_vblk_read_info(&xb, 0, &in), 0, "without DISCARD");
 }
