@@ -26,9 +26,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 # The Debian modules the root needs, in any order: dependencies are resolved
 # with modprobe, load order is written to /lib/partita/modules.list.
 # tun and bridge carry guests' NICs (partita-backd's TAP devices and the
-# bridges configs name); bridge brings llc and stp along.
+# bridges configs name); bridge brings llc and stp along. veth is the I/O
+# benchmark's baseline link (tests/bench/io).
 modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
-	virtio_pci virtio_blk failover net_failover virtio_net tun bridge)
+	virtio_pci virtio_blk failover net_failover virtio_net tun bridge
+	veth)
 
 version="" image="" out="" init=$here/init module="" tests="" busybox=/bin/busybox
 tools=() shares=() dynamics=()

@@ -1,0 +1,76 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Benchmark, not a test: the disk-test guest's sequential 1 MiB and random 4 KiB I/O through partita-backd against the root's own I/O on the same image, and ping and UDP echo with the net-echo guest (tests/bench/io/run.sh).
+#
+# Runs as root in the initramfs (/init, partita.test=bench-io). Prints
+# "bench: " lines, then "RESULT bench-io DONE".
+name=bench-io
+share=/usr/share/partita
+tmp=/tmp/bench-io
+img=/tmp/bench-io.img
+qd=${BENCH_QD:-1}
+
+. "$(dirname "$0")/common.sh"
+cleanup() { p destroy disk-bench >/dev/null 2>&1; p destroy net-echo >/dev/null 2>&1; }
+
+# log_lines ID: the guest's own lines from the hypervisor's log.
+log_lines() { p dmesg | grep " p$1:" | sed 's/.* p[0-9]*:[^:]*: //'; }
+
+mkdir -p "$tmp"
+truncate -s 64M "$img" || fail "cannot make $img"
+cat >"$tmp/disk.yaml" <<EOT
+name: disk-bench
+memory: 16M
+kernel: $share/disk-test.elf
+cmdline: mode=bench size=64M bs=1M rand=4096 qd=$qd
+devices:
+  - disk: {path: $img}
+EOT
+id=$(p create --quiet "$tmp/disk.yaml" 2>"$tmp/create.err") ||
+	fail "partita create disk-bench: $(cat "$tmp/create.err")"
+waited=0
+until log_lines "$id" | grep -qE '^disk-test (PASS|FAIL)'; do
+	waited=$((waited + 1))
+	[ $waited -lt 1500 ] || fail "disk-test bench gave no verdict"
+	sleep 0.2
+done
+log_lines "$id" | grep -E '^disk-(bench|test FAIL)' | sed 's/^/bench: guest /'
+partita-disk-bench "$img" 64 4096 | sed 's/^/bench: root /'
+
+id=$(p create --quiet "$share/net-echo.yaml" 2>"$tmp/create.err") ||
+	fail "partita create net-echo: $(cat "$tmp/create.err")"
+be=/local/domain/0/backend/net/$id/0
+waited=0
+until [ "$(xenstore-read "$be/state" 2>/dev/null)" = 4 ]; do
+	waited=$((waited + 1))
+	[ $waited -lt 150 ] || fail "net/0 never Connected"
+	sleep 0.2
+done
+tap=$(xenstore-read "$be/tap")
+ip addr add 10.0.0.1/24 dev "$tap" && ip link set "$tap" up ||
+	fail "cannot configure $tap"
+ping -c 200 -i 0.05 10.0.0.2 | tail -n 2 | sed 's/^/bench: guest ping /'
+partita-udp-exchange --count 20000 --size 1472 --window 64 --port 7 10.0.0.2 |
+	sed 's/^/bench: guest /'
+
+# The baseline: the same traffic between the root and a network namespace
+# joined by a veth pair, entirely inside the root's kernel.
+if ip link add bench0 type veth peer name bench1 2>"$tmp/veth.err"; then
+	unshare -n sh -c 'echo $$ >'"$tmp"'/ns.pid; exec sleep 600' &
+	sleep 0.5
+	nspid=$(cat "$tmp/ns.pid")
+	ip link set bench1 netns "$nspid" &&
+		nsenter -t "$nspid" -n sh -c 'ip addr add 10.1.0.2/24 dev bench1 && ip link set bench1 up && ip link set lo up' ||
+		fail "cannot move bench1 into a namespace"
+	ip addr add 10.1.0.1/24 dev bench0 && ip link set bench0 up
+	nsenter -t "$nspid" -n partita-udp-exchange --serve 7 &
+	sleep 0.5
+	ping -c 200 -i 0.05 10.1.0.2 | tail -n 2 | sed 's/^/bench: veth ping /'
+	partita-udp-exchange --count 20000 --size 1472 --window 64 --port 7 10.1.0.2 |
+		sed 's/^/bench: veth /'
+	kill "$nspid" 2>/dev/null
+else
+	echo "bench: veth baseline unavailable: $(cat "$tmp/veth.err")"
+fi
+cleanup
+echo "RESULT $name DONE"
