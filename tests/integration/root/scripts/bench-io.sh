@@ -55,7 +55,12 @@ partita-udp-exchange --count 20000 --size 1472 --window 64 --port 7 10.0.0.2 |
 
 # The baseline: the same traffic between the root and a network namespace
 # joined by a veth pair, entirely inside the root's kernel.
-if ip link add bench0 type veth peer name bench1 2>"$tmp/veth.err"; then
+# busybox's ip gives the peer a name of its own: find it in sysfs.
+ls /sys/class/net >"$tmp/links.before"
+ip link add bench0 type veth 2>"$tmp/veth.err"
+peer=$(ls /sys/class/net | grep -v -x -F -f "$tmp/links.before" | grep -v -x bench0 | head -n 1)
+[ -n "$peer" ] && ip link set "$peer" name bench1 2>>"$tmp/veth.err"
+if ip link show bench1 >/dev/null 2>&1; then
 	unshare -n sh -c 'echo $$ >'"$tmp"'/ns.pid; exec sleep 600' &
 	sleep 0.5
 	nspid=$(cat "$tmp/ns.pid")
@@ -70,7 +75,7 @@ if ip link add bench0 type veth peer name bench1 2>"$tmp/veth.err"; then
 		sed 's/^/bench: veth /'
 	kill "$nspid" 2>/dev/null
 else
-	echo "bench: veth baseline unavailable: $(cat "$tmp/veth.err")"
+	echo "bench: veth baseline unavailable: $(tr '\n' ' ' <"$tmp/veth.err")"
 fi
 cleanup
 echo "RESULT $name DONE"
