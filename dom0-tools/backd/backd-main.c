@@ -26,28 +26,28 @@ struct options {
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: partita-backd [options]\n"
-		"Serves guests' split-driver devices (virtio console, block and "
-		"network)\nfrom the root.\n"
-		"Runs in the foreground and logs to stderr.\n\n"
-		"  --socket PATH     the store's Unix socket (default: "
-		"$XENSTORED_PATH,\n"
-		"                    else /var/run/xenstored/socket)\n"
-		"  --device PATH     the Partita device (default: "
-		"$PARTITA_DEVICE,\n"
-		"                    else /dev/partita)\n"
-		"  --history BYTES   console output kept while nobody is "
-		"attached\n"
-		"                    (65536; 1024 to 16777216)\n"
-		"  --inflight N      chains in flight per queue (32; 1 to "
-		"256)\n"
-		"  --store-wait S    keep trying to reach the store for S "
-		"seconds\n"
-		"                    at start (10; 0 to 600)\n"
-		"  --pid-file PATH   write the daemon's pid there\n"
-		"  --verbose         log every state change\n"
-		"  --help            this text\n");
+	fprintf(f, "Usage: partita-backd [options]\n"
+		   "Serves guests' split-driver devices (virtio console, block "
+		   "and "
+		   "network)\nfrom the root.\n"
+		   "Runs in the foreground and logs to stderr.\n\n"
+		   "  --socket PATH     the store's Unix socket (default: "
+		   "$XENSTORED_PATH,\n"
+		   "                    else /var/run/xenstored/socket)\n"
+		   "  --device PATH     the Partita device (default: "
+		   "$PARTITA_DEVICE,\n"
+		   "                    else /dev/partita)\n"
+		   "  --history BYTES   console output kept while nobody is "
+		   "attached\n"
+		   "                    (65536; 1024 to 16777216)\n"
+		   "  --inflight N      chains in flight per queue (32; 1 to "
+		   "256)\n"
+		   "  --store-wait S    keep trying to reach the store for S "
+		   "seconds\n"
+		   "                    at start (10; 0 to 600)\n"
+		   "  --pid-file PATH   write the daemon's pid there\n"
+		   "  --verbose         log every state change\n"
+		   "  --help            this text\n");
 }
 
 static int parse_num(const char *opt, const char *s, uint32_t min, uint32_t max,

@@ -63,13 +63,13 @@ PT_ABI_SIZE(struct pt_virtio_blk_discard_wz, 16);
  * creates the device; the back-end writes the rest before InitWait, all
  * decimal, as a config space would hold them.
  */
-#define PT_BLK_KEY_PARAMS "params"	/* the image: an absolute path */
-#define PT_BLK_KEY_MODE "mode"		/* "r" (read-only) or "w" */
-#define PT_BLK_KEY_CACHE "cache"	/* "writeback" or "none" */
-#define PT_BLK_KEY_CAPACITY "capacity"	/* in 512-byte sectors */
-#define PT_BLK_KEY_BLK_SIZE "blk-size"	/* logical block size, bytes */
-#define PT_BLK_KEY_SEG_MAX "seg-max"	/* data segments per request */
-#define PT_BLK_KEY_SIZE_MAX "size-max"	/* bytes per data segment */
+#define PT_BLK_KEY_PARAMS "params"     /* the image: an absolute path */
+#define PT_BLK_KEY_MODE "mode"	       /* "r" (read-only) or "w" */
+#define PT_BLK_KEY_CACHE "cache"       /* "writeback" or "none" */
+#define PT_BLK_KEY_CAPACITY "capacity" /* in 512-byte sectors */
+#define PT_BLK_KEY_BLK_SIZE "blk-size" /* logical block size, bytes */
+#define PT_BLK_KEY_SEG_MAX "seg-max"   /* data segments per request */
+#define PT_BLK_KEY_SIZE_MAX "size-max" /* bytes per data segment */
 #define PT_BLK_KEY_MAX_DISCARD "max-discard-sectors"
 #define PT_BLK_KEY_MAX_WRITE_ZEROES "max-write-zeroes-sectors"
 #define PT_BLK_KEY_SERIAL "serial" /* what GET_ID answers */

@@ -25,7 +25,7 @@
  */
 #define PT_VIRTQ_SIZE_MAX 256u /* entries; a power of two */
 #define PT_VIRTQ_USED_ALIGN 64u
-#define PT_VIRTQ_RING_PAGES_MAX 2u /* enough for PT_VIRTQ_SIZE_MAX */
+#define PT_VIRTQ_RING_PAGES_MAX 2u    /* enough for PT_VIRTQ_SIZE_MAX */
 #define PT_VIRTQ_POOL_PAGES_MAX 1024u /* a device may offer fewer */
 #define PT_VIRTQ_QUEUES_MAX 4u
 

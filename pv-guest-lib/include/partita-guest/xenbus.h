@@ -159,7 +159,6 @@ int pt_xenbus_front_may_move(uint32_t from, uint32_t to);
 int pt_xenbus_format_refs(char *buf, size_t cap, const uint32_t *refs,
 			  unsigned n);
 
-
 /* Parses such a list (exactly one space between numbers, none around,
  * each 1..UINT32_MAX); at most max refs. Returns the count, or
  * -PT_DEV_EINVAL. */
