@@ -133,7 +133,7 @@ static int invoke_get_call_stats(struct hcall_ctx *c)
 	bool reset = c->regs->r8 & PT_CALL_STATS_RESET;
 
 	c->regs->rdx = st->count;
-	c->regs->r8 = st->worst_ns;
+	c->regs->r8 = time_ticks_to_ns(st->worst_ticks);
 	if (reset)
 		memset(st, 0, sizeof(*st));
 	return PT_STATUS_SUCCESS;
@@ -156,7 +156,7 @@ static int invoke_entry_histogram(struct hcall_ctx *c)
 	struct pt_entry_histogram *out = c->out;
 
 	out->entries = st->entries;
-	out->worst_ns = st->worst_ns;
+	out->worst_ns = time_ticks_to_ns(st->worst_ticks);
 	for (u32 i = 0; i < PT_ENTRY_HIST_BUCKETS; i++)
 		out->counts[i] = st->histogram[i];
 	if ((c->arg >> 32) & PT_CALL_STATS_RESET)

@@ -49,6 +49,14 @@ const struct hcall_desc *hcall_lookup(u16 code)
 	return code < PT_CALL_STATS_MAX ? by_code[code] : search_groups(code);
 }
 
+static inline const struct hcall_desc *lookup_fast(u16 code)
+{
+	if (likely(code < PT_CALL_STATS_MAX &&
+		   __atomic_load_n(&by_code_built, __ATOMIC_ACQUIRE)))
+		return by_code[code];
+	return hcall_lookup(code);
+}
+
 /* A fixed-size block: 8-byte aligned, inside one page, the caller's RAM. */
 static int check_block(struct hcall_ctx *c, u64 gpa, u32 size, bool write,
 		       void **hva)
@@ -79,16 +87,24 @@ int hcall_check_list(struct hcall_ctx *c, u64 gpa, u32 size, u32 first,
 	return PT_STATUS_SUCCESS;
 }
 
-static int decode_shape(struct hcall_ctx *c, const struct hcall_desc *d)
+/* The rep fields: a rep call needs start < count, others both zero. */
+static inline int decode_shape(struct hcall_ctx *c, const struct hcall_desc *d,
+			       u64 input)
 {
 	if (c->fast ? !(d->flags & HC_FAST_OK) : !(d->flags & HC_MEM_OK))
 		return PT_STATUS_INVALID_HYPERCALL_INPUT;
-	if (d->flags & HC_REP) {
-		if (c->rep_count == 0 || c->rep_start >= c->rep_count)
-			return PT_STATUS_INVALID_HYPERCALL_INPUT;
-	} else if (c->rep_count || c->rep_start) {
-		return PT_STATUS_INVALID_HYPERCALL_INPUT;
+	if (!(d->flags & HC_REP)) {
+		c->rep_count = 0;
+		c->rep_start = 0;
+		/* Above the reserved bits only the rep fields are left. */
+		return (input >> PT_HC_REP_COUNT_SHIFT)
+			       ? PT_STATUS_INVALID_HYPERCALL_INPUT
+			       : PT_STATUS_SUCCESS;
 	}
+	c->rep_count = (u32)((input >> PT_HC_REP_COUNT_SHIFT) & PT_HC_REP_MASK);
+	c->rep_start = (u32)((input >> PT_HC_REP_START_SHIFT) & PT_HC_REP_MASK);
+	if (c->rep_count == 0 || c->rep_start >= c->rep_count)
+		return PT_STATUS_INVALID_HYPERCALL_INPUT;
 	return PT_STATUS_SUCCESS;
 }
 
@@ -97,8 +113,6 @@ static int decode_memory(struct hcall_ctx *c, const struct hcall_desc *d)
 	u64 in_gpa = c->regs->rdx, out_gpa = c->regs->r8;
 	int status = PT_STATUS_SUCCESS;
 
-	if (c->fast)
-		return status;
 	if (d->in_size)
 		status = check_block(c, in_gpa, d->in_size, false, &c->in);
 	if (!status && d->out_size)
@@ -112,31 +126,41 @@ static int decode_memory(struct hcall_ctx *c, const struct hcall_desc *d)
 	return status;
 }
 
-int hcall_decode(struct hcall_ctx *c, const struct hcall_desc **desc)
+/*
+ * Every check, in order: reserved bits, a known code, who may call it,
+ * fast or memory form, the rep fields, the memory blocks, then the call's
+ * own decode. Inlined into the dispatcher: the null hypercall's whole
+ * cost is this path.
+ */
+static inline __attribute__((always_inline)) int
+decode(struct hcall_ctx *c, const struct hcall_desc **desc)
 {
 	u64 input = c->regs->rcx;
 	const struct hcall_desc *d;
 	int status;
 
 	*desc = NULL;
-	if (input & PT_HC_RESERVED_MASK)
+	if (unlikely(input & PT_HC_RESERVED_MASK))
 		return PT_STATUS_INVALID_HYPERCALL_INPUT;
 	c->code = (u16)(input & PT_HC_CODE_MASK);
 	c->fast = (input & PT_HC_FAST) != 0;
-	c->rep_count = (u32)((input >> PT_HC_REP_COUNT_SHIFT) & PT_HC_REP_MASK);
-	c->rep_start = (u32)((input >> PT_HC_REP_START_SHIFT) & PT_HC_REP_MASK);
-	d = hcall_lookup(c->code);
-	if (!d)
+	d = lookup_fast(c->code);
+	if (unlikely(!d))
 		return PT_STATUS_INVALID_HYPERCALL_CODE;
 	*desc = d;
 	if ((d->flags & HC_ROOT_ONLY) && c->p->id != ROOT_PARTITION_ID)
 		return PT_STATUS_ACCESS_DENIED;
-	status = decode_shape(c, d);
-	if (!status)
+	status = decode_shape(c, d, input);
+	if (!status && !c->fast)
 		status = decode_memory(c, d);
 	if (!status && d->decode)
 		status = d->decode(c);
 	return status;
+}
+
+int hcall_decode(struct hcall_ctx *c, const struct hcall_desc **desc)
+{
+	return decode(c, desc);
 }
 
 static u64 result_value(int status, u32 reps_done)
@@ -170,53 +194,74 @@ static enum hcall_result run_reps(struct hcall_ctx *c,
 	return HCALL_DONE;
 }
 
-static u32 histogram_bucket(u64 ns)
+/* Entries are kept in TSC ticks; most end in the first bucket. */
+static u32 histogram_bucket(u64 ticks)
 {
 	static const u32 bounds_us[] = PT_ENTRY_HIST_BOUNDS_US;
+	u64 ns;
 	u32 b = 0;
 
+	if (likely(ticks <= bounds_us[0] * hv_time.ticks_per_us))
+		return 0;
+	ns = time_ticks_to_ns(ticks);
 	while (b < ARRAY_SIZE(bounds_us) && ns > bounds_us[b] * 1000ull)
 		b++;
 	return b;
 }
 
+/*
+ * Per call code and per vCPU figures, in TSC ticks: converted to ns only
+ * when read (GET_CALL_STATS, the histogram, PARTITION_STATS) or when a
+ * new worst entry is published in the VPAP, which is rare.
+ */
 static void account(struct vcpu *v, u16 code, u64 entry_tsc, bool completed)
 {
-	struct hcall_stat *st =
-		code < PT_CALL_STATS_MAX ? &v->part->hcall_stats[code] : NULL;
-	u64 ns = time_tsc_to_ns(arch_tsc()) - time_tsc_to_ns(entry_tsc);
+	u64 ticks = arch_tsc() - entry_tsc;
 
-	if (st) {
+	if (likely(code < PT_CALL_STATS_MAX)) {
+		struct hcall_stat *st = &v->part->hcall_stats[code];
+
 		st->count += completed;
-		st->worst_ns = MAX(st->worst_ns, ns);
 		st->entries++;
-		st->histogram[histogram_bucket(ns)]++;
+		st->worst_ticks = MAX(st->worst_ticks, ticks);
+		st->histogram[histogram_bucket(ticks)]++;
 	}
-	v->worst_entry_ns = MAX(v->worst_entry_ns, ns);
+	if (unlikely(ticks > v->worst_entry_ticks)) {
+		v->worst_entry_ticks = ticks;
+		v->worst_entry_ns = time_ticks_to_ns(ticks);
+		if (v->vpap)
+			v->vpap->stat_worst_entry_ns = v->worst_entry_ns;
+	}
 	if (v->vpap) {
 		v->vpap->stat_hypercalls += completed;
 		v->vpap->stat_continuations += !completed;
-		v->vpap->stat_worst_entry_ns = v->worst_entry_ns;
 	}
 }
 
 enum hcall_result hcall_dispatch(struct vcpu *v, struct hcall_regs *regs,
 				 u64 entry_tsc)
 {
-	struct hcall_ctx c = {
-		.v = v,
-		.p = v->part,
-		.regs = regs,
-		.budget_end_tsc = entry_tsc +
-				  time_ns_to_ticks(HCALL_WORK_BUDGET_US * 1000),
-		.result = HCALL_DONE,
-	};
+	/* Field by field: in_copy is written by decode before any read, and
+	 * zeroing its 320 bytes on every call would cost more than the
+	 * null hypercall itself. */
+	struct hcall_ctx c;
 	const struct hcall_desc *d;
 	enum hcall_result result;
 	int status;
 
-	status = hcall_decode(&c, &d);
-	if (status) {
+	c.v = v;
+	c.p = v->part;
+	c.regs = regs;
+	c.code = 0; /* accounted even when decode stops early */
+	c.in = NULL;
+	c.out = NULL;
+	c.arg = 0;
+	c.budget_end_tsc =
+		entry_tsc + HCALL_WORK_BUDGET_US * hv_time.ticks_per_us;
+	c.result = HCALL_DONE;
+
+	status = decode(&c, &d);
+	if (unlikely(status)) {
 		regs->rax = result_value(status, 0);
 		result = HCALL_DONE;
 	} else if (d->flags & HC_REP) {

@@ -6,6 +6,7 @@
 #include <hv/hcall.h>
 #include <hv/log.h>
 #include <hv/partition.h>
+#include <hv/time.h>
 #include <hv/text-ring.h>
 #include <string.h>
 
@@ -304,7 +305,7 @@ static int invoke_stats(struct hcall_ctx *c)
 			.code = (u16)code,
 			.count = st->count,
 			.entries = st->entries,
-			.worst_ns = st->worst_ns,
+			.worst_ns = time_ticks_to_ns(st->worst_ticks),
 		};
 		n++;
 	}

@@ -325,6 +325,34 @@ static void after_run(struct sched_cpu *sc, struct vcpu *v,
 	}
 }
 
+/*
+ * Stays in the vCPU while nothing else needs this CPU: exits that it
+ * handles itself (hypercalls, CPUID) come straight back here without a
+ * scheduling pass. This loop is on every such exit's path, so it works in
+ * TSC ticks and charges the vCPU once, when it leaves (a slice at most:
+ * the runtime figures lag by no more than that).
+ */
+static void run_vcpu(struct sched_cpu *sc, struct vcpu *v, u64 deadline_ns)
+{
+	u64 deadline_tsc = time_ns_to_tsc(deadline_ns);
+	u64 start = arch_tsc(), end;
+	enum vcpu_action action;
+
+	for (;;) {
+		action = arch_vcpu_run(v);
+		if (action != VCPU_CONTINUE)
+			break;
+		arch_irq_window();
+		if (sc->kicked || v->state != VCPU_STATE_RUNNABLE ||
+		    READ_ONCE(v->part->paused) || arch_tsc() >= deadline_tsc ||
+		    log_port_pending() || partition_teardown_pending())
+			break;
+	}
+	end = arch_tsc();
+	sched_charge(v, time_tsc_to_ns(end) - time_tsc_to_ns(start));
+	after_run(sc, v, action);
+}
+
 void sched_run_cpu(void)
 {
 	struct sched_cpu *sc = &sched_cpus[arch_cpu_id()];
@@ -394,28 +422,7 @@ void sched_run_cpu(void)
 			arch_fpu_switch(sc->fpu_owner, v);
 			sc->fpu_owner = v;
 		}
-		/*
-		 * Stay in the vCPU while nothing else needs this CPU: exits
-		 * that it handles itself (hypercalls, CPUID) come straight
-		 * back here without a scheduling pass.
-		 */
-		for (;;) {
-			u64 t0 = arch_tsc();
-			enum vcpu_action action = arch_vcpu_run(v);
-
-			sched_charge(v, time_tsc_to_ns(arch_tsc()) -
-						time_tsc_to_ns(t0));
-			if (action != VCPU_CONTINUE) {
-				after_run(sc, v, action);
-				break;
-			}
-			arch_irq_window();
-			if (sc->kicked || v->state != VCPU_STATE_RUNNABLE ||
-			    READ_ONCE(v->part->paused) ||
-			    time_now_ns() >= deadline || log_port_pending() ||
-			    partition_teardown_pending())
-				break;
-		}
+		run_vcpu(sc, v, deadline);
 	}
 }
 

@@ -9,15 +9,9 @@ void time_init(u64 tsc_base, u64 tsc_khz)
 {
 	hv_time.tsc_base = tsc_base;
 	hv_time.tsc_khz = tsc_khz;
+	hv_time.ticks_per_us = tsc_khz / 1000;
 	/* ns per tick in 32.32: 1e6 ns per ms / (ticks per ms). */
 	hv_time.tsc_mul = (1000000ull << 32) / tsc_khz;
-}
-
-u64 time_tsc_to_ns(u64 tsc)
-{
-	u64 delta = tsc - hv_time.tsc_base;
-
-	return (u64)(((unsigned __int128)delta * hv_time.tsc_mul) >> 32);
 }
 
 u64 time_ns_to_ticks(u64 ns)

@@ -55,7 +55,8 @@ struct vcpu {
 	u64 pending_events; /* kept here while no VPAP is enabled */
 
 	struct hcall_progress hcall;
-	u64 worst_entry_ns;
+	u64 worst_entry_ticks; /* the longest hypercall entry */
+	u64 worst_entry_ns;    /* the same in ns, as the VPAP shows it */
 
 	struct evtchn_vcpu evtchn;
 	struct msg_vcpu msg;
@@ -75,9 +76,9 @@ enum partition_state {
 #define PARTITION_CONSOLE_RING 8192
 
 struct hcall_stat {
-	u64 count;    /* calls completed */
-	u64 worst_ns; /* longest single entry */
-	u64 entries;  /* entries, continued ones included */
+	u64 count;	 /* calls completed */
+	u64 worst_ticks; /* longest single entry (TSC ticks) */
+	u64 entries;	 /* entries, continued ones included */
 	u32 histogram[PT_ENTRY_HIST_BUCKETS]; /* entry times */
 };
 

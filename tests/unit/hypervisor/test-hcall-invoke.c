@@ -201,7 +201,7 @@ Test(hcall_invoke, call_stats)
 	cr_assert_eq(r.rax, PT_STATUS_SUCCESS);
 	cr_assert_eq(r.rdx, 5);
 	cr_assert_eq(part.hcall_stats[PT_CALL_NULL].count, 0);
-	cr_assert_eq(part.hcall_stats[PT_CALL_NULL].worst_ns, 0);
+	cr_assert_eq(part.hcall_stats[PT_CALL_NULL].worst_ticks, 0);
 	run(fast(PT_CALL_GET_CALL_STATS), PT_CALL_NULL, 2, &r);
 	cr_assert_eq(r.rax, PT_STATUS_INVALID_PARAMETER, "unknown flag");
 }

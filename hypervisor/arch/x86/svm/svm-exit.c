@@ -372,7 +372,7 @@ static void prepare_upcall(struct vcpu *v, struct vmcb *vmcb)
 enum vcpu_action arch_vcpu_run(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
-	u32 cpu = arch_cpu_id();
+	u32 cpu = this_cpu()->id;
 	bool irq_requested;
 	u64 entry_tsc;
 
