@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <hv/elf-load.h>
+#include <elf-load.h>
 #include <partita/start-info.h>
 
 #include "config-internal.h"
@@ -43,7 +43,7 @@ static int add_chunk(struct config_image *img, uint64_t gpa, uint64_t offset,
  * been checked: instead of copying, cut the segment's file bytes into
  * pieces one PT_CALL_PARTITION_LOAD can carry.
  */
-static int plan_segment(void *ctx, u64 gpa, const void *src, u64 len)
+static int plan_segment(void *ctx, uint64_t gpa, const void *src, uint64_t len)
 {
 	struct plan *plan = ctx;
 	uint64_t offset = (uint64_t)((const uint8_t *)src - plan->img->data);

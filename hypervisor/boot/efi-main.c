@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The UEFI loader: reads the boot config and images, reserves memory,
  * leaves boot services and hands over to the hypervisor. */
+#include "efi-entry.h"
+#include "linux-image.h"
+#include <arch/serial.h>
 #include <efi.h>
 #include <hv/arch.h>
 #include <hv/boot-info.h>
@@ -13,15 +16,9 @@
 #define CONFIG_PATH L"\\partita\\boot.cfg"
 #define MAX_FILE_BYTES (64ull << 20)
 
-void serial_init(void);
-
 static EFI_SYSTEM_TABLE *st;
 static EFI_RUNTIME_SERVICES *rt;
 static struct boot_info boot_info;
-
-EFI_STATUS linux_place_kernel(EFI_BOOT_SERVICES *bs, const u8 *file, u64 size,
-			      struct boot_linux *out);
-u64 linux_initrd_max(const u8 *file);
 
 #define ROOT_BOOT_AREA_BYTES (64 * 1024ull)
 
@@ -278,9 +275,6 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image)
 	return s;
 }
 
-void arch_switch_to_boot_stack(struct boot_info *bi,
-			       void (*fn)(struct boot_info *));
-
 /* gnu-efi's crt0 calls this with the SysV convention. */
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
@@ -302,8 +296,6 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
 /* Power-off goes through the firmware's runtime services, which stay
  * usable (identity-mapped) after boot services are gone. */
-void serial_drain(void);
-
 void arch_poweroff(void)
 {
 	serial_drain();

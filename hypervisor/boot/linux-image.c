@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Places the root's Linux bzImage in memory as the x86 boot protocol asks. */
-#include <efi.h>
-#include <hv/boot-info.h>
+#include "linux-image.h"
 #include <hv/log.h>
 #include <string.h>
 

@@ -318,11 +318,13 @@ static int invoke_console_read(struct hcall_ctx *c)
 	struct partition *p = target(c->arg);
 	const struct pt_partition_ref *in = (void *)c->in_copy;
 	struct pt_console_read_out *out = c->out;
-	struct text_ring ring = { p->console_buf, PARTITION_CONSOLE_RING, 0 };
+	struct text_ring ring;
 	struct text_ring_read r;
 
+	/* Decode saw it, but another CPU may have ended it since. */
 	if (!p)
 		return PT_STATUS_INVALID_PARTITION_ID;
+	ring = (struct text_ring){ p->console_buf, PARTITION_CONSOLE_RING, 0 };
 	spin_lock(&p->lock);
 	ring.seq = p->console_seq;
 	r = text_ring_read(&ring, in->from_seq, (char *)out->text,

@@ -10,9 +10,6 @@
 #include <partita/cpuid.h>
 
 /* Implemented by the architecture: everything up to running guests. */
-void arch_init_boot_cpu(struct boot_info *bi);
-void arch_start_other_cpus(struct boot_info *bi);
-
 static void create_boot_guests(const struct boot_info *bi)
 {
 	for (u32 i = 0; i < bi->config.guest_count; i++) {
@@ -47,9 +44,6 @@ static void report_pool(void)
 	if (check)
 		hv_err("frame table check failed: %d", check);
 }
-
-void arch_switch_to_boot_stack(struct boot_info *bi,
-			       void (*fn)(struct boot_info *));
 
 static void boot_cpu_main(struct boot_info *bi)
 {

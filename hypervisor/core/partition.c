@@ -2,7 +2,7 @@
 /* Partitions: the lifecycle steps from an empty slot to running vCPUs. */
 #include <hv/arch.h>
 #include <hv/console.h>
-#include <hv/elf-load.h>
+#include <elf-load.h>
 #include <hv/frame.h>
 #include <hv/log.h>
 #include <hv/partition-internal.h>

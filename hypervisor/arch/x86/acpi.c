@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Finds the CPUs' local APIC IDs in the ACPI MADT. */
+#include <arch/acpi.h>
 #include <hv/log.h>
 #include <hv/types.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Measures the TSC and local APIC timer rates against the PIT. */
+#include <arch/calibrate.h>
 #include <arch/apic.h>
 #include <arch/x86.h>
 #include <hv/types.h>

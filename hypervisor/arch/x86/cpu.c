@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Per-CPU tables: the hypervisor's own GDT and IDT, stacks, CPU identity. */
+#include <arch/asm-symbols.h>
+#include <arch/cpu.h>
 #include <arch/cpu-local.h>
 #include <arch/x86.h>
 #include <hv/arch.h>
@@ -28,9 +30,6 @@ static const u64 gdt[] __attribute__((aligned(16))) = {
 	0x00CF92000000FFFFull,	  /* 0x10: data */
 };
 static struct idt_gate idt[256] __attribute__((aligned(16)));
-
-extern const u64 isr_table[256];
-void load_segments(void);
 
 void cpu_build_idt(void)
 {

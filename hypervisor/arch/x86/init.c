@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* x86 bring-up: the boot CPU's tables and timers, then the other CPUs. */
+#include <arch/acpi.h>
+#include <arch/asm-symbols.h>
 #include <arch/apic.h>
+#include <arch/calibrate.h>
+#include <arch/cpu.h>
 #include <arch/cpu-local.h>
+#include <arch/paging.h>
+#include <arch/serial.h>
+#include <arch/vendor.h>
 #include <arch/x86.h>
 #include <hv/arch.h>
 #include <hv/boot-info.h>
@@ -9,22 +16,6 @@
 #include <hv/sched.h>
 #include <hv/time.h>
 #include <string.h>
-
-void serial_init(void);
-void cpu_build_idt(void);
-void cpu_load_tables(void);
-struct cpu_local *cpu_alloc(u32 id, u32 apic_id);
-void paging_build(void);
-void paging_load(void);
-u64 paging_cr3(void);
-u64 calibrate_timers(void);
-u32 acpi_cpu_apic_ids(u64 rsdp_pa, u32 boot_apic_id, u32 *apic_ids, u32 max);
-void svm_init_global(void);
-void svm_init_cpu(void);
-void call_on_stack(void *arg, void (*fn)(void *), u64 stack_top);
-
-extern const u8 ap_trampoline_start[], ap_trampoline_end[];
-extern const u8 ap_trampoline_params[];
 
 /* Mirrors the parameter block at the end of ap-trampoline.asm. */
 struct ap_params {
@@ -97,8 +88,8 @@ void arch_init_boot_cpu(struct boot_info *bi)
 		cpu_alloc(i, apic_ids[i]);
 	for (u32 i = 0; i < n; i++)
 		cpu_locals[i]->hsave_pa = (u64)heap_alloc(PAGE_SIZE, PAGE_SIZE);
-	svm_init_global();
-	svm_init_cpu();
+	vendor_init_global();
+	vendor_init_cpu();
 	self->online = true;
 }
 
@@ -106,7 +97,7 @@ static void ap_entry(struct cpu_local *c)
 {
 	cpu_load_tables();
 	apic_init_cpu();
-	svm_init_cpu();
+	vendor_init_cpu();
 	WRITE_ONCE(c->online, true);
 	sched_run_cpu();
 	arch_halt_all();

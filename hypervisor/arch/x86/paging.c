@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The hypervisor's own page tables: an identity map of physical memory. */
+#include <arch/paging.h>
+#include <hv/arch.h>
 #include <arch/x86.h>
 #include <hv/boot-info.h>
 #include <hv/log.h>

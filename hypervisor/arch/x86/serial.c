@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The hypervisor log port: a 16550 UART on COM2, never root's COM1. */
+#include <arch/serial.h>
 #include <arch/x86.h>
 #include <hv/arch.h>
 

@@ -7,12 +7,22 @@
 
 struct vcpu;
 struct partition;
+struct boot_info;
 
 /*
  * Contract: every hook below is called with host interrupts disabled unless
  * it says otherwise, and only on the calling physical CPU unless it names
  * another one.
  */
+
+/* Bring-up, in this order, from hv_main (core/main.c): */
+/* Moves the boot CPU onto its own stack and runs fn(bi) there. */
+void arch_switch_to_boot_stack(struct boot_info *bi,
+			       void (*fn)(struct boot_info *));
+/* Tables, timers, calibration and the vendor extension on the boot CPU. */
+void arch_init_boot_cpu(struct boot_info *bi);
+/* Starts the other CPUs into the scheduler. */
+void arch_start_other_cpus(struct boot_info *bi);
 
 /* Time stamp counter: constant rate, synchronised across CPUs. */
 u64 arch_tsc(void);

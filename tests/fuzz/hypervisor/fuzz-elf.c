@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* libFuzzer harness: any bytes as a guest ELF image for elf_load(). */
-#include <hv/elf-load.h>
+#include <elf-load.h>
+#include <hv/types.h>
 #include <partita/start-info.h>
 #include <stdint.h>
 #include <stdlib.h>

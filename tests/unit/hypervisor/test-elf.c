@@ -2,7 +2,7 @@
 /* Unit tests of the guest image loader (core/elf-load.c). */
 #include <criterion/criterion.h>
 #include <elf.h>
-#include <hv/elf-load.h>
+#include <elf-load.h>
 #include <string.h>
 
 #include "hv-shim.h"

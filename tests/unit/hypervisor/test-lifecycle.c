@@ -1727,6 +1727,27 @@ Test(lifecycle, console_read_returns_complete_lines)
 		     PT_STATUS_INVALID_ALIGNMENT, "a whole page is written");
 }
 
+/*
+ * A partition can end between decode and invoke (another CPU destroys
+ * it): invoke checks before it touches the partition. Before the fix it
+ * formed the ring from the NULL pointer first (UBSan: member access
+ * within null pointer).
+ */
+Test(lifecycle, console_read_of_a_partition_gone_after_decode)
+{
+	struct pt_partition_create_in in = good_in("brief");
+	u32 id = create_ok(&in);
+	struct hcall_regs r = { 0, pt_hc_input(PT_CALL_CONSOLE_READ, 0, 0, 0),
+				IN_GPA, OUT_GPA };
+	struct hcall_ctx c = { .v = rv, .p = rootp, .regs = &r };
+	const struct hcall_desc *d;
+
+	ref(id, 0);
+	cr_assert_eq(hcall_decode(&c, &d), PT_STATUS_SUCCESS);
+	destroy_now(id);
+	cr_assert_eq(d->invoke(&c), PT_STATUS_INVALID_PARTITION_ID);
+}
+
 Test(lifecycle, console_lines_notify_the_root)
 {
 	struct pt_partition_create_in in = good_in("talker");

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Running a vCPU under SVM and handling the exit it comes back with. */
+#include "svm.h"
 #include "vmcb.h"
 #include <arch/cpu-local.h>
 #include <arch/guest-emul.h>
@@ -13,11 +14,7 @@
 #include <hv/root.h>
 #include <fmt.h>
 
-void svm_vmrun(u64 vmcb_pa, struct guest_gprs *regs);
-
 static u64 last_vmcb[MAX_CPUS]; /* per CPU: the vCPU that ran last */
-extern bool svm_has_nrip;
-extern u64 svm_efer_writable;
 
 #define VECTOR_UD 6
 #define VECTOR_GP 13

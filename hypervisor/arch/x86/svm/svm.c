@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* AMD SVM set-up: enabling it per CPU and building each vCPU's VMCB. */
+#include "svm.h"
+#include <arch/vendor.h>
 #include "vmcb.h"
 #include <arch/cpu-local.h>
 #include <arch/guest-emul.h>
@@ -113,7 +115,7 @@ static u64 efer_writable_bits(void)
 	return bits;
 }
 
-void svm_init_global(void)
+void vendor_init_global(void)
 {
 	static const u32 direct_msrs[] = {
 		MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
@@ -148,7 +150,7 @@ void svm_init_global(void)
 	build_root_maps();
 }
 
-void svm_init_cpu(void)
+void vendor_init_cpu(void)
 {
 	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS)
 		panic("SVM is disabled by the firmware");
@@ -287,12 +289,4 @@ int arch_vcpu_init_root(struct vcpu *v, const struct linux_start *ls)
 	vmcb->int_ctl = 0;
 	init_long_mode(vmcb, &start);
 	return 0;
-}
-
-void arch_fpu_switch(struct vcpu *prev, struct vcpu *next)
-{
-	if (prev)
-		__asm__ volatile("fxsave64 %0" : "=m"(prev->arch.fpu));
-	if (next)
-		__asm__ volatile("fxrstor64 %0" ::"m"(next->arch.fpu));
 }

@@ -224,11 +224,7 @@ void arch_root_grant_window(u64 *base, u64 *size)
 	*size = shim_root_window_base ? 1ull << 30 : 0;
 }
 
-/* Bring-up hooks main.c declares for itself. */
-void arch_init_boot_cpu(struct boot_info *bi);
-void arch_start_other_cpus(struct boot_info *bi);
-void arch_switch_to_boot_stack(struct boot_info *bi,
-			       void (*fn)(struct boot_info *));
+/* Bring-up hooks (hv/arch.h). */
 
 void arch_init_boot_cpu(struct boot_info *bi)
 {

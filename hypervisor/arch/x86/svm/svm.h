@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What the SVM files share among themselves (nothing outside svm/ uses it). */
+#ifndef SVM_SVM_H
+#define SVM_SVM_H
+
+#include <arch/vcpu-state.h>
+#include <hv/types.h>
+
+/* One VMRUN with the guest's general registers (vmrun.asm). */
+void svm_vmrun(u64 vmcb_pa, struct guest_gprs *regs);
+
+/* Set by vendor_init_global from CPUID 0x8000000A and the EFER probe. */
+extern bool svm_has_nrip;
+extern u64 svm_efer_writable;
+
+#endif
