@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Names of hypervisor status codes, call codes, root events and features. */
+/* Names of hypervisor status codes, call codes (protocols/partita/
+ * call-names.h), root events and features. */
 #include <stdio.h>
 
+#include <partita/call-names.h>
 #include <partita/cpuid.h>
 #include <partita/root.h>
 #include <partita/status.h>
@@ -39,58 +41,6 @@ static const struct root_name status_names[] = {
 	{ PT_STATUS_INVALID_HANDLE, "INVALID_HANDLE" },
 };
 
-static const struct root_name call_names[] = {
-	{ PT_CALL_NULL, "NULL" },
-	{ PT_CALL_GET_VERSION, "GET_VERSION" },
-	{ PT_CALL_CONSOLE_WRITE, "CONSOLE_WRITE" },
-	{ PT_CALL_SET_TIMER, "SET_TIMER" },
-	{ PT_CALL_YIELD, "YIELD" },
-	{ PT_CALL_BLOCK, "BLOCK" },
-	{ PT_CALL_SELF_INFO, "SELF_INFO" },
-	{ PT_CALL_SHUTDOWN_SELF, "SHUTDOWN_SELF" },
-	{ PT_CALL_GET_CALL_STATS, "GET_CALL_STATS" },
-	{ PT_CALL_GET_ENTRY_HISTOGRAM, "GET_ENTRY_HISTOGRAM" },
-	{ PT_CALL_QUERY_PAGES, "QUERY_PAGES" },
-	{ PT_CALL_ZERO_PAGES, "ZERO_PAGES" },
-	{ PT_CALL_LOG_READ, "LOG_READ" },
-	{ PT_CALL_PARTITION_LIST, "PARTITION_LIST" },
-	{ PT_CALL_HV_INFO, "HV_INFO" },
-	{ PT_CALL_ROOT_PING, "ROOT_PING" },
-	{ PT_CALL_PARTITION_CREATE, "PARTITION_CREATE" },
-	{ PT_CALL_PARTITION_POPULATE, "PARTITION_POPULATE" },
-	{ PT_CALL_PARTITION_LOAD, "PARTITION_LOAD" },
-	{ PT_CALL_PARTITION_START, "PARTITION_START" },
-	{ PT_CALL_PARTITION_PAUSE, "PARTITION_PAUSE" },
-	{ PT_CALL_PARTITION_UNPAUSE, "PARTITION_UNPAUSE" },
-	{ PT_CALL_PARTITION_DESTROY, "PARTITION_DESTROY" },
-	{ PT_CALL_PARTITION_SHUTDOWN, "PARTITION_SHUTDOWN" },
-	{ PT_CALL_PARTITION_INFO, "PARTITION_INFO" },
-	{ PT_CALL_PARTITION_STATS, "PARTITION_STATS" },
-	{ PT_CALL_CONSOLE_READ, "CONSOLE_READ" },
-	{ PT_CALL_PARTITION_MESSAGING, "PARTITION_MESSAGING" },
-	{ PT_CALL_EVTCHN_SET_PAGE, "EVTCHN_SET_PAGE" },
-	{ PT_CALL_EVTCHN_ALLOC_UNBOUND, "EVTCHN_ALLOC_UNBOUND" },
-	{ PT_CALL_EVTCHN_BIND_INTERDOMAIN, "EVTCHN_BIND_INTERDOMAIN" },
-	{ PT_CALL_EVTCHN_BIND_VIRQ, "EVTCHN_BIND_VIRQ" },
-	{ PT_CALL_EVTCHN_CLOSE, "EVTCHN_CLOSE" },
-	{ PT_CALL_EVTCHN_SEND, "EVTCHN_SEND" },
-	{ PT_CALL_EVTCHN_STATUS, "EVTCHN_STATUS" },
-	{ PT_CALL_EVTCHN_BIND_VCPU, "EVTCHN_BIND_VCPU" },
-	{ PT_CALL_EVTCHN_MASK, "EVTCHN_MASK" },
-	{ PT_CALL_EVTCHN_UNMASK, "EVTCHN_UNMASK" },
-	{ PT_CALL_MSG_SET_PAGE, "MSG_SET_PAGE" },
-	{ PT_CALL_MSG_CREATE_CONNECTION, "MSG_CREATE_CONNECTION" },
-	{ PT_CALL_MSG_DELETE_CONNECTION, "MSG_DELETE_CONNECTION" },
-	{ PT_CALL_MSG_POST, "MSG_POST" },
-	{ PT_CALL_MSG_EOM, "MSG_EOM" },
-	{ PT_CALL_GRANT_SET_TABLE, "GRANT_SET_TABLE" },
-	{ PT_CALL_GRANT_MAP, "GRANT_MAP" },
-	{ PT_CALL_GRANT_UNMAP, "GRANT_UNMAP" },
-	{ PT_CALL_GRANT_COPY, "GRANT_COPY" },
-	{ PT_CALL_GRANT_END_ACCESS, "GRANT_END_ACCESS" },
-	{ PT_CALL_GRANT_QUERY, "GRANT_QUERY" },
-	{ PT_CALL_GRANT_WINDOW, "GRANT_WINDOW" },
-};
 
 static const struct root_name event_names[] = {
 	{ PT_ROOT_EVENT_LOG, "log" },
@@ -140,12 +90,12 @@ const char *root_feature_name(unsigned int bit)
 
 const char *root_call_code_name(uint16_t code)
 {
-	return lookup(call_names, ROOT_COUNT(call_names), code);
+	return pt_call_name(code);
 }
 
 const char *root_call_name(uint16_t code, char *buf, size_t size)
 {
-	const char *name = lookup(call_names, ROOT_COUNT(call_names), code);
+	const char *name = pt_call_name(code);
 
 	if (name)
 		return name;

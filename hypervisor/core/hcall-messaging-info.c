@@ -62,7 +62,6 @@ const struct hcall_desc hcall_messaging_info_table[] = {
 	  .flags = HC_MEM_OK | HC_ROOT_ONLY,
 	  .in_size = sizeof(struct pt_partition_ref),
 	  .out_size = PAGE_SIZE,
-	  .name = "partition_messaging",
 	  .decode = decode_ref,
 	  .invoke = invoke_messaging },
 };

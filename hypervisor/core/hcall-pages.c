@@ -86,11 +86,9 @@ const struct hcall_desc hcall_pages_table[] = {
 	  .flags = HC_MEM_OK | HC_REP,
 	  .rep_in_size = 8,
 	  .rep_out_size = 8,
-	  .name = "query_pages",
 	  .rep_element = query_element },
 	{ .code = PT_CALL_ZERO_PAGES,
 	  .flags = HC_FAST_OK | HC_REP,
-	  .name = "zero_pages",
 	  .rep_element = zero_element },
 };
 const u32 hcall_pages_count = ARRAY_SIZE(hcall_pages_table);

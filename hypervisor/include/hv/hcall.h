@@ -60,7 +60,6 @@ struct hcall_desc {
 	u32 out_size;	  /* memory calls: output block bytes, 0 = none */
 	u32 rep_in_size;  /* rep memory calls: bytes per input element */
 	u32 rep_out_size; /* rep memory calls: bytes per output element */
-	const char *name;
 	/* Call-specific checks on the decoded input; returns a status. */
 	int (*decode)(struct hcall_ctx *c);
 	/* Does the work; arguments were all checked (non-rep calls). */
