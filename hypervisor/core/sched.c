@@ -17,7 +17,6 @@
  * waking from sleep starts at the CPU's virtual time rather than at its old
  * pass, so sleeping never banks credit.
  */
-#define MAX_CPUS 64
 #define STRIDE_SCALE 1024ull
 /* Log port time a CPU spends between two guest runs. */
 #define LOG_DRAIN_SLICE_NS 20000ull

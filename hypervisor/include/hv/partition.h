@@ -8,12 +8,11 @@
 #include "evtchn.h"
 #include "grant.h"
 #include "message.h"
+#include "limits.h"
 #include <arch/vcpu-state.h>
 #include <partita/hypercall.h>
 #include <partita/vpap.h>
 
-#define MAX_PARTITIONS 64
-#define MAX_VCPUS 8
 #define ROOT_PARTITION_ID 0
 #define PARTITION_NAME_MAX 32
 #define PARTITION_CMDLINE_MAX 256

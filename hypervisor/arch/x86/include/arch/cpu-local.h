@@ -3,6 +3,7 @@
 #ifndef ARCH_CPU_LOCAL_H
 #define ARCH_CPU_LOCAL_H
 
+#include <hv/limits.h>
 #include <hv/types.h>
 
 /*
@@ -11,7 +12,6 @@
  * segment register (FS/GS hold the guest's values after VMRUN).
  */
 #define CPU_STACK_SIZE (32 * 1024ull)
-#define MAX_CPUS 64
 
 struct cpu_local {
 	u32 id;
