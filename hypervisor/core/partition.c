@@ -15,6 +15,10 @@
 #include <partita/start-info.h>
 #include <string.h>
 
+/* Guest RAM comes in 2 MiB units: the boot page tables map it with 2 MiB
+ * pages (arch_write_guest_boot_tables). */
+#define LARGE_PAGE (2ull << 20)
+
 _Static_assert(MAX_PARTITIONS <= FRAME_COUNTED_OWNERS,
 	       "every partition's frames are counted");
 
@@ -25,7 +29,6 @@ static u32 next_slot; /* where the search for a free id starts, less 1 */
 volatile u32 partition_live;
 
 #define GUEST_MAX_MEMORY (4ull << 30) /* four page directories at 0x5000 */
-#define LARGE_PAGE (2ull << 20)
 
 struct partition *partition_init_root(u32 cpu)
 {
@@ -77,11 +80,7 @@ static int write_boot_layout(struct partition *p,
 			     const struct elf_image_info *img,
 			     const struct pt_start_info *store)
 {
-	static const u64 gdt[3] = { 0, 0x00AF9A000000FFFFull,
-				    0x00CF92000000FFFFull };
 	struct pt_start_info si;
-	u64 pml4 = PT_GUEST_PAGE_TABLE_GPA, pdpt = pml4 + PAGE_SIZE;
-	u64 pd0 = pdpt + PAGE_SIZE, entry;
 
 	memset(&si, 0, sizeof(si));
 	si.magic = PT_START_INFO_MAGIC;
@@ -104,39 +103,9 @@ static int write_boot_layout(struct partition *p,
 	si.store_grant_ref = store->store_grant_ref;
 	si.store_domid = store->store_domid;
 	if (partition_copy_to_guest(p, PT_GUEST_START_INFO_GPA, &si,
-				    sizeof(si)) ||
-	    partition_copy_to_guest(p, PT_GUEST_GDT_GPA, gdt, sizeof(gdt)))
+				    sizeof(si)))
 		return -1;
-
-	/* Present | writable, and for the 2 MiB leaves the page-size bit. */
-	entry = pdpt | 0x3;
-	if (partition_copy_to_guest(p, pml4, &entry, 8))
-		return -1;
-	/* The grant window (grants.h): 2 MiB guest pages over the whole
-	 * window; only the pages mapped with GRANT_MAP are backed. */
-	entry = PT_GUEST_WINDOW_PD_GPA | 0x3;
-	if (partition_copy_to_guest(
-		    p, pdpt + (PT_GUEST_GRANT_WINDOW_GPA >> 30) * 8, &entry, 8))
-		return -1;
-	for (u64 off = 0; off < PT_GUEST_GRANT_WINDOW_SIZE; off += LARGE_PAGE) {
-		entry = (PT_GUEST_GRANT_WINDOW_GPA + off) | 0x83;
-		if (partition_copy_to_guest(
-			    p, PT_GUEST_WINDOW_PD_GPA + (off / LARGE_PAGE) * 8,
-			    &entry, 8))
-			return -1;
-	}
-	for (u64 i = 0; i * (1ull << 30) < p->memory_bytes; i++) {
-		entry = (pd0 + i * PAGE_SIZE) | 0x3;
-		if (partition_copy_to_guest(p, pdpt + i * 8, &entry, 8))
-			return -1;
-	}
-	for (u64 gpa = 0; gpa < p->memory_bytes; gpa += LARGE_PAGE) {
-		entry = gpa | 0x83;
-		if (partition_copy_to_guest(p, pd0 + (gpa / LARGE_PAGE) * 8,
-					    &entry, 8))
-			return -1;
-	}
-	return 0;
+	return arch_write_guest_boot_tables(p);
 }
 
 /* vCPU i runs on the i-th CPU of the mask, wrapping around. */

@@ -104,6 +104,11 @@ enum vcpu_action {
 /* Enters the guest once and handles the exit it comes back with. */
 enum vcpu_action arch_vcpu_run(struct vcpu *v);
 
+/* Writes the architecture's part of a new guest's boot layout (start-info.h:
+ * descriptor table, page tables over its RAM and the grant window) into
+ * its memory; 0 or -1. */
+int arch_write_guest_boot_tables(struct partition *p);
+
 /* Saves `prev`'s FPU/SSE state and loads `next`'s (either may be NULL). */
 void arch_fpu_switch(struct vcpu *prev, struct vcpu *next);
 
