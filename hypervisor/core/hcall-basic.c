@@ -23,24 +23,23 @@ static int invoke_get_version(struct hcall_ctx *c)
 
 static int decode_console_write(struct hcall_ctx *c)
 {
-	const struct pt_console_write_in *in = c->in;
-	/* Read once: another vCPU may change it after we checked it. */
-	u32 length = READ_ONCE(in->length);
+	const struct pt_console_write_in *in = &c->input.console_write;
 
-	if (READ_ONCE(in->reserved) || length > PT_CONSOLE_WRITE_MAX)
+	if (in->reserved || in->length > PT_CONSOLE_WRITE_MAX)
 		return PT_STATUS_INVALID_PARAMETER;
 	/* The text must stay in the header's page as well. */
-	if ((c->regs->rdx & (PAGE_SIZE - 1)) + sizeof(*in) + length > PAGE_SIZE)
+	if ((c->regs->rdx & (PAGE_SIZE - 1)) + sizeof(*in) + in->length >
+	    PAGE_SIZE)
 		return PT_STATUS_INVALID_ALIGNMENT;
-	c->arg = length;
 	return PT_STATUS_SUCCESS;
 }
 
 static int invoke_console_write(struct hcall_ctx *c)
 {
+	/* The text after the header, as long as the checked copy says. */
 	const struct pt_console_write_in *in = c->in;
 	char text[256];
-	u32 done = 0, len = (u32)c->arg;
+	u32 done = 0, len = c->input.console_write.length;
 
 	/* Copy first: the guest may change its buffer while we log it. */
 	while (done < len) {
@@ -141,33 +140,31 @@ static int invoke_get_call_stats(struct hcall_ctx *c)
 
 static int decode_entry_histogram(struct hcall_ctx *c)
 {
-	const struct pt_entry_histogram_in *in = c->in;
-	u32 code = READ_ONCE(in->code), flags = READ_ONCE(in->flags);
+	const struct pt_entry_histogram_in *in = &c->input.histogram;
+	u32 code = in->code, flags = in->flags;
 
 	if (code >= PT_CALL_STATS_MAX || (flags & ~PT_CALL_STATS_RESET))
 		return PT_STATUS_INVALID_PARAMETER;
-	c->arg = (u64)code | ((u64)flags << 32);
 	return PT_STATUS_SUCCESS;
 }
 
 static int invoke_entry_histogram(struct hcall_ctx *c)
 {
-	struct hcall_stat *st = &c->p->hcall_stats[(u32)c->arg];
+	const struct pt_entry_histogram_in *in = &c->input.histogram;
+	struct hcall_stat *st = &c->p->hcall_stats[in->code];
 	struct pt_entry_histogram *out = c->out;
 
 	out->entries = st->entries;
 	out->worst_ns = time_ticks_to_ns(st->worst_ticks);
 	for (u32 i = 0; i < PT_ENTRY_HIST_BUCKETS; i++)
 		out->counts[i] = st->histogram[i];
-	if ((c->arg >> 32) & PT_CALL_STATS_RESET)
+	if (in->flags & PT_CALL_STATS_RESET)
 		memset(st, 0, sizeof(*st));
 	return PT_STATUS_SUCCESS;
 }
 
 const struct hcall_desc hcall_basic_table[] = {
-	{ .code = PT_CALL_NULL,
-	  .flags = HC_FAST_OK,
-	  .invoke = invoke_null },
+	{ .code = PT_CALL_NULL, .flags = HC_FAST_OK, .invoke = invoke_null },
 	{ .code = PT_CALL_GET_VERSION,
 	  .flags = HC_FAST_OK,
 	  .invoke = invoke_get_version },

@@ -5,6 +5,7 @@
 #include <hv/partition.h>
 #include <hv/time.h>
 #include <partita/hypercall.h>
+#include <string.h>
 
 static const struct {
 	const struct hcall_desc *table;
@@ -113,8 +114,16 @@ static int decode_memory(struct hcall_ctx *c, const struct hcall_desc *d)
 	u64 in_gpa = c->regs->rdx, out_gpa = c->regs->r8;
 	int status = PT_STATUS_SUCCESS;
 
-	if (d->in_size)
-		status = check_block(c, in_gpa, d->in_size, false, &c->in);
+	if (d->in_size) {
+		void *in;
+
+		status = check_block(c, in_gpa, d->in_size, false, &in);
+		/* The one copy every later check and use reads. */
+		if (!status) {
+			memcpy(&c->input, in, d->in_size);
+			c->in = in;
+		}
+	}
 	if (!status && d->out_size)
 		status = check_block(c, out_gpa, d->out_size, true, &c->out);
 	if (!status && d->rep_in_size)
@@ -241,7 +250,7 @@ static void account(struct vcpu *v, u16 code, u64 entry_tsc, bool completed)
 enum hcall_result hcall_dispatch(struct vcpu *v, struct hcall_regs *regs,
 				 u64 entry_tsc)
 {
-	/* Field by field: in_copy is written by decode before any read, and
+	/* Field by field: `input` is written by decode before any read, and
 	 * zeroing its 320 bytes on every call would cost more than the
 	 * null hypercall itself. */
 	struct hcall_ctx c;
@@ -255,7 +264,7 @@ enum hcall_result hcall_dispatch(struct vcpu *v, struct hcall_regs *regs,
 	c.code = 0; /* accounted even when decode stops early */
 	c.in = NULL;
 	c.out = NULL;
-	c.arg = 0;
+	c.target_id = 0;
 	c.budget_end_tsc =
 		entry_tsc + HCALL_WORK_BUDGET_US * hv_time.ticks_per_us;
 	c.result = HCALL_DONE;

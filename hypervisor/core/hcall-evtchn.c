@@ -122,9 +122,8 @@ static int invoke_unmask(struct hcall_ctx *c)
 
 static int decode_status(struct hcall_ctx *c)
 {
-	struct pt_evtchn_ref *ref = (struct pt_evtchn_ref *)c->in_copy;
+	const struct pt_evtchn_ref *ref = &c->input.evtchn_ref;
 
-	memcpy(ref, c->in, sizeof(*ref));
 	if (ref->reserved)
 		return PT_STATUS_INVALID_PARAMETER;
 	return valid_port(ref->port) ? PT_STATUS_SUCCESS
@@ -133,8 +132,7 @@ static int decode_status(struct hcall_ctx *c)
 
 static int invoke_status(struct hcall_ctx *c)
 {
-	const struct pt_evtchn_ref *ref =
-		(const struct pt_evtchn_ref *)c->in_copy;
+	const struct pt_evtchn_ref *ref = &c->input.evtchn_ref;
 	struct pt_evtchn_status st;
 	int status = evtchn_status(c->p, ref->port, &st);
 

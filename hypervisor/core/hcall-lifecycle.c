@@ -26,7 +26,7 @@ static int decode_target_in_state(struct hcall_ctx *c, u64 id, u32 state)
 		return PT_STATUS_INVALID_PARTITION_ID;
 	if (p->state != state)
 		return PT_STATUS_INVALID_PARTITION_STATE;
-	c->arg = id;
+	c->target_id = id;
 	return PT_STATUS_SUCCESS;
 }
 
@@ -57,11 +57,10 @@ int partition_check_config(const struct partition_config *cfg,
 
 static int decode_create(struct hcall_ctx *c)
 {
-	struct pt_partition_create_in *in = (void *)c->in_copy;
+	const struct pt_partition_create_in *in = &c->input.create;
 	struct partition_config cfg;
 	const char *why;
 
-	memcpy(in, c->in, sizeof(*in));
 	if (!terminated(in->name, sizeof(in->name)) ||
 	    !terminated(in->cmdline, sizeof(in->cmdline)))
 		return PT_STATUS_INVALID_PARAMETER;
@@ -77,7 +76,7 @@ static int invoke_create(struct hcall_ctx *c)
 	const char *why = "";
 	int status;
 
-	config_from((void *)c->in_copy, &cfg);
+	config_from(&c->input.create, &cfg);
 	status = partition_new(&cfg, &p, &why);
 	if (status) {
 		log_msg(LOG_WARN, "root", "create %s refused: %s", cfg.name,
@@ -98,7 +97,7 @@ static int decode_populate(struct hcall_ctx *c)
 
 static int populate_element(struct hcall_ctx *c, u32 i)
 {
-	struct partition *p = target(c->arg);
+	struct partition *p = target(c->target_id);
 	u64 gpfn = c->regs->r8 + i;
 
 	if (!p)
@@ -110,11 +109,9 @@ static int populate_element(struct hcall_ctx *c, u32 i)
 
 static int decode_load(struct hcall_ctx *c)
 {
-	/* Check the copy invoke will use, not memory that may change. */
-	const struct pt_partition_load_in *in = (void *)c->in_copy;
+	const struct pt_partition_load_in *in = &c->input.load;
 	int status;
 
-	memcpy(c->in_copy, c->in, sizeof(*in));
 	status = decode_target_in_state(c, in->id, PART_STATE_CREATED);
 	if (status)
 		return status;
@@ -128,9 +125,10 @@ static int decode_load(struct hcall_ctx *c)
 
 static int invoke_load(struct hcall_ctx *c)
 {
-	const struct pt_partition_load_in *hdr = (void *)c->in_copy;
+	const struct pt_partition_load_in *hdr = &c->input.load;
+	/* The image bytes after the header: their length was checked. */
 	const struct pt_partition_load_in *in = c->in;
-	struct partition *p = target(c->arg);
+	struct partition *p = target(c->target_id);
 
 	return p ? partition_load(p, hdr->gpa, in->data, hdr->length)
 		 : PT_STATUS_INVALID_PARTITION_ID;
@@ -138,10 +136,8 @@ static int invoke_load(struct hcall_ctx *c)
 
 static int decode_start(struct hcall_ctx *c)
 {
-	const struct pt_partition_start_in *in = c->in;
+	const struct pt_partition_start_in *in = &c->input.start;
 
-	memcpy(c->in_copy, in, sizeof(*in));
-	in = (const void *)c->in_copy;
 	if (in->reserved)
 		return PT_STATUS_INVALID_PARAMETER;
 	return decode_target_in_state(c, in->id, PART_STATE_CREATED);
@@ -149,8 +145,8 @@ static int decode_start(struct hcall_ctx *c)
 
 static int invoke_start(struct hcall_ctx *c)
 {
-	const struct pt_partition_start_in *in = (void *)c->in_copy;
-	struct partition *p = target(c->arg);
+	const struct pt_partition_start_in *in = &c->input.start;
+	struct partition *p = target(c->target_id);
 
 	return p ? partition_start(p, in->entry, in->image_start, in->image_end)
 		 : PT_STATUS_INVALID_PARTITION_ID;
@@ -168,7 +164,7 @@ static int decode_running(struct hcall_ctx *c)
  */
 static int set_paused(struct hcall_ctx *c, bool paused)
 {
-	struct partition *p = target(c->arg);
+	struct partition *p = target(c->target_id);
 
 	return p ? partition_set_paused(p, paused)
 		 : PT_STATUS_INVALID_PARTITION_ID;
@@ -186,7 +182,7 @@ static int invoke_unpause(struct hcall_ctx *c)
 
 static int invoke_shutdown(struct hcall_ctx *c)
 {
-	struct partition *p = target(c->arg);
+	struct partition *p = target(c->target_id);
 
 	if (!p)
 		return PT_STATUS_INVALID_PARTITION_ID;
@@ -207,7 +203,7 @@ static int decode_destroy(struct hcall_ctx *c)
 {
 	if (!destroy_continues(c) && !target(c->regs->rdx))
 		return PT_STATUS_INVALID_PARTITION_ID;
-	c->arg = c->regs->rdx;
+	c->target_id = c->regs->rdx;
 	return PT_STATUS_SUCCESS;
 }
 
@@ -219,7 +215,7 @@ static int decode_destroy(struct hcall_ctx *c)
 static int invoke_destroy(struct hcall_ctx *c)
 {
 	struct hcall_progress *hp = &c->v->hcall;
-	struct partition *p = target(c->arg);
+	struct partition *p = target(c->target_id);
 
 	if (!p) { /* gone already: another CPU finished it */
 		*hp = (struct hcall_progress){ 0, 0, 0 };
@@ -231,7 +227,7 @@ static int invoke_destroy(struct hcall_ctx *c)
 			return PT_STATUS_SUCCESS;
 		}
 	} else {
-		*hp = (struct hcall_progress){ c->regs->rcx, c->arg,
+		*hp = (struct hcall_progress){ c->regs->rcx, c->target_id,
 					       p->generation };
 	}
 	if (partition_destroy_step(p, c->budget_end_tsc)) {
@@ -244,20 +240,19 @@ static int invoke_destroy(struct hcall_ctx *c)
 
 static int decode_ref(struct hcall_ctx *c)
 {
-	const struct pt_partition_ref *in = (const void *)c->in_copy;
+	const struct pt_partition_ref *in = &c->input.ref;
 
-	memcpy(c->in_copy, c->in, sizeof(*in));
 	if (in->reserved)
 		return PT_STATUS_INVALID_PARAMETER;
 	if (!target(in->id))
 		return PT_STATUS_INVALID_PARTITION_ID;
-	c->arg = in->id;
+	c->target_id = in->id;
 	return PT_STATUS_SUCCESS;
 }
 
 static int invoke_info(struct hcall_ctx *c)
 {
-	const struct partition *p = target(c->arg);
+	const struct partition *p = target(c->target_id);
 	struct pt_partition_info *out = c->out;
 	u64 runtime = 0;
 
@@ -282,7 +277,7 @@ static int invoke_info(struct hcall_ctx *c)
 
 static int invoke_stats(struct hcall_ctx *c)
 {
-	const struct partition *p = target(c->arg);
+	const struct partition *p = target(c->target_id);
 	struct pt_partition_stats *out = c->out;
 	u32 n = 0;
 
@@ -315,8 +310,8 @@ static int invoke_stats(struct hcall_ctx *c)
 
 static int invoke_console_read(struct hcall_ctx *c)
 {
-	struct partition *p = target(c->arg);
-	const struct pt_partition_ref *in = (void *)c->in_copy;
+	struct partition *p = target(c->target_id);
+	const struct pt_partition_ref *in = &c->input.ref;
 	struct pt_console_read_out *out = c->out;
 	struct text_ring ring;
 	struct text_ring_read r;

@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Message hypercalls: decode (copy, then check the copy), then message.c. */
+/* Message hypercalls: decode checks the dispatcher's copy, then message.c. */
 #include <hv/hcall.h>
 #include <hv/message.h>
 #include <hv/partition.h>
 #include <partita/hypercall.h>
 #include <string.h>
-
-_Static_assert(sizeof(struct pt_msg_post_in) <=
-		       sizeof(((struct hcall_ctx *)0)->in_copy),
-	       "a posted message fits the decode copy");
 
 static int decode_set_page(struct hcall_ctx *c)
 {
@@ -22,18 +18,11 @@ static int invoke_set_page(struct hcall_ctx *c)
 	return msg_set_page(c->v, c->regs->rdx);
 }
 
-static int decode_create(struct hcall_ctx *c)
-{
-	memcpy(c->in_copy, c->in, sizeof(struct pt_msg_connection_in));
-	return PT_STATUS_SUCCESS;
-}
-
 static int invoke_create(struct hcall_ctx *c)
 {
 	struct pt_msg_connection_out out = { 0 };
-	int status = msg_create_connection(
-		c->p, (const struct pt_msg_connection_in *)c->in_copy,
-		&out.connection_id);
+	int status = msg_create_connection(c->p, &c->input.connection,
+					   &out.connection_id);
 
 	memcpy(c->out, &out, sizeof(out));
 	return status;
@@ -48,10 +37,8 @@ static int invoke_delete(struct hcall_ctx *c)
 
 static int decode_post(struct hcall_ctx *c)
 {
-	struct pt_msg_post_in *in = (struct pt_msg_post_in *)c->in_copy;
+	const struct pt_msg_post_in *in = &c->input.post;
 
-	/* One copy: the sender may rewrite its block while we look. */
-	memcpy(in, c->in, sizeof(*in));
 	if (in->reserved)
 		return PT_STATUS_INVALID_PARAMETER;
 	if (in->message_type == PT_MSG_TYPE_NONE ||
@@ -63,7 +50,7 @@ static int decode_post(struct hcall_ctx *c)
 
 static int invoke_post(struct hcall_ctx *c)
 {
-	return msg_post(c->p, (const struct pt_msg_post_in *)c->in_copy);
+	return msg_post(c->p, &c->input.post);
 }
 
 static int decode_eom(struct hcall_ctx *c)
@@ -86,7 +73,6 @@ const struct hcall_desc hcall_message_table[] = {
 	  .flags = HC_MEM_OK,
 	  .in_size = sizeof(struct pt_msg_connection_in),
 	  .out_size = sizeof(struct pt_msg_connection_out),
-	  .decode = decode_create,
 	  .invoke = invoke_create },
 	{ .code = PT_CALL_MSG_DELETE_CONNECTION,
 	  .flags = HC_FAST_OK,

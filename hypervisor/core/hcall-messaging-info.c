@@ -13,9 +13,8 @@ _Static_assert(sizeof(struct pt_messaging_info) +
 
 static int decode_ref(struct hcall_ctx *c)
 {
-	struct pt_partition_ref *in = (struct pt_partition_ref *)c->in_copy;
+	const struct pt_partition_ref *in = &c->input.ref;
 
-	memcpy(in, c->in, sizeof(*in));
 	if (in->reserved)
 		return PT_STATUS_INVALID_PARAMETER;
 	if (in->from_seq >= PT_EVTCHN_PORTS)
@@ -27,8 +26,7 @@ static int decode_ref(struct hcall_ctx *c)
 
 static int invoke_messaging(struct hcall_ctx *c)
 {
-	const struct pt_partition_ref *in =
-		(const struct pt_partition_ref *)c->in_copy;
+	const struct pt_partition_ref *in = &c->input.ref;
 	struct partition *p = partition_get(in->id);
 	struct pt_messaging_info *out = c->out;
 

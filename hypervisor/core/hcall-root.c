@@ -13,12 +13,11 @@
 
 static int invoke_log_read(struct hcall_ctx *c)
 {
-	const struct pt_log_read_in *in = c->in;
+	const struct pt_log_read_in *in = &c->input.log_read;
 	struct pt_log_read_out *out = c->out;
 	struct log_read_result r;
 
-	r = log_ring_read(READ_ONCE(in->from_seq), (char *)out->text,
-			  PT_LOG_READ_MAX);
+	r = log_ring_read(in->from_seq, (char *)out->text, PT_LOG_READ_MAX);
 	out->next_seq = r.next_seq;
 	out->length = r.length;
 	out->lost = r.lost;

@@ -5,6 +5,9 @@
 
 #include "types.h"
 #include <partita/cpuid.h>
+#include <partita/events.h>
+#include <partita/hypercall.h>
+#include <partita/messages.h>
 
 struct vcpu;
 struct partition;
@@ -31,6 +34,20 @@ enum hcall_result {
 /* Work each entry may do before it must hand the CPU back (us). */
 #define HCALL_WORK_BUDGET_US 15u
 
+/* Every fixed-size input block, as decode copied it (see hcall_ctx). */
+union hcall_input {
+	struct pt_console_write_in console_write; /* the header */
+	struct pt_entry_histogram_in histogram;
+	struct pt_log_read_in log_read;
+	struct pt_partition_create_in create;
+	struct pt_partition_load_in load; /* the header */
+	struct pt_partition_start_in start;
+	struct pt_partition_ref ref;
+	struct pt_evtchn_ref evtchn_ref;
+	struct pt_msg_connection_in connection;
+	struct pt_msg_post_in post;
+};
+
 struct hcall_ctx {
 	struct vcpu *v;
 	struct partition *p;
@@ -39,13 +56,23 @@ struct hcall_ctx {
 	bool fast;
 	u32 rep_count;
 	u32 rep_start;
-	void *in;  /* validated input block (memory calls) */
-	void *out; /* validated output block (memory calls) */
-	u64 arg;   /* a value decode read from guest memory, for invoke */
-	/* Input block copied by decode, so invoke sees what was checked. */
-	u8 in_copy[320] __attribute__((aligned(8)));
+	const void *in; /* the caller's input block (memory calls) */
+	void *out;	/* validated output block (memory calls) */
+	/* The partition a root call acts on, as decode found it (its id). */
+	u64 target_id;
 	u64 budget_end_tsc;
 	enum hcall_result result; /* what invoke asks for beyond DONE */
+	/*
+	 * The input block, copied once by the dispatcher before the call's
+	 * own decode runs (memory calls with an in_size): decode validates
+	 * this copy and invoke reads only it, so a caller that rewrites its
+	 * block meanwhile changes nothing. Only variable-length data after a
+	 * header (console text, image bytes) is read from `in`, once, after
+	 * decode checked its length. Last in the structure: two members end
+	 * in a flexible array (their trailing data stays in the caller's
+	 * page).
+	 */
+	union hcall_input input;
 };
 
 #define HC_FAST_OK BIT(0)   /* may be called with the fast flag */

@@ -82,6 +82,9 @@ Test(hcall_decode, every_call_code_is_found)
 				   pt_call_name(codes[i]), codes[i]);
 		cr_assert_eq(d->code, codes[i]);
 		cr_assert(d->invoke || d->rep_element);
+		cr_assert_leq(d->in_size, sizeof(union hcall_input),
+			      "%s: its input block does not fit the copy",
+			      pt_call_name(codes[i]));
 	}
 	for (u32 code = 0; code <= 0xFFFF; code++) {
 		if (!hcall_lookup((u16)code))
@@ -311,7 +314,7 @@ Test(hcall_decode, console_write_input)
 	put_console(0x1000, 12, 0);
 	cr_assert_eq(status_of(call(PT_CALL_CONSOLE_WRITE, 0, 0), 0x1000, 0),
 		     PT_STATUS_SUCCESS);
-	cr_assert_eq(ctx.arg, 12);
+	cr_assert_eq(ctx.input.console_write.length, 12);
 	cr_assert_eq(ctx.in, test_gpa(&part, 0x1000));
 	put_console(0x1000, 12, 1);
 	cr_assert_eq(status_of(call(PT_CALL_CONSOLE_WRITE, 0, 0), 0x1000, 0),
@@ -533,4 +536,23 @@ Test(hcall_decode, messaging_call_forms)
 	}
 	for (u32 i = 0; i < ARRAY_SIZE(unknown); i++)
 		cr_assert_null(hcall_lookup(unknown[i]), "0x%x", unknown[i]);
+}
+
+/*
+ * Decode copies the input block once; what invoke uses is that copy. A
+ * guest that rewrites its block between the two (another vCPU) changes
+ * nothing: the console gets the 12 bytes that were checked, not 4000.
+ */
+Test(hcall_decode, invoke_uses_the_checked_copy)
+{
+	const struct hcall_desc *d;
+	char *text = (char *)test_gpa(&part, 0x1000) + 8;
+
+	put_console(0x1000, 12, 0);
+	memcpy(text, "hello world\n", 12);
+	cr_assert_eq(decode(call(PT_CALL_CONSOLE_WRITE, 0, 0), 0x1000, 0, &d),
+		     PT_STATUS_SUCCESS);
+	put_console(0x1000, 4000, 1); /* the guest rewrites its block */
+	cr_assert_eq(d->invoke(&ctx), PT_STATUS_SUCCESS);
+	cr_assert_eq(part.console_seq, 12);
 }

@@ -2040,7 +2040,7 @@ Test(lifecycle, regression_info_after_teardown_between_decode_and_invoke)
 	cr_assert_eq(hcall_decode(&c, &d), 0);
 	/* what teardown_finished does on another CPU */
 	partition_get(id)->state = PART_STATE_FREE;
-	d->invoke(&c); /* target(c->arg) is NULL here */
+	d->invoke(&c); /* target(c->target_id) is NULL here */
 }
 
 /*
