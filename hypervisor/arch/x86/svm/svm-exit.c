@@ -14,8 +14,6 @@
 #include <hv/root.h>
 #include <fmt.h>
 
-static u64 last_vmcb[MAX_CPUS]; /* per CPU: the vCPU that ran last */
-
 #define VECTOR_UD 6
 #define VECTOR_GP 13
 
@@ -369,14 +367,15 @@ static void prepare_upcall(struct vcpu *v, struct vmcb *vmcb)
 enum vcpu_action arch_vcpu_run(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
-	u32 cpu = this_cpu()->id;
+	struct cpu_local *cl = this_cpu();
+	u32 cpu = cl->id;
 	bool irq_requested;
 	u64 entry_tsc;
 
 	prepare_upcall(v, vmcb);
-	if (READ_ONCE(this_cpu()->nmi_for_root) &&
+	if (READ_ONCE(cl->nmi_for_root) &&
 	    !(vmcb->event_inject & SVM_EVENT_VALID)) {
-		WRITE_ONCE(this_cpu()->nmi_for_root, false);
+		WRITE_ONCE(cl->nmi_for_root, false);
 		vmcb->event_inject = 2 | SVM_EVENT_TYPE_NMI | SVM_EVENT_VALID;
 	}
 	irq_requested = (vmcb->int_ctl & SVM_V_IRQ) != 0;
@@ -385,17 +384,17 @@ enum vcpu_action arch_vcpu_run(struct vcpu *v)
 	 * here or another vCPU ran here last: ASIDs can be shared when there
 	 * are more vCPUs than the CPU has ASIDs.
 	 */
-	vmcb->tlb_control = (v->arch.last_cpu != cpu ||
-			     last_vmcb[cpu % MAX_CPUS] != v->arch.vmcb_pa ||
-			     v->arch.flush_tlb)
-				    ? 1
-				    : 0;
+	vmcb->tlb_control =
+		(v->arch.last_cpu != cpu ||
+		 cl->last_control_pa != v->arch.vmcb_pa || v->arch.flush_tlb)
+			? 1
+			: 0;
 	WRITE_ONCE(v->arch.flush_tlb, false);
 	v->arch.last_cpu = cpu;
-	last_vmcb[cpu % MAX_CPUS] = v->arch.vmcb_pa;
+	cl->last_control_pa = v->arch.vmcb_pa;
 	vmcb->rax = v->arch.regs.rax;
 
-	WRITE_ONCE(this_cpu()->in_guest, v);
+	WRITE_ONCE(cl->in_guest, v);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	/* A flush asked for after the check above must not be missed: the
 	 * flusher either sees in_guest and waits for the exit, or set the
@@ -405,8 +404,8 @@ enum vcpu_action arch_vcpu_run(struct vcpu *v)
 		WRITE_ONCE(v->arch.flush_tlb, false);
 	}
 	svm_vmrun(v->arch.vmcb_pa, &v->arch.regs);
-	WRITE_ONCE(this_cpu()->in_guest, NULL);
-	__atomic_fetch_add(&this_cpu()->guest_exits, 1, __ATOMIC_SEQ_CST);
+	WRITE_ONCE(cl->in_guest, NULL);
+	__atomic_fetch_add(&cl->guest_exits, 1, __ATOMIC_SEQ_CST);
 
 	entry_tsc = rdtsc();
 	v->arch.regs.rax = vmcb->rax;

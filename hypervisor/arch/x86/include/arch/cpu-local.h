@@ -24,6 +24,9 @@ struct cpu_local {
 	void *volatile in_guest;
 	volatile u64 guest_exits;
 	u64 stack_top;
+	/* The control block (VMCB) that ran here last: a different one
+	 * means the TLB may hold another vCPU's translations. */
+	u64 last_control_pa;
 };
 
 static inline struct cpu_local *this_cpu(void)
