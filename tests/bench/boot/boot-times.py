@@ -335,11 +335,66 @@ def exits(log):
                 port = "0x%04x" % ((info1 >> 16) & 0xFFFF)
                 by_port[port] = by_port.get(port, 0) + 1
     print("EXITS total %d" % total)
+    phases(log)
     for title, table in (("reason", by_reason), ("ioio port", by_port),
                          ("region", by_region), ("reason+region", by_both)):
         for key, n in sorted(table.items(), key=lambda kv: -kv[1]):
             print("EXITS %s %s: %d" % (title, key, n))
     return 0 if total else 1
+
+
+def phases(log):
+    """Exits and host time per boot phase, when the watcher tracked the
+    log's growth (track.times beside it): from the root's start to the
+    kernel's first console line, to /init, to the shell."""
+    out = os.path.dirname(log)
+    try:
+        with open(os.path.join(out, "track.times")) as f:
+            track = [tuple(float(x) for x in row.split()) for row in f]
+    except (OSError, ValueError):
+        return
+    ends, pos = [], 0
+    with open(log, "rb") as f:
+        for line in f:
+            pos += len(line)
+            if line.startswith(b"vmexit("):
+                ends.append(pos)
+    com1 = read_times(os.path.join(out, "com1.times"))
+    com2 = read_times(os.path.join(out, "com2.times"))
+    marks = [("root start", first(com2, "root: starting Linux")),
+             ("first kernel console line", first(com1, "] Linux version")),
+             ("/init", first(com1, "partita-root: init on")),
+             ("shell ready", first(com1, "partita-root: shell ready"))]
+    if any(ms is None for _, ms in marks):
+        return
+
+    def exits_by(ms):  # exits logged by host time ms
+        size = 0
+        for t, s in track:
+            if t > ms:
+                break
+            size = s
+        lo, hi = 0, len(ends)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if ends[mid] <= size:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    for (a, ta), (b, tb) in zip(marks, marks[1:]):
+        print("EXITS phase %s to %s: %d exits in %.0f ms" % (
+            a, b, exits_by(tb) - exits_by(ta), tb - ta))
+    # The longest time the root ran without exiting (its decompression).
+    changes = [t for (t, s), (_, prev) in zip(track[1:], track) if s != prev]
+    changes = [t for t in changes if marks[0][1] <= t <= marks[3][1]]
+    gaps = [(b - a, a, b) for a, b in zip(changes, changes[1:])]
+    if gaps:
+        gap, a, b = max(gaps)
+        print("EXITS longest stretch without exits: %.0f ms "
+              "(%.0f to %.0f ms after QEMU start; %d exits before it)" % (
+                  gap, a, b, exits_by(a)))
 
 
 def main(argv):

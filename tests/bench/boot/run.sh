@@ -18,7 +18,9 @@
 # is stopped at "partita-root: shell ready". Prints per-run milestones
 # and a summary (median, min, max, per-round ratios); a report, never a
 # pass/fail on timing: exits 1 only when a variant never reached the
-# shell. Environment: BOOT_BENCH_KEEP=1 keeps the disk images.
+# shell. Environment: BOOT_BENCH_KEEP=1 keeps the disk images;
+# BOOT_BENCH_CONFIG=FILE boots FILE instead of boot-bench.cfg (its cmdline
+# is then every variant's).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
@@ -38,7 +40,8 @@ times=(python3 -B "$here/boot-times.py")
 
 # The same command line everywhere: the config's, plus what the hypervisor
 # appends for the root (docs/root-partition.md).
-cmdline=$(sed -n 's/^[[:space:]]*cmdline[[:space:]]*=[[:space:]]*//p' "$here/boot-bench.cfg")
+config=${BOOT_BENCH_CONFIG:-$here/boot-bench.cfg}
+cmdline=$(sed -n 's/^[[:space:]]*cmdline[[:space:]]*=[[:space:]]*//p' "$config")
 hv_append='nr_cpus=1 pci=nommconf nox2apic intremap=off'
 # The stub's own additions: its initrd, and no console on the framebuffer
 # OVMF leaves behind (the root gets none; drawing every kernel line on a
@@ -102,7 +105,7 @@ launch() {
 	case "$variant" in
 	hypervisor)
 		"$top/tests/integration/boot-qemu.sh" --timeout "$limit_s" \
-			"$build" "$here/boot-bench.cfg" "$out" >/dev/null 2>&1 &
+			"$build" "$config" "$out" >/dev/null 2>&1 &
 		;;
 	direct)
 		truncate -s 160M "$out/disk.img" # like the ESP the others have
