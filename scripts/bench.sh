@@ -68,6 +68,8 @@ if [ -n "$ops" ]; then
 		fi
 	done
 	[ -n "$want_root" ] || root=0
+	# Root operations only: the guest's boot still gives the two floors.
+	[ -n "$want_guest" ] || want_guest=bare_exit
 	[ ${#want_guest} -le 200 ] || die "too many guest operations for the guest's command line; run the whole set or fewer"
 fi
 
