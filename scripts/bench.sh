@@ -25,7 +25,7 @@ die() { echo "bench.sh: $*" >&2; exit 1; }
 guest_ops=$(sed -n 's/^[[:space:]]*{ "\([a-z0-9_]*\)",.*/\1/p' \
 	pv-guest-lib/bench/bench-ops-*.c)
 root_ops="root_ioctl_null root_ping_wake_read root_ping_ioctl
-store_read_roundtrip store_write_roundtrip console_echo"
+store_read_roundtrip store_write_roundtrip console_echo large_guest_destroy"
 
 out= clock=both ops= samples=20000 root_samples=500 root=1 build=build
 do_build=1 baseline=0
@@ -132,7 +132,7 @@ root_cfg() {
 	cat <<EOT
 # Written by scripts/bench.sh: the root runs bench-suite.sh.
 log_level = info
-pool_mb = 64
+pool_mb = 320
 on_idle = poweroff
 
 [root]
@@ -162,7 +162,7 @@ boot() {
 	rm -f "$dir/esp.img" "$dir/vars.fd" # 160 MiB each; the logs stay
 	# One root tool times several operations: keep only those asked for.
 	local keep='PTBENCH|PTBOUND'
-	[ "$side" = root ] && [ -n "$want_root" ] && keep="PTBENCH(-CDF)? op=(${want_root//,/|}) "
+	[ "$side" = root ] && [ -n "$want_root" ] && keep="PTBOUND|PTBENCH(-CDF)? op=(${want_root//,/|}) "
 	grep -aE "$keep" "$dir/$log" | tr -d '\r' >"$out/raw/$clk-$side.log"
 	echo "bench.sh: $clk $side done in $((SECONDS - t0)) s"
 }

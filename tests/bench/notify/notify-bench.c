@@ -15,6 +15,7 @@
 
 #include <partita/root.h>
 
+#include "entry-bounds.h"
 #include "ptbench-print.h"
 #include "root-client.h"
 
@@ -152,6 +153,10 @@ int main(int argc, char **argv)
 	pthread_t waiter;
 	int count = BENCH_DEFAULT_COUNT, records = 0, err, rc;
 
+	/* --bounds [--reset]: the root's entry-time histograms instead. */
+	if (argc > 1 && !strcmp(argv[1], "--bounds"))
+		return entry_bounds_main(argc == 3 &&
+					 !strcmp(argv[2], "--reset"));
 	/* --records: also the suite's PTBENCH lines (scripts/bench.sh). */
 	if (argc > 1 && !strcmp(argv[1], "--records")) {
 		records = 1;
@@ -162,7 +167,8 @@ int main(int argc, char **argv)
 	    count > BENCH_MAX_COUNT) {
 		fprintf(stderr,
 			"usage: partita-notify-bench [--records] [COUNT]  "
-			"(1..%d, default %d)\n",
+			"(1..%d, default %d)\n"
+			"       partita-notify-bench --bounds [--reset]\n",
 			BENCH_MAX_COUNT, BENCH_DEFAULT_COUNT);
 		return 2;
 	}
