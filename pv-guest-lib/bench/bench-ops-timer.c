@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Timer operation of the suite: how late the timer upcall runs after the
- * deadline set with SET_TIMER, the guest halted in between (the timer's
+ * deadline set with SET_TIMER, the guest blocked in between (the timer's
  * expiry, the hypervisor's wake-up and the upcall into the guest).
  */
 #include <partita-guest/guest.h>
@@ -10,6 +10,8 @@
 
 /* Far enough ahead that the guest is halted when the timer fires. */
 #define TIMER_AHEAD_NS 20000u
+/* How long past the deadline the wait gives up (a lost timer). */
+#define TIMER_GIVE_UP_NS 1000000000ull
 
 static volatile uint64_t timer_seen_ns;
 static volatile uint32_t timer_fired;
@@ -37,11 +39,21 @@ static int once_timer(uint64_t *ticks)
 	timer_fired = 0;
 	deadline = pt_time_ns() + TIMER_AHEAD_NS;
 	ret = pt_call_set_timer(deadline);
-	while (!ret && !timer_fired)
-		pt_safe_halt();
+	/*
+	 * BLOCK with interrupts on: the timer's event wakes the vCPU and
+	 * its upcall is delivered as the call returns. BLOCK's own deadline
+	 * bounds the wait, so a lost wake-up fails this operation instead
+	 * of hanging the suite.
+	 */
+	pt_irq_enable();
+	while (!ret && !timer_fired &&
+	       pt_time_ns() < deadline + TIMER_GIVE_UP_NS)
+		ret = pt_call_block(deadline + TIMER_GIVE_UP_NS);
 	pt_irq_disable();
 	if (ret)
 		return ret;
+	if (!timer_fired)
+		return -PT_STATUS_NOT_FOUND; /* the timer never fired */
 	late_ns = timer_seen_ns > deadline ? timer_seen_ns - deadline : 0;
 	/* Samples are TSC ticks like every other operation's. */
 	*ticks = late_ns * pt_vpap()->tsc_khz / 1000000u;
