@@ -33,7 +33,8 @@ struct cmp_summary {
  * Otherwise (wall; icount figures that vary, such as the root's) the
  * change of its wall median over the bare exit's (or, for the bare exit
  * and under icount, of its median) is flagged only beyond the larger of
- * the two runs' relative spreads, (p90 - p10) / (2 * median). Calls emit
+ * the two runs' relative spreads, (p90 - p10) / (2 * median), and not
+ * below 1 %. Calls emit
  * (may be NULL) per row. Returns regressions + missing operations.
  */
 size_t bench_compare(const struct bench_set *a, const struct bench_set *b,

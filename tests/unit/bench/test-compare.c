@@ -208,3 +208,21 @@ Test(compare, the_same_op_under_another_clock_is_not_a_match)
 	cr_assert_eq(run(a, b, &seen, &sum), 1);
 	cr_assert_eq(row_of(&seen, "yield", "icount")->verdict, CMP_MISSING);
 }
+
+Test(compare, a_varying_figure_is_not_flagged_below_one_percent)
+{
+	char a[2048] = "", b[2048] = "";
+	struct cmp_summary sum;
+	struct seen seen;
+
+	/* The root's ping under icount: spread 0.1 %, a 0.1 % change. */
+	rec(a, sizeof(a), "root_ping_ioctl", "icount", 10540, 10551, 10565,
+	    30.85);
+	rec(b, sizeof(b), "root_ping_ioctl", "icount", 10550, 10561, 10575,
+	    30.88);
+	cr_assert_eq(run(a, b, &seen, &sum), 0);
+	cr_assert_eq(row_of(&seen, "root_ping_ioctl", "icount")->verdict,
+		     CMP_WITHIN_SPREAD);
+	cr_assert_float_eq(row_of(&seen, "root_ping_ioctl", "icount")->spread,
+			   0.01, 1e-12);
+}
