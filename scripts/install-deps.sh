@@ -7,7 +7,7 @@ packages=(
 	pkg-config ovmf qemu-system-x86 mtools dosfstools
 	clang libclang-rt-14-dev xenstore-utils python3
 	linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod
-	liburing-dev
+	liburing-dev gnuplot-nox
 )
 
 missing=()

@@ -1,235 +1,188 @@
 // SPDX-License-Identifier: MIT
 /*
- * Hypercall latency benchmark guest: the null hypercall round trip through
- * the hypercall page next to a bare VM exit round trip (an intercepted
- * CPUID), then messaging operations on the guest's own objects — an event
- * sent to its own port and dispatched, a message posted to itself and
- * received, grant map+unmap of 1 and 64 pages, grant copy of 4 KiB — each
- * as min/median/p99/p99.9/max in ns and as a ratio to the null hypercall
- * measured in the same run.
+ * The benchmark suite's guest (scripts/bench.sh): runs the selected
+ * operations of the tables in ops.h round-robin, one sample of each per
+ * round after a warm-up, prints each operation's distribution as PTBENCH
+ * records, then the hypervisor's entry-time figures per call (PTBOUND).
+ *
+ * Command line: samples=N (default 20000) and ops=a,b,c (default: all).
+ * empty_window and bare_exit always run: every report is read against them.
  */
 #include <partita-guest/guest.h>
 
-#include "stats.h"
+#include "ops.h"
+#include "record.h"
 #include "string.h"
 
-#define SAMPLES 20000u
-#define WARMUP 1000u
-#define MSG_SAMPLES 5000u
-#define MAP_SAMPLES 2000u
-#define MAP64_SAMPLES 300u
-#define MAP_BATCH 64u
+#define DEFAULT_SAMPLES 20000u
+#define MAX_SAMPLES 50000u
+#define MAX_OPS 48u
+/* Sample storage for every selected operation (4 MiB). */
+#define POOL_SAMPLES (512u * 1024u)
 
-static uint64_t null_cycles[SAMPLES], exit_cycles[SAMPLES];
-static uint64_t op_cycles[SAMPLES];
-static uint8_t copy_buf[PT_PAGE_SIZE] __attribute__((aligned(PT_PAGE_SIZE)));
-static uint32_t self_id;
-static volatile uint32_t events_in, messages_in;
+struct op_run {
+	const struct bench_op *op;
+	uint64_t *samples;
+	unsigned n, warmup;
+	int failed;
+};
 
-static uint64_t time_null_call(void)
+uint32_t bench_self_id;
+static uint64_t pool[POOL_SAMPLES];
+static struct op_run runs[MAX_OPS];
+static unsigned run_count;
+static char wanted[512];
+
+static const struct bench_op *const tables[] = {
+	bench_ops_core,
+	bench_ops_rep,
+	bench_ops_timer,
+	bench_ops_msg,
+};
+
+/* Is `name` in the comma-separated ops= list (or is there no list)? */
+static int selected(const char *name)
 {
-	uint64_t t0 = pt_rdtsc_ordered();
+	size_t len = strlen(name);
 
-	pt_call_null();
-	return pt_rdtsc_ordered() - t0;
-}
+	if (!wanted[0] || !strcmp(name, "empty_window") ||
+	    !strcmp(name, "bare_exit"))
+		return 1;
+	for (const char *p = wanted; *p;) {
+		const char *end = p;
 
-static uint64_t time_bare_exit(void)
-{
-	uint64_t t0 = pt_rdtsc_ordered();
-
-	pt_cpuid(PT_CPUID_LEAF_VENDOR, 0);
-	return pt_rdtsc_ordered() - t0;
-}
-
-static void on_event(uint32_t port, void *ctx)
-{
-	events_in++;
-}
-
-static void on_message(const struct pt_msg *msg, void *ctx)
-{
-	messages_in++;
-}
-
-static void report_op(const char *op, size_t n, uint64_t null_median)
-{
-	uint64_t median = stats_summarise("BENCH", op, op_cycles, n);
-	char name[64];
-
-	memcpy(name, op, strlen(op) + 1);
-	memcpy(name + strlen(op), "/null_hypercall", 16);
-	stats_ratio("BENCH", name, median, null_median);
-}
-
-/*
- * Send on one end of a self-bound pair and dispatch the other end's
- * handler by polling (interrupts are off here): the hypervisor's send
- * path plus the guest's two-level scan.
- */
-static void bench_event_self(uint64_t null_median)
-{
-	uint32_t p = 0, q = 0;
-	int ret;
-
-	ret = pt_evtchn_init();
-	if (!ret)
-		ret = pt_call_evtchn_alloc_unbound(self_id, 0, &p);
-	if (!ret)
-		ret = pt_call_evtchn_bind_interdomain(self_id, 0, p, &q);
-	if (!ret)
-		ret = pt_evtchn_set_handler(q, on_event, NULL);
-	if (ret) {
-		pt_printf("BENCH evtchn_send_self FAILED status=0x%x\n", -ret);
-		return;
+		while (*end && *end != ',')
+			end++;
+		if ((size_t)(end - p) == len && !strncmp(p, name, len))
+			return 1;
+		p = *end ? end + 1 : end;
 	}
-	for (unsigned i = 0; i < SAMPLES + WARMUP; i++) {
-		uint64_t t0 = pt_rdtsc_ordered();
-
-		pt_call_evtchn_send(p);
-		pt_evtchn_poll();
-		if (i >= WARMUP)
-			op_cycles[i - WARMUP] = pt_rdtsc_ordered() - t0;
-	}
-	if (events_in != SAMPLES + WARMUP)
-		pt_printf("BENCH evtchn_send_self FAILED events=%u want %u\n",
-			  events_in, SAMPLES + WARMUP);
-	else
-		report_op("evtchn_send_self", SAMPLES, null_median);
+	return 0;
 }
 
-/* Post to a connection of its own, receive by polling (copy + EOM). */
-static void bench_message_self(uint64_t null_median)
+/* Picks the operations and gives each its share of the sample pool. */
+static void plan(unsigned samples)
 {
-	uint32_t conn = 0, payload[4] = { 1, 2, 3, 4 };
-	int ret = pt_msg_listen(1, self_id, 0, on_message, NULL, &conn);
+	size_t used = 0;
 
-	if (ret) {
-		pt_printf("BENCH msg_post_receive_self FAILED status=0x%x\n",
-			  -ret);
-		return;
+	for (unsigned t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		for (const struct bench_op *op = tables[t]; op->name; op++) {
+			struct op_run *r = &runs[run_count];
+			unsigned n = samples / op->samples_div;
+
+			if (!selected(op->name) || run_count == MAX_OPS)
+				continue;
+			r->n = n < 5 ? 5 : n;
+			r->warmup = r->n / 20 < 2 ? 2 : r->n / 20;
+			if (used + r->n > POOL_SAMPLES) {
+				pt_printf("PTBENCH-FAIL op=%s status=0x%x "
+					  "reason=sample-pool\n",
+					  op->name,
+					  PT_STATUS_INSUFFICIENT_MEMORY);
+				continue;
+			}
+			r->op = op;
+			r->samples = pool + used;
+			used += r->n;
+			run_count++;
+		}
 	}
-	for (unsigned i = 0; i < MSG_SAMPLES + WARMUP; i++) {
-		uint64_t t0 = pt_rdtsc_ordered();
+}
 
-		ret = pt_call_msg_post(conn, 1, payload, sizeof(payload));
-		pt_msg_poll();
+static void fail(struct op_run *r, int ret, const char *where)
+{
+	r->failed = 1;
+	pt_printf("PTBENCH-FAIL op=%s status=0x%x in=%s\n", r->op->name, -ret,
+		  where);
+}
+
+/* Round-robin: round i takes one sample of every operation still going. */
+static void run_rounds(void)
+{
+	unsigned rounds = 0;
+
+	for (unsigned k = 0; k < run_count; k++) {
+		struct op_run *r = &runs[k];
+		int ret = r->op->setup ? r->op->setup() : 0;
+
 		if (ret)
-			break;
-		if (i >= WARMUP)
-			op_cycles[i - WARMUP] = pt_rdtsc_ordered() - t0;
+			fail(r, ret, "setup");
+		if (r->n + r->warmup > rounds)
+			rounds = r->n + r->warmup;
 	}
-	if (ret || messages_in != MSG_SAMPLES + WARMUP)
-		pt_printf("BENCH msg_post_receive_self FAILED status=0x%x "
-			  "received=%u\n",
-			  -ret, messages_in);
-	else
-		report_op("msg_post_receive_self", MSG_SAMPLES, null_median);
+	for (unsigned i = 0; i < rounds; i++) {
+		for (unsigned k = 0; k < run_count; k++) {
+			struct op_run *r = &runs[k];
+			uint64_t ticks = 0;
+			int ret;
+
+			if (r->failed || i >= r->n + r->warmup)
+				continue;
+			ret = r->op->once(&ticks);
+			if (ret)
+				fail(r, ret, "sample");
+			else if (i >= r->warmup)
+				r->samples[i - r->warmup] = ticks / r->op->per;
+		}
+	}
 }
 
-/* Map and unmap `count` of its own grants, `n` times. */
-static int bench_map(const uint32_t *refs, unsigned count, unsigned n,
-		     const char *op, uint64_t null_median)
+/* The hypervisor's own entry times for the calls the suite made. */
+static void report_bounds(void)
 {
-	uint32_t handles[MAP_BATCH];
-	void *addr = NULL;
+	static const struct {
+		const char *name;
+		uint16_t code;
+	} calls[] = {
+		{ "NULL", PT_CALL_NULL },
+		{ "GET_VERSION", PT_CALL_GET_VERSION },
+		{ "SELF_INFO", PT_CALL_SELF_INFO },
+		{ "YIELD", PT_CALL_YIELD },
+		{ "SET_TIMER", PT_CALL_SET_TIMER },
+		{ "QUERY_PAGES", PT_CALL_QUERY_PAGES },
+		{ "ZERO_PAGES", PT_CALL_ZERO_PAGES },
+		{ "EVTCHN_SEND", PT_CALL_EVTCHN_SEND },
+		{ "MSG_POST", PT_CALL_MSG_POST },
+		{ "GRANT_MAP", PT_CALL_GRANT_MAP },
+		{ "GRANT_UNMAP", PT_CALL_GRANT_UNMAP },
+		{ "GRANT_COPY", PT_CALL_GRANT_COPY },
+	};
 
-	for (unsigned i = 0; i < n + n / 10; i++) {
-		uint64_t t0 = pt_rdtsc_ordered();
-		int ret = pt_grant_map(self_id, refs, count, 0, &addr, handles,
-				       NULL);
-
-		if (!ret)
-			ret = pt_grant_unmap(addr, handles, count);
-		if (ret) {
-			pt_printf("BENCH %s FAILED status=0x%x\n", op, -ret);
-			return 0;
-		}
-		if (i >= n / 10)
-			op_cycles[i - n / 10] = pt_rdtsc_ordered() - t0;
-	}
-	report_op(op, n, null_median);
-	return 1;
-}
-
-static void bench_grants(uint64_t null_median)
-{
-	uint8_t *pages = pt_pages_alloc(MAP_BATCH);
-	uint32_t refs[MAP_BATCH];
-	int ret = pt_grant_table_init(1);
-
-	for (unsigned i = 0; !ret && pages && i < MAP_BATCH; i++)
-		ret = pt_grant_alloc(self_id,
-				     (pt_gpa(pages) >> PT_PAGE_SHIFT) + i, 0,
-				     &refs[i]);
-	if (ret || !pages) {
-		pt_printf("BENCH grant FAILED set-up status=0x%x\n", -ret);
-		return;
-	}
-	if (!bench_map(refs, 1, MAP_SAMPLES, "grant_map_unmap_1",
-		       null_median) ||
-	    !bench_map(refs, MAP_BATCH, MAP64_SAMPLES, "grant_map_unmap_64",
-		       null_median))
-		return;
-	for (unsigned i = 0; i < MAP_SAMPLES + WARMUP; i++) {
-		uint64_t t0 = pt_rdtsc_ordered();
-
-		ret = pt_grant_copy_from(self_id, refs[0], 0, copy_buf,
-					 PT_PAGE_SIZE);
-		if (ret) {
-			pt_printf("BENCH grant_copy_4k FAILED status=0x%x\n",
-				  -ret);
-			return;
-		}
-		if (i >= WARMUP)
-			op_cycles[i - WARMUP] = pt_rdtsc_ordered() - t0;
-	}
-	report_op("grant_copy_4k", MAP_SAMPLES, null_median);
+	for (unsigned i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		record_bound(calls[i].name, calls[i].code);
 }
 
 int guest_main(const struct pt_start_info *si, unsigned vcpu)
 {
-	uint64_t null_median, exit_median, count = 0, worst = 0;
 	volatile struct pt_vpap *v;
+	unsigned samples;
 
 	pt_guest_init();
 	if (vcpu != 0)
 		return 0;
-	self_id = si->partition_id;
+	bench_self_id = si->partition_id;
 	v = pt_vpap();
-	pt_printf("hcall-bench: %u samples each after %u warm-up, TSC %lu "
-		  "kHz\n",
-		  SAMPLES, WARMUP, (unsigned long)v->tsc_khz);
+	samples = (unsigned)pt_cmdline_u64("samples", DEFAULT_SAMPLES);
+	if (samples < 5 || samples > MAX_SAMPLES)
+		samples = DEFAULT_SAMPLES;
+	pt_cmdline_str("ops", wanted, sizeof(wanted)); /* "" when absent */
+	pt_printf("PTBENCH-INFO samples=%u khz=%lu\n", samples,
+		  (unsigned long)v->tsc_khz);
 
-	for (unsigned i = 0; i < WARMUP; i++) {
-		time_null_call();
-		time_bare_exit();
-	}
-	/* Interleaved, so that slow phases of the host hit both alike. */
-	for (unsigned i = 0; i < SAMPLES; i++) {
-		null_cycles[i] = time_null_call();
-		exit_cycles[i] = time_bare_exit();
-	}
+	plan(samples);
+	run_rounds();
+	for (unsigned k = 0; k < run_count; k++) {
+		struct op_run *r = &runs[k];
 
-	null_median = stats_summarise("BENCH", "null_hypercall", null_cycles,
-				      SAMPLES);
-	exit_median =
-		stats_summarise("BENCH", "bare_exit", exit_cycles, SAMPLES);
-	stats_ratio("BENCH", "null_hypercall/bare_exit", null_median,
-		    exit_median);
-	if (pt_call_get_call_stats(PT_CALL_NULL, &count, &worst) == 0)
-		pt_printf("BENCH null_hypercall_stats count=%lu "
-			  "worst_entry_ns=%lu\n",
-			  (unsigned long)count, (unsigned long)worst);
-	pt_printf("BENCH vcpu_stats exits=%lu hypercalls=%lu "
-		  "worst_entry_ns=%lu\n",
+		if (!r->failed)
+			record_print(r->op->name, r->samples, r->n, r->warmup,
+				     r->op->per, v->tsc_khz);
+	}
+	report_bounds();
+	pt_printf("PTBENCH-VCPU exits=%lu hypercalls=%lu worst_entry_ns=%lu\n",
 		  (unsigned long)v->stat_exits,
 		  (unsigned long)v->stat_hypercalls,
 		  (unsigned long)v->stat_worst_entry_ns);
-
-	bench_event_self(null_median);
-	bench_message_self(null_median);
-	bench_grants(null_median);
-	pt_printf("BENCH done\n");
+	pt_printf("PTBENCH-DONE\n");
 	return 0;
 }

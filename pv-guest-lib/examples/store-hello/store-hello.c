@@ -5,11 +5,13 @@
  * then answers every write of data/ping with the same value in data/pong
  * (a watch) until the root asks it to shut down. Command line:
  *   bench=N   also time N store reads and N writes (round trips) and print
- *             their summaries ("store-bench read ..."), in ns and cycles
+ *             their summaries ("store-bench read ..."), in ns and cycles,
+ *             and as the benchmark suite's PTBENCH records (scripts/bench.sh)
  */
 #include <partita-guest/guest.h>
 #include <partita-guest/store.h>
 
+#include "record.h"
 #include "stats.h"
 #include "fmt.h"
 #include "string.h"
@@ -71,6 +73,9 @@ static void check_closed(void)
 /* Times n round trips of one kind; returns the median in cycles. */
 static uint64_t bench(const char *what, unsigned n, int kind)
 {
+	static const char *const suite_names[] = { "store_guest_null_hypercall",
+						   "store_read_roundtrip",
+						   "store_write_roundtrip" };
 	char buf[64];
 	uint64_t median;
 
@@ -93,6 +98,7 @@ static uint64_t bench(const char *what, unsigned n, int kind)
 	median = samples[n / 2]; /* sorted by stats_summarise */
 	pt_printf("store-bench %s cycles median=%lu p99=%lu\n", what,
 		  (unsigned long)median, (unsigned long)samples[n * 99 / 100]);
+	record_print(suite_names[kind], samples, n, 0, 1, pt_vpap()->tsc_khz);
 	return median;
 }
 

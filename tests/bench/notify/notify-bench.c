@@ -15,6 +15,8 @@
 
 #include <partita/root.h>
 
+#include "entry-bounds.h"
+#include "ptbench-print.h"
 #include "root-client.h"
 
 #define BENCH_WARMUP 10
@@ -149,13 +151,24 @@ int main(int argc, char **argv)
 	static struct bench b;
 	uint64_t *wake, *call, *null_call;
 	pthread_t waiter;
-	int count = BENCH_DEFAULT_COUNT, err, rc;
+	int count = BENCH_DEFAULT_COUNT, records = 0, err, rc;
 
+	/* --bounds [--reset]: the root's entry-time histograms instead. */
+	if (argc > 1 && !strcmp(argv[1], "--bounds"))
+		return entry_bounds_main(argc == 3 &&
+					 !strcmp(argv[2], "--reset"));
+	/* --records: also the suite's PTBENCH lines (scripts/bench.sh). */
+	if (argc > 1 && !strcmp(argv[1], "--records")) {
+		records = 1;
+		argc--;
+		argv++;
+	}
 	if (argc > 2 || (argc == 2 && (count = atoi(argv[1])) <= 0) ||
 	    count > BENCH_MAX_COUNT) {
 		fprintf(stderr,
-			"usage: partita-notify-bench [COUNT]  (1..%d, default "
-			"%d)\n",
+			"usage: partita-notify-bench [--records] [COUNT]  "
+			"(1..%d, default %d)\n"
+			"       partita-notify-bench --bounds [--reset]\n",
 			BENCH_MAX_COUNT, BENCH_DEFAULT_COUNT);
 		return 2;
 	}
@@ -193,5 +206,10 @@ int main(int argc, char **argv)
 	report("ping -> blocked read() woken", wake, count);
 	report("ping ioctl round trip", call, count);
 	report("NULL ioctl round trip", null_call, count);
+	if (records) { /* report() sorted each set */
+		ptbench_print("root_ping_wake_read", wake, count, BENCH_WARMUP);
+		ptbench_print("root_ping_ioctl", call, count, BENCH_WARMUP);
+		ptbench_print("root_ioctl_null", null_call, count, 0);
+	}
 	return 0;
 }

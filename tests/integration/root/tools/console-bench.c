@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ptbench-print.h"
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -111,8 +113,10 @@ int main(int argc, char **argv)
 	long long *t;
 	int fd, n;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s TTY SAMPLES | TTY --missed\n",
+	/* A 4th argument --records: also the suite's PTBENCH lines. */
+	if (argc != 3 && !(argc == 4 && !strcmp(argv[3], "--records"))) {
+		fprintf(stderr,
+			"usage: %s TTY SAMPLES [--records] | TTY --missed\n",
 			argv[0]);
 		return 2;
 	}
@@ -145,5 +149,15 @@ int main(int argc, char **argv)
 	printf("console-bench echo samples=%d min=%lld median=%lld p99=%lld "
 	       "max=%lld ns\n",
 	       n, t[0], t[n / 2], t[n * 99 / 100], t[n - 1]);
+	if (argc == 4) {
+		uint64_t *ns = calloc(n, sizeof(*ns));
+
+		if (!ns)
+			return perror("calloc"), 1;
+		for (int i = 0; i < n; i++)
+			ns[i] = (uint64_t)t[i];
+		ptbench_print("console_echo", ns, n, 0);
+		free(ns);
+	}
 	return 0;
 }
