@@ -98,6 +98,8 @@ extern const struct hcall_desc hcall_grant_table[];
 extern const u32 hcall_grant_count;
 extern const struct hcall_desc hcall_messaging_info_table[];
 extern const u32 hcall_messaging_info_count;
+extern const struct hcall_desc hcall_sched_table[];
+extern const u32 hcall_sched_count;
 
 /* Checks a guest list of `count` elements of `size` bytes from index 0. */
 int hcall_check_list(struct hcall_ctx *c, u64 gpa, u32 size, u32 first,
