@@ -479,25 +479,32 @@ static u32 roomiest_cpu(u64 mask, u32 *room)
 
 int sched_set_affinity(struct vcpu *v, u64 mask, u32 *cpu_out)
 {
-	u32 cur = READ_ONCE(v->cpu), room, target;
+	u32 room, target = roomiest_cpu(mask, &room), cur;
+	/* Decided under the lock of its queue: a move made meanwhile by
+	 * its CPU (for an earlier pin) is either done or not begun. */
+	struct sched_cpu *sc = lock_home(v);
 
+	cur = v->cpu;
 	if (mask & BIT(cur)) {
 		/* Where it is is allowed: it stays (a move asked for
 		 * earlier is called off). */
 		WRITE_ONCE(v->affinity, mask);
 		WRITE_ONCE(v->move_to, 0);
+		spin_unlock(&sc->lock);
 		*cpu_out = cur;
 		return 0;
 	}
-	target = roomiest_cpu(mask, &room);
-	if (!room)
+	if (!room) {
+		spin_unlock(&sc->lock);
 		return -1;
+	}
 	WRITE_ONCE(v->affinity, mask);
 	WRITE_ONCE(v->move_to, target + 1);
-	WRITE_ONCE(sched_cpus[cur].moves, true);
+	WRITE_ONCE(sc->moves, true);
+	spin_unlock(&sc->lock);
 	*cpu_out = target;
 	if (cur == arch_cpu_id())
-		sched_cpus[cur].kicked = true;
+		sc->kicked = true;
 	else
 		kick(cur);
 	return 0;
