@@ -82,7 +82,10 @@ n=0
 while read -r applet; do
 	[ "$applet" = bin/busybox ] && continue
 	dir=$(dirname "$applet")
-	rel=$(realpath -m --relative-to="/$dir" /bin/busybox)
+	# -s: on a merged-/usr host /bin is a link to usr/bin, and resolving it
+	# would make usr/bin/sort point at a usr/bin/busybox the image lacks
+	# (ash runs its applets anyway; bash and other programs do not).
+	rel=$(realpath -m -s --relative-to="/$dir" /bin/busybox)
 	mkdir -p "$stage/$dir"
 	ln -sf "$rel" "$stage/$applet"
 	n=$((n + 1))

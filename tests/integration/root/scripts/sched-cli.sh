@@ -194,6 +194,9 @@ if command -v bash >/dev/null 2>&1; then
 		fail "completing a partition name gave '$(complete_words partita sched pin)'"
 	complete_words partita sched --w | grep -q -- '--weight' ||
 		fail "completing 'sched --w' gave '$(complete_words partita sched --w)'"
+	# busybox's applets under /usr/bin run from bash too, not only ash.
+	[ "$(bash -c 'printf "b\na\n" | sort | head -n 1')" = a ] ||
+		fail "bash cannot run busybox's /usr/bin/sort"
 else
 	fail "the image has no bash for the completion"
 fi
