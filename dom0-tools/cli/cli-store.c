@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The store as the partita commands reach it: connections, homes, devices. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <partita/virtio-blk.h>
@@ -113,6 +115,9 @@ void cli_store_guest_from_config(const struct config *cfg, uint32_t id,
 			net_keys(cfg, i, id, sd, generated);
 	}
 	g->device_count = cfg->device_count;
+	/* The file was just read, so this fails only if it moved since. */
+	if (realpath(cfg->file, sd->config_path))
+		g->config_path = sd->config_path;
 }
 
 void cli_store_devices(uint32_t id, struct dev_view *v,

@@ -24,11 +24,13 @@ struct cli_store_devices {
 	struct ts_key keys[CONFIG_DEVICES_MAX][3];
 	char mac[CONFIG_DEVICES_MAX][TS_MAC_TEXT];
 	char tap[CONFIG_DEVICES_MAX][TS_IFNAME_SIZE];
+	char config_path[PATH_MAX]; /* the config's absolute path */
 };
 
 /*
  * The home a config describes for partition id: its name, memory, vCPUs
- * and devices, each type numbered from 0 in list order. A disk gets
+ * and devices, each type numbered from 0 in list order, and the config's
+ * absolute path for the toolstack's record (reboot). A disk gets
  * params (its abs_path: config_check_disks() must have run), mode and
  * cache; a NIC its mac (the config's, or ts_net_mac() of the name and
  * number, never one another NIC of the guest has), tap (the config's, or

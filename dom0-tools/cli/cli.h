@@ -102,6 +102,11 @@ int cmd_soak(int argc, char **argv);
 int cmd_block_attach(int argc, char **argv);
 int cmd_block_detach(int argc, char **argv);
 int cmd_block_list(int argc, char **argv);
+int cmd_vcpu_list(int argc, char **argv);
+int cmd_vcpu_pin(int argc, char **argv);
+int cmd_sched(int argc, char **argv);
+int cmd_uptime(int argc, char **argv);
+int cmd_reboot(int argc, char **argv);
 
 /*
  * "partita create PATH" without its option parsing: prints progress and
@@ -114,10 +119,27 @@ int cmd_block_list(int argc, char **argv);
 #define CLI_CREATE_NORMAL 2
 int cli_create_file(const char *path, int output, uint32_t *id);
 
+/*
+ * After a shutdown request (with PT_ROOT_EVENT_PARTITION selected before
+ * it): waits until partition e is gone, saying so, or crashed, or
+ * timeout_ms passed (cmd-control.c). Returns the exit code.
+ */
+int cli_wait_gone(struct root_dev *dev, const struct pt_partition_entry *e,
+		  int timeout_ms);
+
 /* "partita destroy WHAT"; silent prints nothing but errors. */
 int cli_destroy(const char *what, int silent);
 
 /* The info command for one partition (cmd-list.c). */
 int cli_partition_info(const char *what, int json);
+
+/*
+ * Every partition into rows[PT_PARTITION_LIST_MAX] (*count of them), each
+ * guest with its PARTITION_INFO when it could be read (cmd-list.c).
+ * Prints why on failure and returns the exit code.
+ */
+struct part_row;
+int cli_partition_rows(struct root_dev *dev, struct part_row *rows,
+		       uint32_t *count);
 
 #endif

@@ -113,8 +113,8 @@ static int still_there(struct root_dev *dev, const struct pt_partition_entry *e,
  * gone. The event was selected before the shutdown request, so no change
  * can fall between the request and the first look.
  */
-static int wait_gone(struct root_dev *dev, const struct pt_partition_entry *e,
-		     int timeout_ms)
+int cli_wait_gone(struct root_dev *dev, const struct pt_partition_entry *e,
+		  int timeout_ms)
 {
 	long long deadline = cli_now_ms() + timeout_ms, left;
 	struct pt_partition_info info;
@@ -227,7 +227,7 @@ int cmd_shutdown(int argc, char **argv)
 	printf("Asked %s (partition %u) to shut down\n", e.name, e.id);
 	fflush(stdout);
 	if (wait)
-		rc = wait_gone(&dev, &e, timeout_ms);
+		rc = cli_wait_gone(&dev, &e, timeout_ms);
 out:
 	root_close(&dev);
 	return rc;

@@ -7,16 +7,58 @@
 #include "cli.h"
 #include "part-render.h"
 #include "root-messaging.h"
+#include "sched-render.h"
+
+int cli_partition_rows(struct root_dev *dev, struct part_row *rows,
+		       uint32_t *count)
+{
+	struct pt_partition_entry *list;
+	int err;
+
+	*count = 0;
+	list = calloc(PT_PARTITION_LIST_MAX, sizeof(*list));
+	if (!list) {
+		fprintf(stderr, "partita: out of memory\n");
+		return CLI_EXIT_FAILED;
+	}
+	err = root_partition_list(dev, list, PT_PARTITION_LIST_MAX, count);
+	if (err) {
+		free(list);
+		return cli_report(dev, err);
+	}
+	for (uint32_t i = 0; i < *count; i++) {
+		/* The root has no PARTITION_INFO; a guest may end meanwhile. */
+		rows[i].detailed =
+			list[i].id != 0 &&
+			!root_partition_info(dev, list[i].id, &rows[i].info);
+		rows[i].info.entry = list[i];
+	}
+	free(list);
+	return CLI_EXIT_OK;
+}
+
+/* The root's CPU, from the roles the hypervisor gives its CPUs. */
+static uint64_t root_cpus(const struct pt_hv_info *hv)
+{
+	uint64_t mask = 0;
+
+	for (uint32_t cpu = 0; cpu < hv->cpu_count && cpu < 64; cpu++) {
+		if (hv->cpu_role[cpu] == PT_CPU_ROLE_ROOT)
+			mask |= 1ull << cpu;
+	}
+	return mask;
+}
 
 int cmd_list(int argc, char **argv)
 {
-	int json = 0;
+	int json = 0, wide = 0;
 	const struct cli_option options[] = {
 		{ "json", 'j', CLI_OPT_FLAG, &json },
+		{ "long", 'l', CLI_OPT_FLAG, &wide },
 		{ NULL },
 	};
-	struct pt_partition_entry *list = NULL;
 	struct part_row *rows = NULL;
+	struct pt_hv_info hv;
 	struct root_dev dev;
 	uint32_t count = 0;
 	int npos, rc, err;
@@ -27,33 +69,37 @@ int cmd_list(int argc, char **argv)
 	rc = cli_open_device(&dev);
 	if (rc)
 		return rc;
-	list = calloc(PT_PARTITION_LIST_MAX, sizeof(*list));
 	rows = calloc(PT_PARTITION_LIST_MAX, sizeof(*rows));
-	if (!list || !rows) {
+	if (!rows) {
 		fprintf(stderr, "partita: out of memory\n");
 		rc = CLI_EXIT_FAILED;
 		goto out;
 	}
-	err = root_partition_list(&dev, list, PT_PARTITION_LIST_MAX, &count);
-	if (err) {
-		rc = cli_report(&dev, err);
+	rc = cli_partition_rows(&dev, rows, &count);
+	if (rc)
 		goto out;
-	}
-	for (uint32_t i = 0; i < count; i++) {
-		/* The root has no PARTITION_INFO; a guest may end meanwhile. */
-		rows[i].detailed =
-			list[i].id != 0 &&
-			!root_partition_info(&dev, list[i].id, &rows[i].info);
-		rows[i].info.entry = list[i];
-	}
-	if (json)
+	if (wide) {
+		err = root_hv_info(&dev, &hv);
+		if (err) {
+			rc = cli_report(&dev, err);
+			goto out;
+		}
+		for (uint32_t i = 0; i < count; i++) {
+			if (rows[i].info.entry.id == 0)
+				rows[i].info.cpu_mask = root_cpus(&hv);
+		}
+		if (json)
+			sched_list_long_json(stdout, rows, count, hv.uptime_ns);
+		else
+			sched_list_long_text(stdout, rows, count, hv.uptime_ns);
+	} else if (json) {
 		part_list_json(stdout, rows, count);
-	else
+	} else {
 		part_list_text(stdout, rows, count);
+	}
 	rc = CLI_EXIT_OK;
 out:
 	free(rows);
-	free(list);
 	root_close(&dev);
 	return rc;
 }

@@ -34,7 +34,7 @@ const struct cli_command cli_commands[] = {
 	{
 		.name = "list",
 		.summary = "list the partitions and their states",
-		.help = "usage: partita list [--json]\n"
+		.help = "usage: partita list [--long] [--json]\n"
 			"\n"
 			"One line per partition, the root (id 0) included: id, "
 			"name,\n"
@@ -42,6 +42,8 @@ const struct cli_command cli_commands[] = {
 			"vCPUs,\n"
 			"weight, memory and the CPU time its vCPUs have used.\n"
 			"\n"
+			"  -l, --long   also the cap, the CPUs it may use and "
+			"its uptime\n"
 			"  -j, --json   print one JSON object instead of a "
 			"table\n"
 			"  -h, --help   show this help\n",
@@ -300,6 +302,118 @@ const struct cli_command cli_commands[] = {
 			"show '-')\n"
 			"  -h, --help         show this help\n",
 		.run = cmd_top,
+	},
+	{
+		.name = "vcpu-list",
+		.summary = "list vCPUs: state, CPU, affinity, CPU time",
+		.help = "usage: partita vcpu-list [--json] [NAME|ID]\n"
+			"\n"
+			"One line per vCPU of every started partition (or of "
+			"NAME): its\n"
+			"partition, number, the physical CPU it is on, its "
+			"state (running,\n"
+			"runnable, blocked, paused, ended; 'moving' after a "
+			"pin until it\n"
+			"has moved), the CPUs it may use (affinity) and the "
+			"CPU time it\n"
+			"used. The root owns its CPU: its time is not "
+			"counted.\n"
+			"\n"
+			"  -j, --json   print one JSON object instead of a "
+			"table\n"
+			"  -h, --help   show this help\n",
+		.run = cmd_vcpu_list,
+	},
+	{
+		.name = "vcpu-pin",
+		.summary = "change the CPUs a guest's vCPU may use",
+		.help = "usage: partita vcpu-pin NAME|ID VCPU CPUS\n"
+			"\n"
+			"From now on vCPU number VCPU of the guest runs only "
+			"on "
+			"CPUS: a\n"
+			"list such as 1-3,5 (as 'cpus' in a config), or 'all' "
+			"for every\n"
+			"CPU that runs guests. A vCPU runs on one CPU at a "
+			"time; if its\n"
+			"CPU is not in CPUS it moves, at its CPU's next "
+			"scheduling pass,\n"
+			"to the CPU of CPUS with the fewest vCPUs. Prints "
+			"where it runs.\n"
+			"The setting lasts until the guest ends (its config "
+			"is not changed).\n"
+			"\n"
+			"  -h, --help   show this help\n",
+		.run = cmd_vcpu_pin,
+	},
+	{
+		.name = "sched",
+		.summary = "show or change a guest's weight and cap",
+		.help = "usage: partita sched [--weight W] [--cap C] [--json] "
+			"NAME|ID\n"
+			"\n"
+			"Without options: the guest's weight and cap. With "
+			"them: changes\n"
+			"them at once, while it runs, and shows the new values "
+			"and the\n"
+			"old. A vCPU's share of a busy CPU follows its weight; "
+			"the cap\n"
+			"limits each vCPU to C percent of one CPU even when "
+			"the CPU is\n"
+			"idle. The config is not changed.\n"
+			"\n"
+			"  -w, --weight W  1 to 65535 (configs default to "
+			"256)\n"
+			"  -c, --cap C     0 to 100 percent, '50%' too; 0 or "
+			"'none': no cap\n"
+			"  -j, --json      print one JSON object instead of "
+			"text\n"
+			"  -h, --help      show this help\n",
+		.run = cmd_sched,
+	},
+	{
+		.name = "uptime",
+		.summary = "how long the hypervisor and partitions are up",
+		.help = "usage: partita uptime [--json] [NAME|ID]\n"
+			"\n"
+			"The hypervisor's uptime, then one line per partition "
+			"(or NAME):\n"
+			"how long since it was created. The root counts from "
+			"the\n"
+			"hypervisor's start.\n"
+			"\n"
+			"  -j, --json   print one JSON object instead of a "
+			"table\n"
+			"  -h, --help   show this help\n",
+		.run = cmd_uptime,
+	},
+	{
+		.name = "reboot",
+		.summary = "shut a guest down cleanly and create it again",
+		.help = "usage: partita reboot [--timeout SECONDS] NAME|ID\n"
+			"\n"
+			"For a guest made by 'partita create': reads which "
+			"config it was\n"
+			"made from (the store keeps its absolute path) and "
+			"checks it\n"
+			"again, asks the guest to shut down, waits until it is "
+			"gone, then\n"
+			"creates it again from that config, as 'partita "
+			"create' does. The\n"
+			"new partition has a new id. The config is read anew: "
+			"edits made\n"
+			"since take effect, and a config that no longer checks "
+			"out leaves\n"
+			"the guest running. If it does not shut down in time "
+			"it "
+			"keeps\n"
+			"running and the exit status is 1.\n"
+			"\n"
+			"  -t, --timeout S  wait at most S seconds for the "
+			"shutdown\n"
+			"                   (default 30)\n"
+			"  -h, --help       show this help\n",
+		.run = cmd_reboot,
 	},
 	{
 		.name = "check",

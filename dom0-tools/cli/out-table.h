@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define OUT_TABLE_MAX_COLS 8
+#define OUT_TABLE_MAX_COLS 12
 #define OUT_TABLE_CELL_MAX 64 /* longer cells are cut */
 
 /*

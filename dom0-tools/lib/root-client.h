@@ -117,6 +117,20 @@ int root_partition_info(struct root_dev *dev, uint32_t id,
 			struct pt_partition_info *info);
 int root_partition_stats(struct root_dev *dev, uint32_t id,
 			 struct pt_partition_stats *stats);
+/*
+ * Scheduling (root-sched.c). vcpu_list: partition id's vCPUs (the root's
+ * too). vcpu_pin: vCPU `vcpu` of guest `id` may use the CPUs of mask
+ * `cpus` from now on; *cpu (if not NULL) is where it runs, once moved.
+ * partition_sched: changes the weight and cap named in flags
+ * (PT_SCHED_SET_*; 0 only reads) and returns the values in force.
+ */
+int root_vcpu_list(struct root_dev *dev, uint32_t id,
+		   struct pt_vcpu_list_out *out);
+int root_vcpu_pin(struct root_dev *dev, uint32_t id, uint32_t vcpu,
+		  uint64_t cpus, uint32_t *cpu);
+int root_partition_sched(struct root_dev *dev, uint32_t id, uint32_t flags,
+			 uint32_t weight, uint32_t cap_percent,
+			 struct pt_partition_sched *now);
 /* One read of a partition's console ring, shaped like a log chunk. */
 int root_console_read(struct root_dev *dev, uint32_t id, uint64_t from_seq,
 		      struct root_log_chunk *chunk);

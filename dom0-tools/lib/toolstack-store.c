@@ -176,6 +176,14 @@ static void put_home(struct ts_txn *t, const struct ts_guest *g)
 	ts_put(t, path, NULL, 0, id);
 	for (unsigned int i = 0; i < g->device_count; i++)
 		ts_put_device(t, id, &g->devices[i]);
+	if (g->config_path) {
+		/* The root's alone: the guest need not know our files. */
+		snprintf(path, sizeof(path), TS_TOOLSTACK_DIR "/%" PRIu32, id);
+		ts_put(t, path, NULL, 0, 0);
+		snprintf(path, sizeof(path),
+			 TS_TOOLSTACK_DIR "/%" PRIu32 "/config", id);
+		ts_put(t, path, g->config_path, 0, 0);
+	}
 }
 
 static int write_once(struct store_client *c, const struct ts_guest *g,
@@ -245,9 +253,23 @@ int ts_remove_home(struct store_client *c, uint32_t id)
 
 	snprintf(home, sizeof(home), "/local/domain/%" PRIu32, id);
 	err = ts_rm_quiet(c, 0, home);
+	if (!err) {
+		snprintf(home, sizeof(home), TS_TOOLSTACK_DIR "/%" PRIu32, id);
+		err = ts_rm_quiet(c, 0, home);
+	}
 	if (!err)
 		err = rm_backends(c, 0, id);
 	return err;
+}
+
+int ts_read_config_path(struct store_client *c, uint32_t id, char **path)
+{
+	char key[96];
+	uint32_t len;
+
+	*path = NULL;
+	snprintf(key, sizeof(key), TS_TOOLSTACK_DIR "/%" PRIu32 "/config", id);
+	return store_client_read(c, 0, key, path, &len);
 }
 
 int ts_introduce(struct store_client *c, uint32_t id, char *err,

@@ -36,7 +36,16 @@ struct ts_guest {
 	uint32_t vcpus;
 	const struct ts_device *devices;
 	unsigned int device_count;
+	/* The absolute path of the config it was made from, or NULL. */
+	const char *config_path;
 };
+
+/*
+ * Where the toolstack keeps what it knows of guest id for itself (only
+ * the root reads it): "config", the config file 'partita create' used,
+ * so that 'partita reboot' can create it again.
+ */
+#define TS_TOOLSTACK_DIR "/local/domain/0/toolstack"
 
 /*
  * Connects to partita-stored at path (NULL: $XENSTORED_PATH, else the
@@ -55,8 +64,16 @@ struct store_client *ts_store_open(const char *path, int *errnum);
 int ts_write_home(struct store_client *c, const struct ts_guest *g, char *err,
 		  size_t err_size);
 
-/* Removes the home and every back-end directory naming the guest. */
+/* Removes the home, the toolstack's record and every back-end directory
+ * naming the guest. */
 int ts_remove_home(struct store_client *c, uint32_t id);
+
+/*
+ * The config path recorded for guest id (malloc'ed into *path: free() it);
+ * -ENOENT when none was (a guest from the hypervisor's boot config, or
+ * one created while no store ran), another negative errno on failure.
+ */
+int ts_read_config_path(struct store_client *c, uint32_t id, char **path);
 
 /*
  * INTRODUCE(id, PT_STORE_GRANT_REF, PT_STORE_PORT): the store maps the

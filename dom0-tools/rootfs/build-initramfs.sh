@@ -5,6 +5,7 @@
 # usage: build-initramfs.sh --version VER --image VMLINUZ --out DIR
 #            [--init FILE] [--module PARTITA_KO] [--tool FILE]... [--tests DIR]
 #            [--share FILE]... [--dynamic FILE]... [--busybox FILE]
+#            [--bash-completion FILE]
 #   --version  the Debian kernel release the modules come from (uname -r form)
 #   --image    the kernel image, copied to DIR/vmlinuz
 #   --out      output folder: DIR/initrd.img (newc cpio, gzip) and DIR/vmlinuz
@@ -18,6 +19,9 @@
 #              installed at its own path with every library ldd names and
 #              the program interpreter
 #   --busybox  a static busybox (default /bin/busybox from busybox-static)
+#   --bash-completion  partita's bash completion, installed for the bash
+#              that --dynamic brings (busybox ash has no programmable
+#              completion); /etc/bash.bashrc loads it
 # Missing optional pieces are reported and skipped. DIR/initrd.img is only
 # replaced when its content changes, so dependants do not rebuild needlessly.
 set -euo pipefail
@@ -33,7 +37,7 @@ modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
 	veth)
 
 version="" image="" out="" init=$here/init module="" tests="" busybox=/bin/busybox
-tools=() shares=() dynamics=()
+tools=() shares=() dynamics=() completion=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--version) version=$2; shift 2 ;;
@@ -45,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--tests) tests=$2; shift 2 ;;
 	--share) shares+=("$2"); shift 2 ;;
 	--dynamic) dynamics+=("$2"); shift 2 ;;
+	--bash-completion) completion=$2; shift 2 ;;
 	--busybox) busybox=$2; shift 2 ;;
 	*) echo "build-initramfs: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -77,7 +82,10 @@ n=0
 while read -r applet; do
 	[ "$applet" = bin/busybox ] && continue
 	dir=$(dirname "$applet")
-	rel=$(realpath -m --relative-to="/$dir" /bin/busybox)
+	# -s: on a merged-/usr host /bin is a link to usr/bin, and resolving it
+	# would make usr/bin/sort point at a usr/bin/busybox the image lacks
+	# (ash runs its applets anyway; bash and other programs do not).
+	rel=$(realpath -m -s --relative-to="/$dir" /bin/busybox)
 	mkdir -p "$stage/$dir"
 	ln -sf "$rel" "$stage/$applet"
 	n=$((n + 1))
@@ -151,6 +159,19 @@ for file in ${shares[@]+"${shares[@]}"}; do
 	fi
 done
 say "$(find "$stage/usr/share/partita" -type f | wc -l) files in /usr/share/partita"
+# Tab completion: the login shell stays busybox ash (it completes only
+# command and file names); typing 'bash' gives partita's completion.
+if [ -n "$completion" ] && [ -f "$completion" ]; then
+	mkdir -p "$stage/usr/share/bash-completion/completions"
+	install -m 0644 "$completion" \
+		"$stage/usr/share/bash-completion/completions/partita"
+	cat >"$stage/etc/bash.bashrc" <<'EOF'
+# Interactive bash in the root partition: the prompt, and partita's completion.
+PS1='partita-root:\w# '
+. /usr/share/bash-completion/completions/partita
+EOF
+	say "bash completion for partita"
+fi
 if [ -n "$tests" ] && [ -d "$tests" ]; then
 	for t in "$tests"/*.sh; do
 		[ -f "$t" ] && install -m 0755 "$t" "$stage/tests/"

@@ -48,6 +48,15 @@ static int is_backend_dir(const struct scrub *s, const char *path)
 	return slash && slash != type && !strcmp(slash + 1, s->id);
 }
 
+/* /local/domain/0/toolstack/<id>: what the toolstack keeps of the guest. */
+static int is_toolstack_dir(const struct scrub *s, const char *path)
+{
+	static const char prefix[] = "/local/domain/0/toolstack/";
+
+	return !strncmp(path, prefix, sizeof(prefix) - 1) &&
+	       !strcmp(path + sizeof(prefix) - 1, s->id);
+}
+
 static int names_domid(const struct store_node *n, uint32_t domid)
 {
 	uint32_t i;
@@ -65,7 +74,7 @@ static void walk(struct scrub *s, const struct store_node *n, char *path,
 
 	if (len > 1) {
 		if (n->perms[0].domid == s->domid || !strcmp(path, s->home) ||
-		    is_backend_dir(s, path)) {
+		    is_backend_dir(s, path) || is_toolstack_dir(s, path)) {
 			scrub_add(s, path, 0);
 			return;
 		}

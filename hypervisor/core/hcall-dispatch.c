@@ -19,6 +19,7 @@ static const struct {
 	{ hcall_message_table, &hcall_message_count },
 	{ hcall_grant_table, &hcall_grant_count },
 	{ hcall_messaging_info_table, &hcall_messaging_info_count },
+	{ hcall_sched_table, &hcall_sched_count },
 };
 
 static const struct hcall_desc *search_groups(u16 code)

@@ -44,6 +44,7 @@ struct partition *partition_init_root(u32 cpu)
 	p->vcpus_alive = 1;
 	p->vcpus[0].part = p;
 	p->vcpus[0].cpu = cpu;
+	p->vcpus[0].affinity = BIT(cpu);
 	p->vcpus[0].state = VCPU_STATE_RUNNABLE;
 	p->console_tokens = CONSOLE_BURST_LINES;
 	p->log_tokens = LOG_GUEST_BURST;
@@ -124,8 +125,7 @@ static u32 cpu_for_vcpu(u64 mask, u32 index)
 	return 0;
 }
 
-/* CPUs that came up, less the root's: guests never run there. */
-static u64 online_cpu_mask(void)
+u64 partition_guest_cpus(void)
 {
 	u64 mask = 0;
 
@@ -156,7 +156,7 @@ static bool valid_name(const char *name)
 /* Decode for CREATE and for boot-time guests: changes nothing. */
 int partition_check_config(const struct partition_config *cfg, const char **why)
 {
-	u64 cpus = cfg->cpu_mask & online_cpu_mask();
+	u64 cpus = cfg->cpu_mask & partition_guest_cpus();
 
 	if (!valid_name(cfg->name))
 		*why = "the name must be 1-31 characters of A-Z a-z 0-9 _ . -";
@@ -234,7 +234,7 @@ int partition_new(const struct partition_config *cfg, struct partition **out,
 	p->weight = cfg->weight;
 	p->cap_percent = cfg->cap_percent;
 	p->on_crash = cfg->on_crash;
-	p->cpu_mask = cfg->cpu_mask & online_cpu_mask();
+	p->cpu_mask = cfg->cpu_mask & partition_guest_cpus();
 	p->console_tokens = CONSOLE_BURST_LINES;
 	p->log_tokens = LOG_GUEST_BURST;
 	p->created_ns = time_now_ns();
@@ -292,6 +292,7 @@ int partition_start(struct partition *p, u64 entry, u64 image_lo, u64 image_hi)
 		v->part = p;
 		v->index = i;
 		v->cpu = cpu_for_vcpu(p->cpu_mask, i);
+		v->affinity = p->cpu_mask;
 		v->state = VCPU_STATE_RUNNABLE;
 		if (arch_vcpu_init(v, entry, PT_GUEST_START_INFO_GPA, i)) {
 			/* Stay CREATED with nothing half-built: a retried

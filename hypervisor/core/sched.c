@@ -16,6 +16,13 @@
  * pass += time * STRIDE_SCALE / weight, so shares follow the weights. A vCPU
  * waking from sleep starts at the CPU's virtual time rather than at its old
  * pass, so sleeping never banks credit.
+ *
+ * A vCPU moves to another CPU only when the root pins it away from its own
+ * (sched_set_affinity). The CPU it leaves does the move between two runs,
+ * holding both run queues' locks (lower CPU first), after saving the
+ * vCPU's FPU registers it may still hold. Whoever locks a vCPU's CPU from
+ * elsewhere reads v->cpu again under the lock (lock_home), so it never
+ * works on a queue the vCPU has just left.
  */
 #define STRIDE_SCALE 1024ull
 /* Log port time a CPU spends between two guest runs. */
@@ -35,6 +42,7 @@ struct sched_cpu {
 	u64 vtime; /* pass of the vCPU picked last */
 	u64 armed_ns;
 	volatile bool kicked;
+	volatile bool moves; /* a vCPU here was pinned elsewhere */
 };
 
 static struct sched_cpu sched_cpus[MAX_CPUS];
@@ -45,6 +53,20 @@ static void kick(u32 cpu)
 {
 	if (!root_is_cpu(cpu))
 		arch_kick_cpu(cpu);
+}
+
+/* Locks the run queue v is on; v->cpu stays put while it is held. */
+static struct sched_cpu *lock_home(const struct vcpu *v)
+{
+	for (;;) {
+		u32 cpu = READ_ONCE(v->cpu);
+		struct sched_cpu *sc = &sched_cpus[cpu];
+
+		spin_lock(&sc->lock);
+		if (READ_ONCE(v->cpu) == cpu)
+			return sc;
+		spin_unlock(&sc->lock);
+	}
 }
 
 void sched_init(u32 cpu_count)
@@ -106,12 +128,12 @@ u32 sched_room(u32 cpu)
 
 void sched_wake(struct vcpu *v)
 {
-	struct sched_cpu *sc = &sched_cpus[v->cpu];
+	struct sched_cpu *sc = lock_home(v);
+	u32 cpu = v->cpu;
 	bool woke = false;
 
 	bool running_elsewhere;
 
-	spin_lock(&sc->lock);
 	if (v->state == VCPU_STATE_BLOCKED) {
 		v->state = VCPU_STATE_RUNNABLE;
 		v->pass = MAX(v->pass, sc->vtime);
@@ -119,11 +141,10 @@ void sched_wake(struct vcpu *v)
 	}
 	/* A vCPU in guest mode elsewhere sees its upcall only after an exit:
 	 * make one now rather than at the end of its slice. */
-	running_elsewhere =
-		!woke && sc->current == v && v->cpu != arch_cpu_id();
+	running_elsewhere = !woke && sc->current == v && cpu != arch_cpu_id();
 	spin_unlock(&sc->lock);
-	if ((woke || running_elsewhere) && v->cpu != arch_cpu_id())
-		kick(v->cpu);
+	if ((woke || running_elsewhere) && cpu != arch_cpu_id())
+		kick(cpu);
 	else if (woke)
 		sc->kicked = true;
 }
@@ -176,10 +197,12 @@ void sched_charge(struct vcpu *v, u64 ns)
 
 void sched_timer_changed(struct vcpu *v)
 {
-	if (v->cpu == arch_cpu_id())
-		sched_cpus[v->cpu].kicked = true;
+	u32 cpu = READ_ONCE(v->cpu);
+
+	if (cpu == arch_cpu_id())
+		sched_cpus[cpu].kicked = true;
 	else
-		kick(v->cpu);
+		kick(cpu);
 }
 
 /* Called from the host interrupt handlers (timer and kick). */
@@ -370,6 +393,8 @@ void sched_run_cpu(void)
 			log_drain(LOG_DRAIN_SLICE_NS);
 		if (partition_teardown_pending())
 			partition_teardown_step(TEARDOWN_SLICE_NS);
+		if (READ_ONCE(sc->moves))
+			sched_move_vcpus(arch_cpu_id());
 		arch_irq_window();
 		sc->kicked = false;
 		now = time_now_ns();
@@ -427,13 +452,157 @@ void sched_run_cpu(void)
 
 void sched_mark_dead(struct vcpu *v)
 {
-	struct sched_cpu *sc = &sched_cpus[v->cpu];
+	struct sched_cpu *sc = lock_home(v);
+	u32 cpu = v->cpu;
 
-	spin_lock(&sc->lock);
 	v->state = VCPU_STATE_DEAD;
 	spin_unlock(&sc->lock);
-	if (v->cpu == arch_cpu_id())
+	if (cpu == arch_cpu_id())
 		sc->kicked = true;
 	else
-		kick(v->cpu);
+		kick(cpu);
+}
+
+/* The CPU of `mask` whose run queue has the most room (ties: lowest). */
+static u32 roomiest_cpu(u64 mask, u32 *room)
+{
+	u32 best = 0;
+
+	*room = 0;
+	for (u32 cpu = 0; cpu < sched_cpu_count; cpu++) {
+		u32 r;
+
+		if (!(mask & BIT(cpu)))
+			continue;
+		r = sched_room(cpu);
+		if (r > *room) {
+			*room = r;
+			best = cpu;
+		}
+	}
+	return best;
+}
+
+int sched_set_affinity(struct vcpu *v, u64 mask, u32 *cpu_out)
+{
+	u32 room, target = roomiest_cpu(mask, &room), cur;
+	/* Decided under the lock of its queue: a move made meanwhile by
+	 * its CPU (for an earlier pin) is either done or not begun. */
+	struct sched_cpu *sc = lock_home(v);
+
+	cur = v->cpu;
+	if (mask & BIT(cur)) {
+		/* Where it is is allowed: it stays (a move asked for
+		 * earlier is called off). */
+		WRITE_ONCE(v->affinity, mask);
+		WRITE_ONCE(v->move_to, 0);
+		spin_unlock(&sc->lock);
+		*cpu_out = cur;
+		return 0;
+	}
+	if (!room) {
+		spin_unlock(&sc->lock);
+		return -1;
+	}
+	WRITE_ONCE(v->affinity, mask);
+	WRITE_ONCE(v->move_to, target + 1);
+	WRITE_ONCE(sc->moves, true);
+	spin_unlock(&sc->lock);
+	*cpu_out = target;
+	if (cur == arch_cpu_id())
+		sc->kicked = true;
+	else
+		kick(cur);
+	return 0;
+}
+
+/* Finds a vCPU of this CPU that is to move; NULL when none is. */
+static struct vcpu *next_mover_locked(struct sched_cpu *sc)
+{
+	for (u32 i = 0; i < sc->count; i++) {
+		struct vcpu *v = sc->vcpus[i];
+
+		if (!READ_ONCE(v->move_to))
+			continue;
+		if (v->state != VCPU_STATE_DEAD)
+			return v;
+		WRITE_ONCE(v->move_to, 0); /* it goes away instead */
+	}
+	return NULL;
+}
+
+/* Takes v off `from` and onto `to`; both locks held. False: no room. */
+static bool move_locked(struct sched_cpu *from, struct sched_cpu *to,
+			struct vcpu *v, u32 target)
+{
+	u32 i = 0;
+
+	while (i < from->count && from->vcpus[i] != v)
+		i++;
+	if (i == from->count || to->count == SCHED_MAX_VCPUS_PER_CPU)
+		return false;
+	from->vcpus[i] = from->vcpus[--from->count];
+	if (from->current == v)
+		from->current = NULL;
+	if (from->fpu_owner == v) {
+		/* Its registers are still in this CPU's FPU: save them. */
+		arch_fpu_switch(v, NULL);
+		from->fpu_owner = NULL;
+	}
+	WRITE_ONCE(v->cpu, target);
+	v->pass = to->vtime;
+	to->vcpus[to->count++] = v;
+	return true;
+}
+
+void sched_move_vcpus(u32 cpu)
+{
+	struct sched_cpu *sc = &sched_cpus[cpu];
+
+	WRITE_ONCE(sc->moves, false);
+	for (u32 round = 0; round < SCHED_MAX_VCPUS_PER_CPU; round++) {
+		struct sched_cpu *to, *first, *second;
+		struct vcpu *v;
+		u32 target;
+		bool wanted, moved;
+
+		spin_lock(&sc->lock);
+		v = next_mover_locked(sc);
+		target = v ? READ_ONCE(v->move_to) - 1 : 0;
+		spin_unlock(&sc->lock);
+		if (!v)
+			return;
+		if (target == cpu || target >= sched_cpu_count) {
+			WRITE_ONCE(v->move_to, 0);
+			continue;
+		}
+		to = &sched_cpus[target];
+		first = cpu < target ? sc : to;
+		second = cpu < target ? to : sc;
+		spin_lock(&first->lock);
+		spin_lock(&second->lock);
+		wanted = v->cpu == cpu && v->state != VCPU_STATE_DEAD &&
+			 READ_ONCE(v->move_to) == target + 1;
+		moved = wanted && move_locked(sc, to, v, target);
+		/* Done, or no longer wanted, or no room left there. */
+		if (READ_ONCE(v->move_to) == target + 1)
+			WRITE_ONCE(v->move_to, 0);
+		spin_unlock(&second->lock);
+		spin_unlock(&first->lock);
+		if (moved) {
+			log_part(LOG_INFO, v->part, "vCPU %u moved to CPU %u",
+				 v->index, target);
+			kick(target);
+		} else if (wanted) {
+			/* Its room was taken since the pin: it stays. */
+			log_part(LOG_WARN, v->part,
+				 "vCPU %u stays on CPU %u: CPU %u is full",
+				 v->index, cpu, target);
+		}
+	}
+}
+
+bool sched_vcpu_running(const struct vcpu *v)
+{
+	return READ_ONCE(sched_cpus[READ_ONCE(v->cpu)].current) == v;
 }

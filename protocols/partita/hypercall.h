@@ -103,6 +103,9 @@ static inline uint32_t pt_hc_reps_done(uint64_t result)
 #define PT_CALL_PARTITION_STATS 0x0059	  /* in: pt_partition_ref, out: stats */
 #define PT_CALL_CONSOLE_READ 0x005A	  /* in: pt_partition_ref, out: page */
 #define PT_CALL_PARTITION_MESSAGING 0x005B /* in: ref, out: messaging_info */
+#define PT_CALL_VCPU_LIST 0x005C /* in: pt_partition_ref, out: vcpu_list */
+#define PT_CALL_VCPU_SET_AFFINITY 0x005D /* fast: RDX id|vcpu<<32, R8 CPUs */
+#define PT_CALL_PARTITION_SCHED 0x005E	 /* in/out: pt_partition_sched */
 /* Event ports (events.h). */
 #define PT_CALL_EVTCHN_SET_PAGE 0x0060	       /* fast: RDX GPA */
 #define PT_CALL_EVTCHN_ALLOC_UNBOUND 0x0061    /* fast: RDX id|vcpu<<32 */
@@ -429,6 +432,54 @@ struct pt_console_read_out {
 };
 PT_ABI_SIZE(struct pt_console_read_out, 16);
 #define PT_CONSOLE_READ_MAX (PT_PAGE_SIZE - 16u)
+
+/*
+ * PT_CALL_VCPU_LIST: a partition's vCPUs as the scheduler sees them. Each
+ * vCPU runs on one physical CPU of its affinity at a time and moves only
+ * when VCPU_SET_AFFINITY takes that CPU away (no load balancing).
+ */
+#define PT_VCPU_STATE_RUNNING 1	 /* on its CPU now (or picked to run next) */
+#define PT_VCPU_STATE_RUNNABLE 2 /* waiting for its CPU */
+#define PT_VCPU_STATE_BLOCKED 3	 /* waiting for an event or its timer */
+#define PT_VCPU_STATE_PAUSED 4	 /* its partition is paused */
+#define PT_VCPU_STATE_ENDED 5	 /* its partition shut down or crashed */
+
+#define PT_VCPU_MOVING (1u << 0) /* pinned elsewhere, not moved yet */
+
+struct pt_vcpu_info {
+	uint32_t index;
+	uint32_t state;	     /* PT_VCPU_STATE_* */
+	uint32_t cpu;	     /* the physical CPU it is on */
+	uint32_t flags;	     /* PT_VCPU_* */
+	uint64_t affinity;   /* CPUs it may run on */
+	uint64_t runtime_ns; /* CPU time it used */
+};
+PT_ABI_SIZE(struct pt_vcpu_info, 32);
+
+struct pt_vcpu_list_out {
+	uint32_t id;
+	uint32_t vcpu_count; /* entries in vcpus[] */
+	uint64_t reserved;
+	struct pt_vcpu_info vcpus[PT_PARTITION_MAX_VCPUS];
+};
+PT_ABI_OFFSET(struct pt_vcpu_list_out, vcpus, 16);
+PT_ABI_SIZE(struct pt_vcpu_list_out, 16 + 8 * 32);
+
+/*
+ * PT_CALL_PARTITION_SCHED: reads a guest's weight and cap, and changes
+ * those named in flags; the answer holds the values in force afterwards
+ * (flags 0 there).
+ */
+#define PT_SCHED_SET_WEIGHT (1u << 0)
+#define PT_SCHED_SET_CAP (1u << 1)
+
+struct pt_partition_sched {
+	uint32_t id;
+	uint32_t flags;	      /* PT_SCHED_SET_*; 0 only reads */
+	uint32_t weight;      /* 1 .. 65535 */
+	uint32_t cap_percent; /* 0: none; else max % of one CPU per vCPU */
+};
+PT_ABI_SIZE(struct pt_partition_sched, 16);
 
 /* PT_CALL_HV_INFO output: the machine as the hypervisor sees it. */
 #define PT_CPU_ROLE_OFFLINE 0u

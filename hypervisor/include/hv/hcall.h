@@ -46,6 +46,7 @@ union hcall_input {
 	struct pt_evtchn_ref evtchn_ref;
 	struct pt_msg_connection_in connection;
 	struct pt_msg_post_in post;
+	struct pt_partition_sched sched;
 };
 
 struct hcall_ctx {
@@ -124,6 +125,8 @@ extern const struct hcall_desc hcall_grant_table[];
 extern const u32 hcall_grant_count;
 extern const struct hcall_desc hcall_messaging_info_table[];
 extern const u32 hcall_messaging_info_count;
+extern const struct hcall_desc hcall_sched_table[];
+extern const u32 hcall_sched_count;
 
 /* Checks a guest list of `count` elements of `size` bytes from index 0. */
 int hcall_check_list(struct hcall_ctx *c, u64 gpa, u32 size, u32 first,

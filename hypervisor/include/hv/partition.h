@@ -36,6 +36,8 @@ struct vcpu {
 	u32 cpu;	    /* physical CPU it is bound to */
 	volatile u32 state; /* enum vcpu_state */
 	bool on_runqueue;
+	u64 affinity;	      /* CPUs it may be bound to (vcpu-pin) */
+	volatile u32 move_to; /* CPU + 1 to move to at its CPU's next look */
 
 	/* Scheduling (stride): lowest pass runs next. */
 	u64 pass;
@@ -220,6 +222,8 @@ void partition_fill_entry(const struct partition *p,
 			  struct pt_partition_entry *e);
 
 struct partition *partition_get(u32 id);
+/* CPUs that came up, less the root's: where guest vCPUs may run. */
+u64 partition_guest_cpus(void);
 /* A live partition by name, or NULL. */
 struct partition *partition_find(const char *name);
 u32 partition_live_count(void);

@@ -29,6 +29,19 @@ void sched_interrupt(void);
 /* Re-arms this CPU's timer after a vCPU changed its deadline. */
 void sched_timer_changed(struct vcpu *v);
 
+/*
+ * Runtime affinity (vcpu-pin): v may use the CPUs of `mask` from now on.
+ * It stays where it is if that CPU is in mask; else the CPU of mask with
+ * the most room is chosen and v's CPU is asked to move it there between
+ * two runs. *cpu: where it will run. -1 (nothing changed) when no CPU of
+ * mask has room. The caller checked mask against the CPUs guests use.
+ */
+int sched_set_affinity(struct vcpu *v, u64 mask, u32 *cpu);
+/* What each CPU's loop does when asked to: moves pinned vCPUs away. */
+void sched_move_vcpus(u32 cpu);
+/* Whether v is its CPU's current vCPU (running, or picked to run next). */
+bool sched_vcpu_running(const struct vcpu *v);
+
 /* For the pure selection logic (unit-tested): index of the vCPU to run. */
 struct sched_candidate {
 	u64 pass;
