@@ -23,6 +23,8 @@
 # Missing optional pieces are reported and skipped. DIR/initrd.img is only
 # replaced when its content changes, so dependants do not rebuild needlessly.
 set -euo pipefail
+# depmod and modprobe live in /sbin, outside a normal user's PATH on Debian.
+PATH=$PATH:/usr/sbin:/sbin
 
 here=$(cd "$(dirname "$0")" && pwd)
 # The Debian modules the root needs, in any order: dependencies are resolved

@@ -16,6 +16,8 @@
 # when apt cannot answer or the download fails, the newest tree already in
 # the cache is used with a warning, so an offline machine keeps building.
 set -euo pipefail
+# depmod and modprobe live in /sbin, outside a normal user's PATH on Debian.
+PATH=$PATH:/usr/sbin:/sbin
 
 cache="" flavour=amd64
 while [ $# -gt 0 ]; do
