@@ -4,38 +4,57 @@
 # the root's shell, otherwise the root runs a short demo script (creates
 # ticker from its YAML, lists it, shows its console, destroys it) and powers
 # off. Without a root image it boots the two demo guests alone (demo.cfg).
+#
+# usage: demo.sh [--prebuilt BUILD_DIR]
+#   --prebuilt  skip installing and building; boot what BUILD_DIR holds
+#               (for testing the demo itself)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-scripts/build.sh
-
 build=build
+if [ "${1:-}" = --prebuilt ]; then
+	[ $# -eq 2 ] || { sed -n '8,10p' "$0" >&2; exit 2; }
+	build=$2
+else
+	[ $# -eq 0 ] || { sed -n '8,10p' "$0" >&2; exit 2; }
+	scripts/install-deps.sh
+	scripts/build.sh
+fi
+
 boot=tests/integration/boot-qemu.sh
 configs=tests/integration/configs
 if [ ! -f $build/root/initrd.img ]; then
-	echo "demo: no root partition image (needs linux-image-amd64 and"
-	echo "demo: linux-headers-amd64); booting the two demo guests alone"
+	echo "demo: no root partition image (the Debian kernel could not be"
+	echo "demo: fetched; see the build's fetch-kernel messages); booting"
+	echo "demo: the two demo guests alone"
 	exec $boot --show $build $configs/demo.cfg
 fi
 
 if [ -t 0 ] && [ -t 1 ]; then
-	cat <<'BANNER'
+	# The hypervisor's lines are shown until it starts Linux; after that
+	# this terminal is the root's console alone (the hello guests keep
+	# logging, into the file).
+	out=$(mktemp -d /tmp/partita-demo.XXXXXX)
+	cat <<BANNER
 ================================================================
- Partita demo: the hypervisor log (COM2) scrolls first: the two
- hello guests on CPU 1, then Debian Linux starting as the root
- partition on CPU 0. Its console (COM1) is this terminal.
+ Partita demo: the hypervisor's boot lines come first (COM2), up
+ to starting Debian Linux as the root partition on CPU 0; then
+ this terminal is the root's console (COM1) alone. The whole
+ hypervisor log, with the two hello guests on CPU 1, is in
+     $out/com2.log
  At the "partita-root:~#" prompt try:
+     partita dmesg --follow    the hypervisor log, live (Ctrl-C)
      partita create /usr/share/partita/ticker.yaml
      partita list              the partitions and their states
      partita console ticker    its console, live (Ctrl-C leaves it)
      partita pause ticker      (unpause, stats, top, info ticker)
      partita destroy ticker
-     partita info; partita dmesg   the hypervisor and its log
+     partita info              the hypervisor and its partitions
  Leave with: poweroff      (or Ctrl-A then X to stop QEMU)
 ================================================================
 BANNER
 	sleep 2
-	exec $boot --show --interactive $build $configs/demo-root.cfg
+	exec $boot --show-until 'INF root: starting Linux on CPU' --interactive \
+		$build $configs/demo-root.cfg "$out"
 fi
 
 # No terminal (automation): the same boot with the root's demo script.

@@ -3,12 +3,14 @@
 # Builds the root partition's initramfs (busybox, Debian modules, partita.ko, tools, tests).
 #
 # usage: build-initramfs.sh --version VER --image VMLINUZ --out DIR
-#            [--init FILE] [--module PARTITA_KO] [--tool FILE]... [--tests DIR]
-#            [--share FILE]... [--dynamic FILE]... [--busybox FILE]
-#            [--bash-completion FILE]
+#            [--modules-root TREE] [--init FILE] [--module PARTITA_KO]
+#            [--tool FILE]... [--tests DIR] [--share FILE]... [--dynamic FILE]...
+#            [--busybox FILE] [--bash-completion FILE]
 #   --version  the Debian kernel release the modules come from (uname -r form)
 #   --image    the kernel image, copied to DIR/vmlinuz
 #   --out      output folder: DIR/initrd.img (newc cpio, gzip) and DIR/vmlinuz
+#   --modules-root  the tree holding lib/modules/VER (with modules.dep), as
+#              fetch-kernel.sh unpacks it; default: the host's /
 #   --init     the /init script (default: init next to this script)
 #   --module   partita.ko; installed as /lib/partita/partita.ko when it exists
 #   --tool     a static program installed as /bin/NAME when it exists
@@ -25,6 +27,8 @@
 # Missing optional pieces are reported and skipped. DIR/initrd.img is only
 # replaced when its content changes, so dependants do not rebuild needlessly.
 set -euo pipefail
+# depmod and modprobe live in /sbin, outside a normal user's PATH on Debian.
+PATH=$PATH:/usr/sbin:/sbin
 
 here=$(cd "$(dirname "$0")" && pwd)
 # The Debian modules the root needs, in any order: dependencies are resolved
@@ -36,13 +40,14 @@ modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
 	virtio_pci virtio_blk failover net_failover virtio_net tun bridge
 	veth)
 
-version="" image="" out="" init=$here/init module="" tests="" busybox=/bin/busybox
+version="" image="" out="" modroot="" init=$here/init module="" tests="" busybox=/bin/busybox
 tools=() shares=() dynamics=() completion=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--version) version=$2; shift 2 ;;
 	--image) image=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
+	--modules-root) modroot=${2%/}; shift 2 ;;
 	--init) init=$2; shift 2 ;;
 	--module) module=$2; shift 2 ;;
 	--tool) tools+=("$2"); shift 2 ;;
@@ -55,7 +60,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ -z "$version" ] || [ -z "$image" ] || [ -z "$out" ]; then
-	sed -n '5,19p' "$0" >&2
+	sed -n '5,22p' "$0" >&2
 	exit 2
 fi
 say() { echo "build-initramfs: $*"; }
@@ -67,7 +72,10 @@ case "$(ldd "$busybox" 2>&1 || true)" in
 *"not a dynamic"*) ;;
 *) die "$busybox is not static (install busybox-static)" ;;
 esac
-[ -d "/lib/modules/$version" ] || die "no /lib/modules/$version (install linux-image-$version)"
+[ -f "$modroot/lib/modules/$version/modules.dep" ] ||
+	die "no $modroot/lib/modules/$version/modules.dep (see fetch-kernel.sh)"
+modprobe_dir=()
+[ -z "$modroot" ] || modprobe_dir=(-d "$modroot")
 
 mkdir -p "$out"
 stage=$out/initramfs.d
@@ -96,14 +104,15 @@ say "busybox with $n applets"
 : >"$stage/lib/partita/modules.list"
 declare -A seen=()
 for m in "${modules[@]}"; do
-	deps=$(modprobe --show-depends -S "$version" "$m") ||
+	deps=$(modprobe "${modprobe_dir[@]}" --show-depends -S "$version" "$m") ||
 		die "modprobe cannot resolve $m for $version"
-	while read -r verb path _; do
+	while read -r verb file _; do
 		[ "$verb" = insmod ] || continue
+		path=${file#"$modroot"}   # where it goes in the image
 		[ -z "${seen[$path]:-}" ] || continue
 		seen[$path]=1
 		mkdir -p "$stage$(dirname "$path")"
-		cp "$path" "$stage$path"   # Debian's modules are signed: never strip
+		cp "$file" "$stage$path"   # Debian's modules are signed: never strip
 		echo "$path" >>"$stage/lib/partita/modules.list"
 	done <<<"$deps"
 done

@@ -2,9 +2,13 @@
 # Boots partita.efi under QEMU (TCG, OVMF) with a boot config and its guest
 # images, keeping COM1 (root console) and COM2 (hypervisor log) in files.
 #
-# usage: boot-qemu.sh [--show] [--interactive] [--timeout SECONDS] [--smp N]
-#                     [--icount] BUILD_DIR CONFIG [OUT_DIR]
-#   --show     print the hypervisor log live while QEMU runs (the demo)
+# usage: boot-qemu.sh [--show] [--show-until REGEX] [--interactive]
+#                     [--timeout SECONDS] [--smp N] [--icount]
+#                     BUILD_DIR CONFIG [OUT_DIR]
+#   --show     print the hypervisor log live while QEMU runs
+#   --show-until REGEX  print it live only up to the first line matching the
+#              extended REGEX, then say where the rest goes (the demo: the
+#              hypervisor's boot lines, then a clean root console)
 #   --interactive  COM1 (the root's console) on this terminal instead of a file
 #   --icount   QEMU's instruction clock (one TSC tick = one emulated
 #              instruction, one TCG thread): for exact path lengths
@@ -16,10 +20,11 @@
 set -euo pipefail
 
 icount=()
-show=0 interactive=0 timeout_s=120 smp=2 accel=tcg,thread=multi
+show=0 show_until="" interactive=0 timeout_s=120 smp=2 accel=tcg,thread=multi
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--show) show=1; shift ;;
+	--show-until) show=1; show_until=$2; shift 2 ;;
 	--interactive) interactive=1; shift ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
@@ -27,7 +32,7 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-[ $# -ge 2 ] || { sed -n '5,14p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '5,18p' "$0" >&2; exit 2; }
 build=$1 config=$2 out=${3:-$(mktemp -d /tmp/partita-boot.XXXXXX)}
 mkdir -p "$out"
 
@@ -72,8 +77,28 @@ qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" "${icount[@]}"
 	-serial "$com1" -serial file:$out/com2.log
 	-display none -monitor none -net none -no-reboot)
 
+# show_log: copies the hypervisor log lines from stdin to stdout as they
+# come (a shell loop: awk may read ahead in blocks and show them late),
+# up to the first line matching show_until when that is set. With
+# show_until, the firmware's lines before the hypervisor's first are left
+# out: OVMF writes them to COM1 too, and COM1 is then the terminal.
+show_log() {
+	local line started=0
+	[ -n "$show_until" ] || started=1
+	while IFS= read -r line; do
+		[[ $line =~ ^\[\ *[0-9]+\.[0-9]+\]\ [A-Z]{3}\  ]] && started=1
+		[ $started -eq 1 ] || continue
+		printf '%s\n' "$line"
+		if [ -n "$show_until" ] && [[ $line =~ $show_until ]]; then
+			echo "boot-qemu: the hypervisor log goes on in $out/com2.log"
+			return
+		fi
+	done
+}
 if [ $show -eq 1 ]; then
-	tail -n +1 -f "$out/com2.log" &
+	# tail ends at its next write once show_log has returned, or when this
+	# script exits.
+	tail -n +1 -f --pid=$$ "$out/com2.log" | show_log &
 	tail_pid=$!
 	trap 'kill $tail_pid 2>/dev/null || true' EXIT
 fi
