@@ -125,13 +125,20 @@ static void free_bounce(struct blk_io *io, struct blk_slot *s)
 
 void blk_io_stop(struct blk_io *io)
 {
-	unsigned int i;
+	unsigned int i, requests;
 
 	if (!io->q)
 		return;
 	/* Prepared but not yet submitted: they go with the cancel. */
 	io->ops_out += io->to_submit;
 	io->to_submit = 0;
+	requests = blk_io_inflight(io);
+	/* Said once per stop, so a death with I/O in flight shows in the log. */
+	if (requests)
+		logf_io(io,
+			"stopping with %u requests in flight, %u I/O "
+			"operations to cancel or wait for",
+			requests, io->ops_out);
 	if (io->ring_ok && io->ops_out) {
 		struct io_uring_sqe *sqe = io_uring_get_sqe(&io->ring);
 
