@@ -5,12 +5,14 @@
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "blk-io.h"
@@ -34,6 +36,23 @@ static void logf_io(struct blk_io *io, const char *fmt, ...)
 	io->log(io->log_ctx, msg);
 }
 
+/*
+ * Buffered reads and writes of a tmpfs image are copies to and from
+ * memory that never wait for a device. io_uring in Linux 6.1 cannot try
+ * them without blocking (tmpfs has no FMODE_NOWAIT), so it hands every one
+ * to an io-wq worker thread: a wake-up, two context switches and an
+ * eventfd round per request. Done on backd's thread they cost only the
+ * copy. Everything else (other filesystems, block devices, cache none,
+ * flushes, ranges) stays asynchronous.
+ */
+static int sync_is_cheaper(const struct blk_backing *b)
+{
+	struct statfs fs;
+
+	return !b->direct && !b->bdev && fstatfs(b->fd, &fs) == 0 &&
+	       fs.f_type == TMPFS_MAGIC;
+}
+
 int blk_io_open(struct blk_io *io, const struct blk_backing *b, char *why,
 		size_t len)
 {
@@ -41,6 +60,7 @@ int blk_io_open(struct blk_io *io, const struct blk_backing *b, char *why,
 
 	io->b = b;
 	io->efd = -1;
+	io->sync_rw = sync_is_cheaper(b);
 	err = io_uring_queue_init(BLK_RING_ENTRIES, &io->ring, 0);
 	if (err) {
 		snprintf(why, len, "cannot set up io_uring for %s: %s%s",
@@ -125,13 +145,20 @@ static void free_bounce(struct blk_io *io, struct blk_slot *s)
 
 void blk_io_stop(struct blk_io *io)
 {
-	unsigned int i;
+	unsigned int i, requests;
 
 	if (!io->q)
 		return;
 	/* Prepared but not yet submitted: they go with the cancel. */
 	io->ops_out += io->to_submit;
 	io->to_submit = 0;
+	requests = blk_io_inflight(io);
+	/* Said once per stop, so a death with I/O in flight shows in the log. */
+	if (requests)
+		logf_io(io,
+			"stopping with %u requests in flight, %u I/O "
+			"operations to cancel or wait for",
+			requests, io->ops_out);
 	if (io->ring_ok && io->ops_out) {
 		struct io_uring_sqe *sqe = io_uring_get_sqe(&io->ring);
 
@@ -338,6 +365,8 @@ static int want_bounce(struct blk_io *io, struct blk_slot *s)
 	return 0;
 }
 
+static void rw_done(struct blk_io *io, struct blk_slot *s, int res);
+
 static void submit_rw(struct blk_io *io, struct blk_slot *s)
 {
 	int in = s->req.type == PT_VIRTIO_BLK_T_IN, n;
@@ -353,6 +382,22 @@ static void submit_rw(struct blk_io *io, struct blk_slot *s)
 			     s->iov, BLK_IOV_MAX);
 		if (n < 0)
 			return fail_io(io, s, "backd's iovec limit", 0);
+	}
+	/* Bounded per round, so that other devices are not kept waiting. */
+	if (io->sync_rw && io->sync_bytes < BLK_SYNC_ROUND_BYTES) {
+		ssize_t r;
+
+		io->sync_bytes += s->req.bytes - s->done;
+		r = in ? preadv(io->b->fd, s->iov, n, (off_t)off)
+		       : pwritev2(io->b->fd, s->iov, n, (off_t)off,
+				  io->write_through ? RWF_DSYNC : 0);
+
+		/* Interrupted or refused for now: io_uring takes it. */
+		if (r >= 0 || (errno != EAGAIN && errno != EINTR)) {
+			s->op = BLK_OP_RW;
+			s->state = BLK_SLOT_IO;
+			return rw_done(io, s, r < 0 ? -errno : (int)r);
+		}
 	}
 	sqe = get_sqe(io);
 	if (!sqe) {
@@ -710,6 +755,7 @@ int blk_io_service(struct blk_io *io, unsigned int budget, int *more)
 
 	if (!io->q)
 		return 0;
+	io->sync_bytes = 0;
 	reap(io);
 	do {
 		moved = 0;

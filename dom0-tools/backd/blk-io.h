@@ -16,6 +16,7 @@
 #define BLK_ZERO_BYTES 65536u		   /* the zero buffer, reused */
 #define BLK_BOUNCE_BUDGET (8u << 20)	   /* bounce bytes per disk */
 #define BLK_LOG_ERRORS 5u /* request errors logged per connection */
+#define BLK_SYNC_ROUND_BYTES (8u << 20) /* synchronous copies per round */
 
 enum blk_slot_state {
 	BLK_SLOT_FREE,
@@ -73,6 +74,11 @@ struct blk_io {
 	unsigned int errors_logged;
 	struct blk_stats st;
 	struct vring_chain chain; /* scratch for pops */
+	/* Reads and writes done with preadv/pwritev2 on backd's thread, not
+	 * io_uring: set by blk_io_open for tmpfs images (see there). */
+	int sync_rw;
+	uint64_t
+		sync_bytes; /* done so this round, up to BLK_SYNC_ROUND_BYTES */
 	/* Where the errors of requests go (backd's log, tagged). */
 	void (*log)(void *ctx, const char *msg);
 	void *log_ctx;

@@ -2,19 +2,24 @@
 /*
  * Example guest for the virtio block device: writes verifiable patterns
  * over its disk and reads them back (mode=verify), hashes the disk
- * (mode=hash), measures it (mode=bench) or follows disks attached and
- * detached at run time (mode=hotplug). Every line it prints starts with
+ * (mode=hash), measures it (mode=bench), follows disks attached and
+ * detached at run time (mode=hotplug) or streams writes and flushes
+ * until it is destroyed (mode=stream, dt-stream.c). Every line it prints starts with
  * "disk-test" or "disk-bench"; a run ends with "disk-test PASS ..." or
  * "disk-test FAIL <why>". Command line (sizes take K, M, G):
- *   mode=verify|hash|bench|hotplug   (verify)
+ *   mode=verify|hash|bench|hotplug|stream   (verify)
  *   disk=N         the device block/N (0)
  *   total=SIZE     verify: bytes to write (256M)
  *   seed=N         verify: the pattern's seed (1)
  *   maxio=SIZE     verify: the largest write, a sector multiple (1M)
  *   qd=N           requests in flight (8, at most 64)
- *   flush_every=SIZE  verify: FLUSH after each SIZE written (0: at the end)
+ *   flush_every=SIZE  verify: FLUSH after each SIZE written (0: at the end);
+ *                  stream: after each SIZE (0: every 16 writes)
  *   size=SIZE      bench: the part of the disk used (64M)
- *   bs=SIZE        bench: sequential request size (1M)
+ *   bs=SIZE        bench: sequential request size (1M); stream: the
+ *                  write size (1M: use 64K for many blocks)
+ *   window=N       stream: writes allowed past the last printed flush (256)
+ *   writes=N       stream: stop (flush, PASS) after N writes (0: never)
  *   rand=N         bench: random 4 KiB reads (4096)
  *   zerocopy=0|1   bench: buffers in the device's pool (1)
  *   wait_ms=N      give up connecting after N ms (0: wait for ever)
@@ -157,6 +162,8 @@ static int read_options(char *mode, size_t cap)
 	dt_opt.rand_ios = pt_cmdline_u64("rand", 4096);
 	dt_opt.zero_copy = (int)pt_cmdline_u64("zerocopy", 1);
 	dt_opt.wait_ns = pt_cmdline_u64("wait_ms", 0) * 1000000ull;
+	dt_opt.window = (uint32_t)pt_cmdline_u64("window", 256);
+	dt_opt.writes = (uint32_t)pt_cmdline_u64("writes", 0);
 	bad |= size_option("total", 256ull << 20, &dt_opt.total);
 	bad |= size_option("maxio", 1u << 20, &maxio);
 	bad |= size_option("flush_every", 0, &dt_opt.flush_every);
@@ -211,7 +218,7 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 	if (!strcmp(mode, "hotplug"))
 		return dt_hotplug_run();
 	if (strcmp(mode, "verify") && strcmp(mode, "hash") &&
-	    strcmp(mode, "bench")) {
+	    strcmp(mode, "bench") && strcmp(mode, "stream")) {
 		pt_printf("disk-test FAIL unknown mode '%s'\n", mode);
 		return 1;
 	}
@@ -221,6 +228,8 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 		ret = dt_verify_run();
 	else if (!strcmp(mode, "hash"))
 		ret = dt_hash_run();
+	else if (!strcmp(mode, "stream"))
+		ret = dt_stream_run();
 	else
 		ret = dt_bench_run();
 	dt_print_stats("disk-test", &dt_disk);

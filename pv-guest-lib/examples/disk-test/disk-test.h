@@ -20,6 +20,8 @@ struct dt_options {
 	uint64_t rand_ios;    /* rand=N: the bench's random 4 KiB reads */
 	int zero_copy;	      /* zerocopy=0|1: bench buffers in the pool */
 	uint64_t wait_ns;     /* wait_ms=N: connect deadline (0: for ever) */
+	uint32_t window;      /* window=N: stream writes past the last flush */
+	uint32_t writes;      /* writes=N: stream writes (0: until killed) */
 };
 
 extern struct dt_options dt_opt;
@@ -52,5 +54,6 @@ int dt_verify_run(void);  /* mode=verify: 0 PASS, else FAIL */
 int dt_hash_run(void);	  /* mode=hash */
 int dt_bench_run(void);	  /* mode=bench */
 int dt_hotplug_run(void); /* mode=hotplug */
+int dt_stream_run(void);  /* mode=stream */
 
 #endif

@@ -212,7 +212,9 @@ static int file_zero(uint64_t off, size_t len)
 	return 1;
 }
 
-static void write_read_back(const char *cache)
+/* sync: reads and writes on backd's thread (blk_io_open picks it for
+ * tmpfs images; forced here, since the test's file may be elsewhere). */
+static void write_read_back(const char *cache, int sync)
 {
 	/* Two data segments, the second crossing a page boundary. */
 	struct tseg wd[] = { { 65536, 1024, 0 },
@@ -221,6 +223,7 @@ static void write_read_back(const char *cache)
 	uint8_t file[4096];
 
 	open_disk("w", cache, 0, BLK_ALL_FEATURES);
+	io.sync_rw = sync;
 	fill(65536, 1024, 1);
 	fill(65536 + 8192 - 512, 3072, 2);
 	submit(PT_VIRTIO_BLK_T_OUT, 100, 0, wd, 2);
@@ -249,13 +252,19 @@ TestSuite(blk_io, .init = setup, .fini = teardown, .timeout = 30);
 
 Test(blk_io, write_and_read_back_writeback)
 {
-	write_read_back("writeback");
+	write_read_back("writeback", 0);
 	cr_assert_eq(io.bounce_used, 0, "buffered I/O uses the pool itself");
+}
+
+Test(blk_io, write_and_read_back_synchronously)
+{
+	write_read_back("writeback", 1);
+	cr_assert_eq(io.ops_out, 0, "nothing went through io_uring");
 }
 
 Test(blk_io, write_and_read_back_cache_none)
 {
-	write_read_back("none");
+	write_read_back("none", 0);
 	cr_assert(b.direct);
 	cr_assert_eq(b.align % 512, 0);
 }
@@ -301,6 +310,7 @@ Test(blk_io, flush_waits_for_what_came_before)
 	int i, more = 0;
 
 	open_disk("w", "writeback", 0, BLK_ALL_FEATURES);
+	io.sync_rw = 0; /* the writes stay in flight whatever /tmp is */
 	for (i = 0; i < 4; i++) {
 		wd[i][0] =
 			(struct tseg){ 65536 + 65536u * (unsigned)i, 65536, 0 };
@@ -474,6 +484,7 @@ Test(blk_io, stop_with_io_in_flight_then_resume_redoes_it)
 	int i, more = 0, n;
 
 	open_disk("w", "writeback", 0, BLK_ALL_FEATURES);
+	io.sync_rw = 0; /* the writes stay in flight whatever /tmp is */
 	for (i = 0; i < 4; i++) {
 		wd[i][0] = (struct tseg){ 65536 + 524288u * (unsigned)i,
 					  BLK_SIZE_MAX, 0 };
@@ -511,6 +522,19 @@ Test(blk_io, image_that_shrank)
 	struct tseg rd[] = { { 65536, 4096, 1 } };
 
 	open_disk("w", "writeback", 0, BLK_ALL_FEATURES);
+	cr_assert_eq(truncate(path, 1u << 20), 0);
+	submit(PT_VIRTIO_BLK_T_IN, 4096, 0, rd, 1);
+	run(1);
+	cr_assert_eq(status_at(0), ST_IOERR);
+	cr_assert(strstr(logtext, "ended early"), "%s", logtext);
+}
+
+Test(blk_io, image_that_shrank_synchronously)
+{
+	struct tseg rd[] = { { 65536, 4096, 1 } };
+
+	open_disk("w", "writeback", 0, BLK_ALL_FEATURES);
+	io.sync_rw = 1;
 	cr_assert_eq(truncate(path, 1u << 20), 0);
 	submit(PT_VIRTIO_BLK_T_IN, 4096, 0, rd, 1);
 	run(1);
