@@ -41,7 +41,6 @@ static const struct root_name status_names[] = {
 	{ PT_STATUS_INVALID_HANDLE, "INVALID_HANDLE" },
 };
 
-
 static const struct root_name event_names[] = {
 	{ PT_ROOT_EVENT_LOG, "log" },
 	{ PT_ROOT_EVENT_PING, "ping" },

@@ -32,14 +32,7 @@ p destroy store-bench >/dev/null 2>&1
 p create --quiet "$share/shell.yaml" >"$tmp/shell.txt" 2>&1 ||
 	fail "partita create shell.yaml: exit status $?"
 sid=$(cat "$tmp/shell.txt")
-tty=
-for i in $(seq 1 100); do
-	tty=$(xenstore-read "/local/domain/0/backend/console/$sid/0/tty" 2>/dev/null) &&
-		[ "$(xenstore-read "/local/domain/0/backend/console/$sid/0/state")" = 4 ] && break
-	tty=
-	sleep 0.2
-done
-[ -n "$tty" ] || fail "the shell's console never connected"
+tty=$(console_tty "$sid") || fail "the shell's console never connected"
 partita-console-bench "$tty" "${BENCH_ECHO_SAMPLES:-500}" | sed 's/^/bench: /' ||
 	fail "partita-console-bench: exit status $?"
 partita-console-bench "$tty" --missed | sed 's/^/bench: /'

@@ -77,14 +77,7 @@ if want console_echo; then
 	p create --quiet "$share/shell.yaml" >"$tmp/shell.txt" 2>&1 ||
 		fail "partita create shell.yaml: exit status $?"
 	sid=$(cat "$tmp/shell.txt")
-	tty=
-	for i in $(seq 1 100); do
-		tty=$(xenstore-read "/local/domain/0/backend/console/$sid/0/tty" 2>/dev/null) &&
-			[ "$(xenstore-read "/local/domain/0/backend/console/$sid/0/state")" = 4 ] && break
-		tty=
-		sleep 0.2
-	done
-	[ -n "$tty" ] || fail "the shell's console never connected"
+	tty=$(console_tty "$sid") || fail "the shell's console never connected"
 	partita-console-bench "$tty" "$samples" --records >"$tmp/echo.txt" 2>&1 ||
 		fail "partita-console-bench: exit status $?"
 	grep '^PTBENCH' "$tmp/echo.txt"

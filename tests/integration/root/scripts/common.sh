@@ -44,6 +44,19 @@ wait_console() {
 	return 1
 }
 
+# console_tty ID: prints the pty backd serves partition ID's console on,
+# once the back-end is connected (state 4), waiting up to 20 s; fails
+# otherwise.
+console_tty() {
+	for _i in $(seq 1 100); do
+		_tty=$(xenstore-read "/local/domain/0/backend/console/$1/0/tty" 2>/dev/null) &&
+			[ "$(xenstore-read "/local/domain/0/backend/console/$1/0/state")" = 4 ] &&
+			{ echo "$_tty"; return 0; }
+		sleep 0.2
+	done
+	return 1
+}
+
 # Hundredths of a second since boot, for timing CLI calls.
 now_cs() { sed 's/^\([0-9]*\)\.\([0-9][0-9]\).*/\1\2/' /proc/uptime; }
 
