@@ -238,9 +238,8 @@ static void account(struct vcpu *v, u16 code, u64 entry_tsc, bool completed)
 	}
 	if (unlikely(ticks > v->worst_entry_ticks)) {
 		v->worst_entry_ticks = ticks;
-		v->worst_entry_ns = time_ticks_to_ns(ticks);
 		if (v->vpap)
-			v->vpap->stat_worst_entry_ns = v->worst_entry_ns;
+			v->vpap->stat_worst_entry_ns = time_ticks_to_ns(ticks);
 	}
 	if (v->vpap) {
 		v->vpap->stat_hypercalls += completed;

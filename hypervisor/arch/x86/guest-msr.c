@@ -65,7 +65,7 @@ static int write_vpap_msr(struct vcpu *v, u64 value)
 	vpap->tsc_khz = hv_time.tsc_khz;
 	vpap->timer_deadline_ns = v->timer_deadline_ns;
 	vpap->stat_runtime_ns = v->runtime_ns;
-	vpap->stat_worst_entry_ns = v->worst_entry_ns;
+	vpap->stat_worst_entry_ns = time_ticks_to_ns(v->worst_entry_ticks);
 	v->vpap_msr = value;
 	spin_lock(&v->vpap_lock);
 	WRITE_ONCE(v->vpap, vpap);

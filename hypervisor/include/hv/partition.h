@@ -57,7 +57,6 @@ struct vcpu {
 
 	struct hcall_progress hcall;
 	u64 worst_entry_ticks; /* the longest hypercall entry */
-	u64 worst_entry_ns;    /* the same in ns, as the VPAP shows it */
 
 	struct evtchn_vcpu evtchn;
 	struct msg_vcpu msg;

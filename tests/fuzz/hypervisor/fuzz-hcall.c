@@ -364,7 +364,7 @@ static void check_caller_unchanged(const struct partition *p)
 	const struct vcpu *v = &p->vcpus[0];
 
 	memcpy(part_copy.hcall_stats, p->hcall_stats, sizeof(p->hcall_stats));
-	part_copy.vcpus[0].worst_entry_ns = v->worst_entry_ns;
+	part_copy.vcpus[0].worst_entry_ticks = v->worst_entry_ticks;
 	check(!memcmp(&part_copy, p, sizeof(part_copy)));
 	if (v->vpap) {
 		struct pt_vpap *copy =
