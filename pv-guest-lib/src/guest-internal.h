@@ -14,9 +14,6 @@
 #define GUEST_STACK_SHIFT 15
 extern uint8_t guest_stacks[];
 
-/* Where pt_hypercall jumps: the page once enabled, else a refusing stub. */
-extern uint64_t guest_hypercall_entry;
-
 /* A page-aligned page per vCPU for staging hypercall blocks. */
 void *guest_scratch_page(unsigned vcpu);
 

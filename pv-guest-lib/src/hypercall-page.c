@@ -29,7 +29,7 @@ uint64_t pt_hypercall_page_gpa(void)
 
 int pt_hypercall_page_ready(void)
 {
-	return __atomic_load_n(&guest_hypercall_entry, __ATOMIC_ACQUIRE) ==
+	return __atomic_load_n(&pt_hypercall_entry, __ATOMIC_ACQUIRE) ==
 	       pt_gpa(guest_hypercall_page);
 }
 
@@ -44,6 +44,6 @@ int pt_hypercall_page_enable(uint64_t os_id)
 	pt_wrmsr(d->msr_hypercall, gpa | PT_MSR_PAGE_ENABLE);
 	if (pt_rdmsr(d->msr_hypercall) != (gpa | PT_MSR_PAGE_ENABLE))
 		return -1;
-	__atomic_store_n(&guest_hypercall_entry, gpa, __ATOMIC_RELEASE);
+	__atomic_store_n(&pt_hypercall_entry, gpa, __ATOMIC_RELEASE);
 	return 0;
 }

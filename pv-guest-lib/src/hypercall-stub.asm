@@ -10,7 +10,7 @@ default rel
 
 global pt_hypercall
 global pt_hypercall_fast
-global guest_hypercall_entry
+global pt_hypercall_entry
 global guest_hypercall_unavailable
 
 section .text
@@ -21,7 +21,7 @@ pt_hypercall:
 	mov rcx, rdi
 	mov r8, rdx
 	mov rdx, rsi
-	jmp [guest_hypercall_entry]	; the page's ret returns to our caller
+	jmp [pt_hypercall_entry]	; the page's ret returns to our caller
 
 ; uint64_t pt_hypercall_fast(uint64_t input, uint64_t rdx, uint64_t r8,
 ;                            uint64_t *out_rdx, uint64_t *out_r8)
@@ -34,7 +34,7 @@ pt_hypercall_fast:
 	mov rcx, rdi
 	mov r8, rdx
 	mov rdx, rsi
-	call [guest_hypercall_entry]
+	call [pt_hypercall_entry]
 	test rbx, rbx
 	jz .no_rdx
 	mov [rbx], rdx
@@ -54,7 +54,7 @@ guest_hypercall_unavailable:
 
 section .data
 align 8
-guest_hypercall_entry:
+pt_hypercall_entry:
 	dq guest_hypercall_unavailable
 
 ; No executable stack needed.

@@ -14,8 +14,14 @@ static int status_of(uint64_t result)
 static int fast_call(uint16_t code, uint64_t rdx, uint64_t r8,
 		     uint64_t *out_rdx, uint64_t *out_r8)
 {
-	return status_of(pt_hypercall_fast(pt_hc_input(code, 1, 0, 0), rdx, r8,
-					   out_rdx, out_r8));
+	int status = status_of(pt_hypercall_fast_inline(
+		pt_hc_input(code, 1, 0, 0), &rdx, &r8));
+
+	if (out_rdx)
+		*out_rdx = rdx;
+	if (out_r8)
+		*out_r8 = r8;
+	return status;
 }
 
 int pt_call_null(void)

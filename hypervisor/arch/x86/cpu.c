@@ -74,11 +74,6 @@ struct cpu_local *cpu_alloc(u32 id, u32 apic_id)
 	return c;
 }
 
-u32 arch_cpu_id(void)
-{
-	return this_cpu()->id;
-}
-
 u32 arch_cpu_count(void)
 {
 	return cpus_present;
@@ -94,19 +89,9 @@ u32 arch_cpu_apic_id(u32 cpu)
 	return cpu < cpus_present ? cpu_locals[cpu]->apic_id : 0;
 }
 
-u64 arch_tsc(void)
-{
-	return rdtsc();
-}
-
 void *phys_to_virt(u64 pa)
 {
 	return (void *)pa;
-}
-
-void arch_irq_window(void)
-{
-	__asm__ volatile("sti; nop; nop; cli" ::: "memory");
 }
 
 void arch_idle(void)

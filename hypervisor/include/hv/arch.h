@@ -24,11 +24,19 @@ void arch_init_boot_cpu(struct boot_info *bi);
 /* Starts the other CPUs into the scheduler. */
 void arch_start_other_cpus(struct boot_info *bi);
 
+#ifdef HV_ARCH_INLINE_HOOKS
+/* arch_tsc, arch_cpu_id and arch_irq_window, inline: they are on every
+ * exit's round trip (as declared in the #else branch). */
+#include <arch/hooks-inline.h>
+#else
 /* Time stamp counter: constant rate, synchronised across CPUs. */
 u64 arch_tsc(void);
-
 /* Index (0..n-1) of the physical CPU we run on. */
 u32 arch_cpu_id(void);
+/* Lets pending host interrupts run (timer, kicks), then disables them. */
+void arch_irq_window(void);
+#endif
+
 u32 arch_cpu_count(void);
 /* Whether CPU `cpu` came up, and its local APIC ID. */
 bool arch_cpu_online(u32 cpu);
@@ -42,9 +50,6 @@ void arch_kick_cpu(u32 cpu);
 
 /* Arms this CPU's one-shot timer for an absolute time (ns); 0 disarms. */
 void arch_timer_arm(u64 deadline_ns);
-
-/* Lets pending host interrupts run (timer, kicks), then disables them. */
-void arch_irq_window(void);
 
 /* Sleeps until an interrupt arrives; returns with interrupts disabled. */
 void arch_idle(void);

@@ -47,6 +47,30 @@ uint64_t pt_hypercall(uint64_t input, uint64_t in_gpa, uint64_t out_gpa);
 uint64_t pt_hypercall_fast(uint64_t input, uint64_t rdx, uint64_t r8,
 			   uint64_t *out_rdx, uint64_t *out_r8);
 
+/* Where a call goes: the hypercall page once enabled, a stub before. */
+extern uint64_t pt_hypercall_entry;
+
+/*
+ * pt_hypercall_fast() inline, for callers on a hot path: *rdx and *r8 go
+ * in and come back as the hypervisor left them. The calling convention
+ * preserves every register but RAX, RCX, RDX and R8, so the call clobbers
+ * nothing else (the library is built without a red zone, so the call's
+ * push cannot overwrite the caller's locals).
+ */
+static inline uint64_t pt_hypercall_fast_inline(uint64_t input, uint64_t *rdx,
+						uint64_t *r8)
+{
+	register uint64_t r8_reg __asm__("r8") = *r8;
+	uint64_t rax;
+
+	__asm__ volatile("call *%[entry]"
+			 : "=a"(rax), "+c"(input), "+d"(*rdx), "+r"(r8_reg)
+			 : [entry] "m"(pt_hypercall_entry)
+			 : "memory", "cc");
+	*r8 = r8_reg;
+	return rax;
+}
+
 /*
  * Typed wrappers. Each returns 0 on success or the negated PT_STATUS_* code
  * (or -PT_GUEST_STATUS_NO_PAGE). Memory-call wrappers stage their blocks in

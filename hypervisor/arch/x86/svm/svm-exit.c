@@ -123,8 +123,6 @@ static enum vcpu_action handle_msr(struct vcpu *v, struct vmcb *vmcb)
 static enum vcpu_action handle_vmmcall(struct vcpu *v, struct vmcb *vmcb,
 				       u64 entry_tsc)
 {
-	struct guest_gprs *g = &v->arch.regs;
-	struct hcall_regs r = { g->rax, g->rcx, g->rdx, g->r8 };
 	enum hcall_result result;
 
 	/* Hypercalls only through an enabled hypercall page, and only from
@@ -142,11 +140,7 @@ static enum vcpu_action handle_vmmcall(struct vcpu *v, struct vmcb *vmcb,
 		inject_exception(vmcb, VECTOR_UD, false, 0);
 		return VCPU_CONTINUE;
 	}
-	result = hcall_dispatch(v, &r, entry_tsc);
-	g->rax = r.rax;
-	g->rcx = r.rcx;
-	g->rdx = r.rdx;
-	g->r8 = r.r8;
+	result = hcall_dispatch(v, &v->arch.regs.hcall, entry_tsc);
 	if (result == HCALL_RETRY)
 		return VCPU_CONTINUE; /* RIP stays on the vmmcall */
 	skip_instruction(vmcb, 3);
@@ -247,6 +241,16 @@ static enum vcpu_action handle_exit(struct vcpu *v, struct vmcb *vmcb,
 {
 	u64 code = vmcb->exit_code;
 
+	/* The exits a running guest makes most, counted without the table
+	 * lookup: every instruction here is on each call's round trip. */
+	if (likely(code == SVM_EXIT_VMMCALL)) {
+		partition_count_exit(v->part, PT_EXIT_HYPERCALL);
+		return handle_vmmcall(v, vmcb, entry_tsc);
+	}
+	if (code == SVM_EXIT_CPUID) {
+		partition_count_exit(v->part, PT_EXIT_CPUID);
+		return handle_cpuid(v, vmcb);
+	}
 	partition_count_exit(v->part, exit_reason(code));
 	if (v->part->id == ROOT_PARTITION_ID) {
 		if (code == SVM_EXIT_IOIO)
@@ -260,10 +264,6 @@ static enum vcpu_action handle_exit(struct vcpu *v, struct vmcb *vmcb,
 	case SVM_EXIT_SMI:
 	case SVM_EXIT_INIT:
 		return VCPU_CONTINUE; /* host work; the loop takes it */
-	case SVM_EXIT_VMMCALL:
-		return handle_vmmcall(v, vmcb, entry_tsc);
-	case SVM_EXIT_CPUID:
-		return handle_cpuid(v, vmcb);
 	case SVM_EXIT_MSR:
 		return handle_msr(v, vmcb);
 	case SVM_EXIT_HLT:
@@ -415,10 +415,6 @@ enum vcpu_action arch_vcpu_run(struct vcpu *v)
 		if (irq_requested && !(vmcb->int_ctl & SVM_V_IRQ))
 			v->vpap->stat_upcalls++;
 	}
-	{
-		enum vcpu_action a = handle_exit(v, vmcb, entry_tsc);
-
-		vmcb->rax = v->arch.regs.rax;
-		return a;
-	}
+	/* RAX goes back to the VMCB before the next VMRUN, above. */
+	return handle_exit(v, vmcb, entry_tsc);
 }

@@ -4,21 +4,22 @@ bits 64
 default rel
 section .text
 
-; struct guest_gprs offsets (include/arch/vcpu-state.h)
-%define G_RBX 0x00
+; struct guest_gprs offsets (include/arch/vcpu-state.h); RAX at 0x00 is
+; copied to and from the VMCB in C.
 %define G_RCX 0x08
 %define G_RDX 0x10
-%define G_RSI 0x18
-%define G_RDI 0x20
-%define G_RBP 0x28
-%define G_R8  0x30
-%define G_R9  0x38
-%define G_R10 0x40
-%define G_R11 0x48
-%define G_R12 0x50
-%define G_R13 0x58
-%define G_R14 0x60
-%define G_R15 0x68
+%define G_R8  0x18
+%define G_RBX 0x20
+%define G_RSI 0x28
+%define G_RDI 0x30
+%define G_RBP 0x38
+%define G_R9  0x40
+%define G_R10 0x48
+%define G_R11 0x50
+%define G_R12 0x58
+%define G_R13 0x60
+%define G_R14 0x68
+%define G_R15 0x70
 
 ; void svm_vmrun(u64 vmcb_pa, struct guest_gprs *regs)
 ; Called with interrupts disabled. Host interrupts are enabled (IF=1) only

@@ -3,15 +3,35 @@
 #ifndef ARCH_VCPU_STATE_H
 #define ARCH_VCPU_STATE_H
 
+#include <hv/hcall.h>
 #include <hv/types.h>
 
-/* Guest registers that VMRUN does not keep in the VMCB; order is ABI with
- * svm/vmrun.asm. RAX and RSP live in the VMCB. */
+/*
+ * Guest registers that VMRUN does not keep in the VMCB; order is ABI with
+ * svm/vmrun.asm. RSP lives in the VMCB, and RAX too (copied here around
+ * VMRUN). The four registers of the hypercall convention come first, as a
+ * struct hcall_regs, so that the dispatcher reads and writes them in place
+ * instead of through a copy on every call.
+ */
 struct guest_gprs {
-	u64 rbx, rcx, rdx, rsi, rdi, rbp;
-	u64 r8, r9, r10, r11, r12, r13, r14, r15;
-	u64 rax; /* copied to and from the VMCB around VMRUN */
+	union {
+		struct hcall_regs hcall;
+		struct {
+			u64 rax, rcx, rdx, r8;
+		};
+	};
+	u64 rbx, rsi, rdi, rbp;
+	u64 r9, r10, r11, r12, r13, r14, r15;
 };
+
+/* The offsets svm/vmrun.asm uses, and the alias the dispatcher relies on. */
+_Static_assert(offsetof(struct guest_gprs, r8) ==
+			       offsetof(struct guest_gprs, hcall.r8) &&
+		       offsetof(struct guest_gprs, rcx) == 0x08 &&
+		       offsetof(struct guest_gprs, r8) == 0x18 &&
+		       offsetof(struct guest_gprs, rbx) == 0x20 &&
+		       offsetof(struct guest_gprs, r15) == 0x70,
+	       "guest_gprs layout differs from vmrun.asm's");
 
 struct vmcb;
 
