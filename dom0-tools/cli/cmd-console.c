@@ -12,10 +12,7 @@
 #include "cli-args.h"
 #include "cli.h"
 #include "console-attach.h"
-#include "info-render.h"
-
-/* How often a follower looks again without being woken. */
-#define CONSOLE_REFRESH_MS 1000
+#include "console-follow.h"
 
 static volatile sig_atomic_t console_stop;
 
@@ -25,106 +22,47 @@ static void on_signal(int sig)
 	console_stop = 1;
 }
 
-struct console_view {
+/* The follower's source: the hypervisor, through /dev/partita. */
+struct console_dev {
 	struct root_dev *dev;
-	const struct pt_partition_entry *e;
-	struct root_log_cursor cur;
-	struct root_log_chunk *chunk;
+	uint32_t id;
 };
 
-/* Prints everything new. -ENOENT once the partition is gone. */
-static int console_drain(struct console_view *v)
+/* -ENOENT when the hypervisor knows no partition in the slot. */
+static int gone_or(struct root_dev *dev, int err)
 {
-	struct root_log_piece piece;
-	int err;
-
-	do {
-		err = root_console_read(v->dev, v->e->id, v->cur.next_seq,
-					v->chunk);
-		if (err == -EREMOTEIO &&
-		    root_status(v->dev) == PT_STATUS_INVALID_PARTITION_ID)
-			return -ENOENT;
-		if (err)
-			return err;
-		if (root_log_cursor_take(&v->cur, v->chunk, &piece)) {
-			snprintf(v->dev->error, sizeof(v->dev->error),
-				 "the hypervisor's console answer does not fit "
-				 "the request (from %llu, next %llu, %u bytes)",
-				 (unsigned long long)v->chunk->from_seq,
-				 (unsigned long long)v->chunk->next_seq,
-				 v->chunk->length);
-			return -EPROTO;
-		}
-		if (piece.lost) {
-			fflush(stdout);
-			fprintf(stderr,
-				"partita: %llu bytes of %s's console were "
-				"overwritten before they could be read\n",
-				(unsigned long long)piece.lost, v->e->name);
-		}
-		fwrite(piece.text, 1, piece.length, stdout);
-	} while (v->chunk->length);
-	fflush(stdout);
-	return 0;
+	if (err == -EREMOTEIO &&
+	    root_status(dev) == PT_STATUS_INVALID_PARTITION_ID)
+		return -ENOENT;
+	return err;
 }
 
-/* 1 while the partition runs (or is paused), 0 once it ended or is gone. */
-static int console_alive(struct console_view *v)
+static int dev_read(void *ctx, uint64_t from_seq, struct root_log_chunk *chunk)
 {
-	struct pt_partition_info info;
+	struct console_dev *d = ctx;
 
-	if (root_partition_info(v->dev, v->e->id, &info) ||
-	    strcmp(info.entry.name, v->e->name))
-		return 0;
-	if (info.entry.state == PT_PARTITION_STATE_RUNNING ||
-	    info.entry.state == PT_PARTITION_STATE_PAUSED)
-		return 1;
-	fprintf(stderr, "partita: %s has ended (%s%s%s)\n", v->e->name,
-		info_partition_state_name(info.entry.state),
-		info.exit_detail[0] ? ": " : "", info.exit_detail);
-	return 0;
+	return gone_or(d->dev, root_console_read(d->dev, d->id, PT_REF_ENDED,
+						 from_seq, chunk));
 }
 
-static int console_follow(struct console_view *v, int timeout_ms)
+static int dev_look(void *ctx, struct pt_partition_info *info)
 {
-	long long deadline = timeout_ms >= 0 ? cli_now_ms() + timeout_ms : 0;
-	struct sigaction sa;
-	uint64_t events;
-	int err, wait_ms, look;
+	struct console_dev *d = ctx;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	while (!console_stop) {
-		wait_ms = CONSOLE_REFRESH_MS;
-		if (timeout_ms >= 0) {
-			long long left = deadline - cli_now_ms();
+	return gone_or(d->dev, root_partition_info_flags(d->dev, d->id,
+							 PT_REF_ENDED, info));
+}
 
-			if (left <= 0)
-				break;
-			if (left < wait_ms)
-				wait_ms = (int)left;
-		}
-		err = root_events_wait(v->dev, wait_ms, &events);
-		if (err == -EINTR)
-			continue;
-		if (err && err != -ETIMEDOUT)
-			return err;
-		/* A timeout refreshes everything, in case an event was lost. */
-		look = err == -ETIMEDOUT ||
-		       (events & (1ull << PT_ROOT_EVENT_PARTITION));
-		err = console_drain(v);
-		if (err == -ENOENT) {
-			fprintf(stderr, "partita: %s is gone\n", v->e->name);
-			return 0;
-		}
-		if (err)
-			return err;
-		if (look && !console_alive(v))
-			return 0;
-	}
-	return 0;
+static int dev_wait(void *ctx, int timeout_ms, uint64_t *events)
+{
+	return root_events_wait(((struct console_dev *)ctx)->dev, timeout_ms,
+				events);
+}
+
+static long long dev_now(void *ctx)
+{
+	(void)ctx;
+	return cli_now_ms();
 }
 
 /* --debug: what the guest wrote with PT_CALL_CONSOLE_WRITE, followed. */
@@ -132,43 +70,54 @@ static int console_debug(struct root_dev *dev,
 			 const struct pt_partition_entry *e, int no_follow,
 			 int timeout_ms)
 {
-	struct console_view v = { 0 };
-	int rc, err;
+	struct console_dev d = { dev, e->id };
+	const struct console_source src = { dev_read, dev_look, dev_wait,
+					    dev_now, &d };
+	struct console_follow f = {
+		.src = &src,
+		.name = e->name,
+		.out = stdout,
+		.err = stderr,
+		.why = dev->error,
+		.why_size = sizeof(dev->error),
+		.stop = &console_stop,
+	};
+	struct sigaction sa;
+	int err;
 
-	v.dev = dev;
-	v.e = e;
-	v.chunk = malloc(sizeof(*v.chunk));
-	if (!v.chunk) {
+	if (console_follow_init(&f)) {
 		fprintf(stderr, "partita: out of memory\n");
 		return CLI_EXIT_FAILED;
 	}
-	root_log_cursor_init(&v.cur, 0);
-	if (!no_follow && !root_notify_available(dev)) {
+	if (no_follow) {
+		err = console_follow_once(&f);
+		if (err == -ENOENT) {
+			fprintf(stderr, "partita: %s is gone\n", e->name);
+			err = 0;
+		}
+		goto out;
+	}
+	if (!root_notify_available(dev)) {
 		fprintf(stderr,
 			"partita: cannot follow %s's console: partita.ko found "
 			"no notification device; use --no-follow\n",
 			e->name);
-		rc = CLI_EXIT_UNAVAILABLE;
-		goto out;
+		console_follow_free(&f);
+		return CLI_EXIT_UNAVAILABLE;
 	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	/* Select the events before the first read, so no line falls between. */
-	err = no_follow
-		      ? 0
-		      : root_events_set_mask(
-				dev, (1ull << PT_ROOT_EVENT_CONSOLE) |
-					     (1ull << PT_ROOT_EVENT_PARTITION));
+	err = root_events_set_mask(dev,
+				   (1ull << PT_ROOT_EVENT_CONSOLE) |
+					   (1ull << PT_ROOT_EVENT_PARTITION));
 	if (!err)
-		err = console_drain(&v);
-	if (err == -ENOENT) {
-		fprintf(stderr, "partita: %s is gone\n", e->name);
-		err = 0;
-	} else if (!err && !no_follow && console_alive(&v)) {
-		err = console_follow(&v, timeout_ms);
-	}
-	rc = err ? cli_report(dev, err) : CLI_EXIT_OK;
+		err = console_follow_run(&f, timeout_ms);
 out:
-	free(v.chunk);
-	return rc;
+	console_follow_free(&f);
+	return err ? cli_report(dev, err) : CLI_EXIT_OK;
 }
 
 /* Milliseconds for --linger: a whole number up to ten minutes. */

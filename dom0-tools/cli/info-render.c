@@ -40,6 +40,8 @@ const char *info_partition_state_name(uint32_t state)
 		return "crashed";
 	case PT_PARTITION_STATE_CREATED:
 		return "created";
+	case PT_PARTITION_STATE_GONE:
+		return "gone";
 	default:
 		return "unknown";
 	}

@@ -115,6 +115,9 @@ int root_partition_shutdown(struct root_dev *dev, uint32_t id);
 int root_partition_destroy(struct root_dev *dev, uint32_t id);
 int root_partition_info(struct root_dev *dev, uint32_t id,
 			struct pt_partition_info *info);
+/* flags PT_REF_ENDED: also the partition that last used the slot, gone. */
+int root_partition_info_flags(struct root_dev *dev, uint32_t id, uint32_t flags,
+			      struct pt_partition_info *info);
 int root_partition_stats(struct root_dev *dev, uint32_t id,
 			 struct pt_partition_stats *stats);
 /*
@@ -131,9 +134,12 @@ int root_vcpu_pin(struct root_dev *dev, uint32_t id, uint32_t vcpu,
 int root_partition_sched(struct root_dev *dev, uint32_t id, uint32_t flags,
 			 uint32_t weight, uint32_t cap_percent,
 			 struct pt_partition_sched *now);
-/* One read of a partition's console ring, shaped like a log chunk. */
-int root_console_read(struct root_dev *dev, uint32_t id, uint64_t from_seq,
-		      struct root_log_chunk *chunk);
+/*
+ * One read of a partition's console ring, shaped like a log chunk; flags
+ * PT_REF_ENDED: also once it is gone, until its slot is used again.
+ */
+int root_console_read(struct root_dev *dev, uint32_t id, uint32_t flags,
+		      uint64_t from_seq, struct root_log_chunk *chunk);
 
 /*
  * The live partition called `what`: a name, or else a decimal id (the

@@ -97,7 +97,13 @@ int root_partition_destroy(struct root_dev *dev, uint32_t id)
 int root_partition_info(struct root_dev *dev, uint32_t id,
 			struct pt_partition_info *info)
 {
-	struct pt_partition_ref ref = { .id = id };
+	return root_partition_info_flags(dev, id, 0, info);
+}
+
+int root_partition_info_flags(struct root_dev *dev, uint32_t id, uint32_t flags,
+			      struct pt_partition_info *info)
+{
+	struct pt_partition_ref ref = { .id = id, .flags = flags };
 	int err;
 
 	memset(info, 0, sizeof(*info));
@@ -129,10 +135,12 @@ int root_partition_stats(struct root_dev *dev, uint32_t id,
 	return 0;
 }
 
-int root_console_read(struct root_dev *dev, uint32_t id, uint64_t from_seq,
-		      struct root_log_chunk *chunk)
+int root_console_read(struct root_dev *dev, uint32_t id, uint32_t flags,
+		      uint64_t from_seq, struct root_log_chunk *chunk)
 {
-	struct pt_partition_ref ref = { .id = id, .from_seq = from_seq };
+	struct pt_partition_ref ref = { .id = id,
+					.flags = flags,
+					.from_seq = from_seq };
 
 	return root_ring_read(dev, PT_CALL_CONSOLE_READ, &ref, sizeof(ref),
 			      from_seq, "console", chunk);

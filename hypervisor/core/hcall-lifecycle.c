@@ -242,7 +242,7 @@ static int decode_ref(struct hcall_ctx *c)
 {
 	const struct pt_partition_ref *in = &c->input.ref;
 
-	if (in->reserved)
+	if (in->flags)
 		return PT_STATUS_INVALID_PARAMETER;
 	if (!target(in->id))
 		return PT_STATUS_INVALID_PARTITION_ID;
@@ -250,13 +250,49 @@ static int decode_ref(struct hcall_ctx *c)
 	return PT_STATUS_SUCCESS;
 }
 
+/* INFO and CONSOLE_READ: PT_REF_ENDED also finds a guest that is gone. */
+static int decode_ref_ended(struct hcall_ctx *c)
+{
+	const struct pt_partition_ref *in = &c->input.ref;
+	struct partition *gone;
+
+	if (in->flags & ~PT_REF_ENDED)
+		return PT_STATUS_INVALID_PARAMETER;
+	if (!target(in->id)) {
+		gone = in->flags ? partition_ended_get(in->id) : NULL;
+		if (!gone)
+			return PT_STATUS_INVALID_PARTITION_ID;
+		partition_ended_put();
+	}
+	c->target_id = in->id;
+	return PT_STATUS_SUCCESS;
+}
+
+/*
+ * The live partition the call names or, with PT_REF_ENDED, the one that
+ * last used the slot (*gone set: partition_ended_put() when done); NULL if
+ * neither (its teardown ended, or the slot was reused, since decode).
+ */
+static struct partition *target_or_ended(struct hcall_ctx *c, bool *gone)
+{
+	struct partition *p = target(c->target_id);
+
+	*gone = !p && (c->input.ref.flags & PT_REF_ENDED);
+	if (*gone) {
+		p = partition_ended_get((u32)c->target_id);
+		*gone = p != NULL;
+	}
+	return p;
+}
+
 static int invoke_info(struct hcall_ctx *c)
 {
-	const struct partition *p = target(c->target_id);
 	struct pt_partition_info *out = c->out;
 	u64 runtime = 0;
+	bool gone;
+	const struct partition *p = target_or_ended(c, &gone);
 
-	if (!p) /* its teardown ended on another CPU since decode */
+	if (!p)
 		return PT_STATUS_INVALID_PARTITION_ID;
 
 	memset(out, 0, sizeof(*out));
@@ -272,6 +308,10 @@ static int invoke_info(struct hcall_ctx *c)
 	out->runtime_ns = runtime;
 	strlcpy(out->exit_detail, p->exit_detail, sizeof(out->exit_detail));
 	strlcpy(out->cmdline, p->cmdline, sizeof(out->cmdline));
+	if (gone) {
+		out->entry.state = PT_PARTITION_STATE_GONE;
+		partition_ended_put();
+	}
 	return PT_STATUS_SUCCESS;
 }
 
@@ -310,21 +350,27 @@ static int invoke_stats(struct hcall_ctx *c)
 
 static int invoke_console_read(struct hcall_ctx *c)
 {
-	struct partition *p = target(c->target_id);
 	const struct pt_partition_ref *in = &c->input.ref;
 	struct pt_console_read_out *out = c->out;
 	struct text_ring ring;
 	struct text_ring_read r;
+	bool gone;
+	struct partition *p = target_or_ended(c, &gone);
 
 	/* Decode saw it, but another CPU may have ended it since. */
 	if (!p)
 		return PT_STATUS_INVALID_PARTITION_ID;
 	ring = (struct text_ring){ p->console_buf, PARTITION_CONSOLE_RING, 0 };
-	spin_lock(&p->lock);
+	/* A guest that is gone writes nothing more: the slot hold is enough. */
+	if (!gone)
+		spin_lock(&p->lock);
 	ring.seq = p->console_seq;
 	r = text_ring_read(&ring, in->from_seq, (char *)out->text,
 			   PT_CONSOLE_READ_MAX);
-	spin_unlock(&p->lock);
+	if (gone)
+		partition_ended_put();
+	else
+		spin_unlock(&p->lock);
 	out->next_seq = r.next_seq;
 	out->length = r.length;
 	out->lost = r.lost;
@@ -375,7 +421,7 @@ const struct hcall_desc hcall_lifecycle_table[] = {
 	  .flags = ROOT_MEM,
 	  .in_size = sizeof(struct pt_partition_ref),
 	  .out_size = sizeof(struct pt_partition_info),
-	  .decode = decode_ref,
+	  .decode = decode_ref_ended,
 	  .invoke = invoke_info },
 	{ .code = PT_CALL_PARTITION_STATS,
 	  .flags = ROOT_MEM,
@@ -387,7 +433,7 @@ const struct hcall_desc hcall_lifecycle_table[] = {
 	  .flags = ROOT_MEM,
 	  .in_size = sizeof(struct pt_partition_ref),
 	  .out_size = PAGE_SIZE,
-	  .decode = decode_ref,
+	  .decode = decode_ref_ended,
 	  .invoke = invoke_console_read },
 };
 const u32 hcall_lifecycle_count = ARRAY_SIZE(hcall_lifecycle_table);

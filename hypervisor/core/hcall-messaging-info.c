@@ -15,7 +15,7 @@ static int decode_ref(struct hcall_ctx *c)
 {
 	const struct pt_partition_ref *in = &c->input.ref;
 
-	if (in->reserved)
+	if (in->flags)
 		return PT_STATUS_INVALID_PARAMETER;
 	if (in->from_seq >= PT_EVTCHN_PORTS)
 		return PT_STATUS_INVALID_PORT_ID;

@@ -23,7 +23,7 @@ static int decode_list(struct hcall_ctx *c)
 	const struct pt_partition_ref *in = &c->input.ref;
 	struct partition *p;
 
-	if (in->reserved || in->from_seq)
+	if (in->flags || in->from_seq)
 		return PT_STATUS_INVALID_PARAMETER;
 	p = in->id < MAX_PARTITIONS ? partition_get(in->id) : NULL;
 	if (!p)

@@ -61,6 +61,24 @@ struct partition *partition_get(u32 id)
 	return &partitions[id];
 }
 
+struct partition *partition_ended_get(u32 id)
+{
+	if (id == ROOT_PARTITION_ID || id >= MAX_PARTITIONS)
+		return NULL;
+	/* Reuse (partition_new) takes this lock: the slot stays as it is. */
+	spin_lock(&partitions_lock);
+	if (partitions[id].state == PART_STATE_FREE &&
+	    partitions[id].generation)
+		return &partitions[id];
+	spin_unlock(&partitions_lock);
+	return NULL;
+}
+
+void partition_ended_put(void)
+{
+	spin_unlock(&partitions_lock);
+}
+
 struct partition *partition_find(const char *name)
 {
 	for (u32 id = 0; id < MAX_PARTITIONS; id++) {

@@ -228,6 +228,8 @@ PT_ABI_SIZE(struct pt_log_read_out, 16);
 #define PT_PARTITION_STATE_SHUTDOWN 3u /* ending or ended cleanly */
 #define PT_PARTITION_STATE_CRASHED 4u  /* killed; kept if on_crash says so */
 #define PT_PARTITION_STATE_CREATED 5u  /* memory being set up, not started */
+/* Ended and torn down: only PT_REF_ENDED's INFO reports it (never listed). */
+#define PT_PARTITION_STATE_GONE 6u
 
 struct pt_partition_entry {
 	uint32_t id;
@@ -309,10 +311,18 @@ PT_ABI_SIZE(struct pt_partition_start_in, 32);
 /* Names one partition (and, for CONSOLE_READ, where to read from). */
 struct pt_partition_ref {
 	uint32_t id;
-	uint32_t reserved;
+	uint32_t flags; /* PT_REF_*; 0 for every call but INFO, CONSOLE_READ */
 	uint64_t from_seq;
 };
 PT_ABI_SIZE(struct pt_partition_ref, 16);
+
+/*
+ * INFO and CONSOLE_READ: also answer for the partition that last used the
+ * slot once it is gone (torn down, the slot not yet reused), so a console
+ * follower that reads late still gets its last lines and why it ended.
+ * INFO then reports state GONE with its name, created_ns and exit_detail.
+ */
+#define PT_REF_ENDED 1u
 
 struct pt_partition_info {
 	struct pt_partition_entry entry;

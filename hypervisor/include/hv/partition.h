@@ -221,6 +221,15 @@ void partition_fill_entry(const struct partition *p,
 			  struct pt_partition_entry *e);
 
 struct partition *partition_get(u32 id);
+/*
+ * The guest that last used slot id, once it is gone (torn down, the slot
+ * not reused), for PT_REF_ENDED: its name, end and console ring are still
+ * there until reuse. The slot is held against reuse until
+ * partition_ended_put(); read it only. NULL (nothing held) if the slot is
+ * in use or never was.
+ */
+struct partition *partition_ended_get(u32 id);
+void partition_ended_put(void);
 /* CPUs that came up, less the root's: where guest vCPUs may run. */
 u64 partition_guest_cpus(void);
 /* A live partition by name, or NULL. */

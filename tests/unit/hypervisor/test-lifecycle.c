@@ -1944,21 +1944,148 @@ Test(lifecycle, capped_vcpus_get_their_share_with_full_slices)
 }
 
 /* Regression: the reserved field of a partition reference was ignored, so
- * it could never be given a meaning. */
-Test(lifecycle, reserved_field_of_a_reference_is_refused)
+ * it could never be given a meaning. Now flags: unknown ones are refused,
+ * and PT_REF_ENDED where it has none (STATS). */
+Test(lifecycle, unknown_flags_of_a_reference_are_refused)
 {
 	struct pt_partition_create_in in = good_in("strict");
 	u32 id = create_ok(&in);
 	struct pt_partition_ref *r = ref(id, 0);
 
-	r->reserved = 1;
+	r->flags = PT_REF_ENDED << 1;
 	cr_assert_eq(root_mem(PT_CALL_PARTITION_INFO, IN_GPA, OUT_GPA),
 		     PT_STATUS_INVALID_PARAMETER);
 	cr_assert_eq(root_mem(PT_CALL_CONSOLE_READ, IN_GPA, OUT_GPA),
 		     PT_STATUS_INVALID_PARAMETER);
-	r->reserved = 0;
+	r->flags = PT_REF_ENDED;
+	cr_assert_eq(root_mem(PT_CALL_PARTITION_STATS, IN_GPA, OUT_GPA),
+		     PT_STATUS_INVALID_PARAMETER);
 	cr_assert_eq(root_mem(PT_CALL_PARTITION_INFO, IN_GPA, OUT_GPA),
 		     PT_STATUS_SUCCESS);
+	r->flags = 0;
+	cr_assert_eq(root_mem(PT_CALL_PARTITION_INFO, IN_GPA, OUT_GPA),
+		     PT_STATUS_SUCCESS);
+}
+
+/* INFO or CONSOLE_READ with PT_REF_ENDED; the status. */
+static u16 read_ended(u16 code, u32 id, u64 from_seq)
+{
+	ref(id, from_seq)->flags = PT_REF_ENDED;
+	memset(root_page(OUT_GPA), 0xEE, PAGE_SIZE);
+	return root_mem(code, IN_GPA, OUT_GPA);
+}
+
+/*
+ * Regression (partita console lost a guest's last lines): a guest that
+ * wrote its last lines and shut down was torn down before a slow follower
+ * read again, and its ring went with it (INVALID_PARTITION_ID). With
+ * PT_REF_ENDED the ring and the end stay readable until the slot is used
+ * again; without it, a gone partition is gone as before.
+ */
+Test(lifecycle, last_console_lines_stay_readable_once_gone)
+{
+	struct pt_partition_create_in in = good_in("hello");
+	const char *said = "tick 4\ntick 5\ngoodbye from hello\n";
+	struct pt_console_read_out *out;
+	struct pt_partition_info *inf;
+	struct partition *p;
+	u64 created;
+	u32 id;
+
+	in.vcpu_count = 1;
+	p = running(&in);
+	id = p->id;
+	created = p->created_ns;
+	console(p, said);
+	partition_end(p, PT_SHUTDOWN_POWEROFF, "poweroff");
+	reap(p);
+	while (partition_teardown_step(0))
+		;
+	cr_assert_null(partition_get(id), "torn down");
+
+	ref(id, 0);
+	cr_assert_eq(root_mem(PT_CALL_CONSOLE_READ, IN_GPA, OUT_GPA),
+		     PT_STATUS_INVALID_PARTITION_ID);
+	cr_assert_eq(root_mem(PT_CALL_PARTITION_INFO, IN_GPA, OUT_GPA),
+		     PT_STATUS_INVALID_PARTITION_ID);
+
+	cr_assert_eq(read_ended(PT_CALL_CONSOLE_READ, id, 7),
+		     PT_STATUS_SUCCESS);
+	out = root_page(OUT_GPA);
+	cr_assert_eq(out->length, strlen(said) - 7);
+	cr_assert_eq(memcmp(out->text, said + 7, out->length), 0);
+	cr_assert_eq(out->next_seq, strlen(said));
+	cr_assert_eq(out->lost, 0);
+
+	cr_assert_eq(read_ended(PT_CALL_PARTITION_INFO, id, 0),
+		     PT_STATUS_SUCCESS);
+	inf = root_page(OUT_GPA);
+	cr_assert_eq(inf->entry.state, PT_PARTITION_STATE_GONE);
+	cr_assert_eq(inf->entry.id, id);
+	cr_assert_str_eq(inf->entry.name, "hello");
+	cr_assert_str_eq(inf->exit_detail, "poweroff");
+	cr_assert_eq(inf->created_ns, created);
+	cr_assert_eq(inf->frames_owned, 0);
+
+	/* A gone partition is listed nowhere and its name is free. */
+	cr_assert_null(partition_find("hello"));
+}
+
+/* While it lives, PT_REF_ENDED reads it as without the flag. */
+Test(lifecycle, ended_flag_on_a_live_partition)
+{
+	struct pt_partition_create_in in = good_in("alive");
+	struct partition *p = running(&in);
+
+	console(p, "still here\n");
+	cr_assert_eq(read_ended(PT_CALL_CONSOLE_READ, p->id, 0),
+		     PT_STATUS_SUCCESS);
+	cr_assert_eq(((struct pt_console_read_out *)root_page(OUT_GPA))->length,
+		     strlen("still here\n"));
+	cr_assert_eq(read_ended(PT_CALL_PARTITION_INFO, p->id, 0),
+		     PT_STATUS_SUCCESS);
+	cr_assert_eq(
+		((struct pt_partition_info *)root_page(OUT_GPA))->entry.state,
+		PT_PARTITION_STATE_RUNNING);
+}
+
+/* A slot never used, the root, and a slot reused: nothing of the old. */
+Test(lifecycle, ended_flag_finds_no_partition_that_was_not_there)
+{
+	struct pt_partition_create_in in = good_in("first");
+	struct pt_partition_info *inf;
+	u32 id, again = 0;
+
+	cr_assert_eq(read_ended(PT_CALL_CONSOLE_READ, 40, 0),
+		     PT_STATUS_INVALID_PARTITION_ID);
+	cr_assert_eq(read_ended(PT_CALL_PARTITION_INFO, 40, 0),
+		     PT_STATUS_INVALID_PARTITION_ID);
+	cr_assert_eq(read_ended(PT_CALL_PARTITION_INFO, ROOT_PARTITION_ID, 0),
+		     PT_STATUS_INVALID_PARTITION_ID);
+	cr_assert_eq(read_ended(PT_CALL_CONSOLE_READ, MAX_PARTITIONS, 0),
+		     PT_STATUS_INVALID_PARTITION_ID);
+
+	id = create_ok(&in);
+	console(partition_get(id), "first's line\n");
+	destroy_now(id);
+	/* Ids go round: the slot comes back after every other one. */
+	for (u32 n = 0; n < MAX_PARTITIONS - 1 && again != id; n++) {
+		struct pt_partition_create_in next = good_in("next");
+
+		again = create_ok(&next);
+		if (again != id)
+			destroy_now(again);
+	}
+	cr_assert_eq(again, id, "the slot was used again");
+	cr_assert_eq(read_ended(PT_CALL_PARTITION_INFO, id, 0),
+		     PT_STATUS_SUCCESS);
+	inf = root_page(OUT_GPA);
+	cr_assert_str_eq(inf->entry.name, "next");
+	cr_assert_eq(inf->entry.state, PT_PARTITION_STATE_CREATED);
+	cr_assert_eq(read_ended(PT_CALL_CONSOLE_READ, id, 0),
+		     PT_STATUS_SUCCESS);
+	cr_assert_eq(((struct pt_console_read_out *)root_page(OUT_GPA))->length,
+		     0);
 }
 
 /* Regression: the root's SET_TIMER was accepted but never fired (its CPU

@@ -141,9 +141,27 @@ rc=$?
 p unpause >/dev/null 2>&1
 [ $? -eq 2 ] || fail "partita unpause without a name is not a usage error"
 
-step "partita shutdown --wait ticker"
+step "partita shutdown --wait ticker, with a stopped console follower"
+# The follower is stopped while ticker says goodbye and is torn down, so it
+# reads again only once the partition is gone: a slow follower's race, made
+# certain. It must still print the goodbye, then how ticker ended.
+partita console --timeout 60 ticker >"$tmp/follow.txt" 2>&1 &
+follower=$!
+waited=0
+until grep -q '^tick ' "$tmp/follow.txt"; do
+	[ $waited -lt 100 ] || fail "the console follower printed no tick in 10 s"
+	sleep 0.1
+	waited=$((waited + 1))
+done
+kill -STOP $follower
 p shutdown --wait --timeout 20 ticker >"$tmp/shutdown.txt" 2>&1 ||
 	fail "partita shutdown --wait: exit status $?"
+kill -CONT $follower
+wait $follower || fail "the stopped console follower: exit status $?"
+grep -q '^ticker ticker: shutdown requested, goodbye$' "$tmp/follow.txt" ||
+	fail "the console follower lost ticker's goodbye: $(tail -n 2 "$tmp/follow.txt")"
+grep -q '^partita: ticker has ended (poweroff) and is gone$' "$tmp/follow.txt" ||
+	fail "the console follower did not say how ticker ended"
 grep -q '^ticker has shut down and is gone$' "$tmp/shutdown.txt" ||
 	fail "partita shutdown --wait did not report the end"
 in_list ticker && fail "ticker is still listed after shutdown --wait"
