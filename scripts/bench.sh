@@ -25,7 +25,12 @@ die() { echo "bench.sh: $*" >&2; exit 1; }
 guest_ops=$(sed -n 's/^[[:space:]]*{ "\([a-z0-9_]*\)",.*/\1/p' \
 	pv-guest-lib/bench/bench-ops-*.c)
 root_ops="root_ioctl_null root_ping_wake_read root_ping_ioctl
-store_read_roundtrip store_write_roundtrip console_echo large_guest_destroy"
+root_event_pingpong root_message_pingpong store_read_roundtrip
+store_write_roundtrip console_echo large_guest_destroy"
+# Those that need peer vCPUs run in a boot of their own (peers_cfg), so
+# that every other guest operation keeps its vCPU alone on its CPU.
+peer_ops=$(sed -n 's/^[[:space:]]*{ "\([a-z0-9_]*\)",.*/\1/p' \
+	pv-guest-lib/bench/bench-ops-pingpong.c)
 
 out= clock=both ops= samples=20000 root_samples=500 root=1 build=build
 do_build=1 baseline=0
@@ -55,11 +60,13 @@ esac
 [[ "$root_samples" =~ ^[0-9]+$ ]] && [ "$root_samples" -ge 5 ] && [ "$root_samples" -le 4096 ] ||
 	die "--root-samples must be 5..4096 (store-hello keeps at most 4096)"
 
-# Split --ops into the two sides; an unknown name is an error, not a skip.
-want_guest= want_root=
+# Split --ops into the sides; an unknown name is an error, not a skip.
+want_guest= want_peers= want_root= peers=1
 if [ -n "$ops" ]; then
 	for op in ${ops//,/ }; do
-		if grep -qx "$op" <<<"$guest_ops"; then
+		if grep -qx "$op" <<<"$peer_ops"; then
+			want_peers+=${want_peers:+,}$op
+		elif grep -qx "$op" <<<"$guest_ops"; then
 			want_guest+=${want_guest:+,}$op
 		elif grep -qwx "$op" <<<"$(tr ' ' '\n' <<<"$root_ops")"; then
 			want_root+=${want_root:+,}$op
@@ -68,6 +75,7 @@ if [ -n "$ops" ]; then
 		fi
 	done
 	[ -n "$want_root" ] || root=0
+	[ -n "$want_peers" ] || peers=0
 	# Root operations only: the guest's boot still gives the two floors.
 	[ -n "$want_guest" ] || want_guest=bare_exit
 	[ ${#want_guest} -le 200 ] || die "too many guest operations for the guest's command line; run the whole set or fewer"
@@ -107,6 +115,7 @@ command -v gnuplot >/dev/null || die "gnuplot not found (scripts/install-deps.sh
 	echo "icount_mode=-accel tcg -icount shift=0,align=off,sleep=off -smp 2"
 	echo "guest_samples=$samples (light operations; heavy ones a fixed fraction, see the tables)"
 	echo "root_samples=$([ $root = 1 ] && echo "$root_samples" || echo "none: no root run")"
+	echo "guest_placement=one vCPU on CPU 1; ping-pong operations: 3 vCPUs, vCPU 0 and its same-CPU peer on CPU 0, the other peer on CPU 1$([ $peers = 1 ] || echo " (not run)")"
 	echo "ops=${ops:-all}"
 } >"$out/meta.txt"
 
@@ -128,6 +137,27 @@ cmdline = samples=$samples${want_guest:+ ops=$want_guest}
 EOT
 }
 
+# The same guest with two peer vCPUs: vCPU i goes to the i-th CPU of 0-1,
+# round robin, so vCPU 0 (the operations) and vCPU 2 are on CPU 0 and
+# vCPU 1 on CPU 1. With peers it runs only the operations that need them.
+peers_cfg() {
+	cat <<EOT
+# Written by scripts/bench.sh: the suite's guest with ping-pong peers.
+log_level = info
+pool_mb = 96
+on_idle = poweroff
+
+[guest]
+name = hcall-bench
+image = hcall-bench.elf
+memory_mb = 64
+vcpus = 3
+weight = 256
+cpus = 0-1
+cmdline = samples=$samples${want_peers:+ ops=$want_peers}
+EOT
+}
+
 root_cfg() {
 	cat <<EOT
 # Written by scripts/bench.sh: the root runs bench-suite.sh.
@@ -144,31 +174,39 @@ EOT
 }
 
 # boot CLOCK NAME CONFIG_FN TIMEOUT DONE_PATTERN LOG: one QEMU boot, whose
-# record lines land in raw/CLOCK-NAME.log.
+# record lines land in raw/CLOCK-SIDE.log (SIDE: NAME up to a '-').
 boot() {
-	local clk=$1 side=$2 cfg_fn=$3 timeout=$4 done_re=$5 log=$6
-	local dir=$out/boot/$clk-$side flags=() status=0 t0=$SECONDS
+	local clk=$1 name=$2 cfg_fn=$3 timeout=$4 done_re=$5 log=$6
+	local side=${2%%-*} dir=$out/boot/$clk-$2 flags=() status=0 t0=$SECONDS
 	[ "$clk" = icount ] && flags=(--icount)
 	mkdir -p "$dir"
 	$cfg_fn >"$dir/bench.cfg"
-	echo "bench.sh: $clk clock, $side operations ..."
+	echo "bench.sh: $clk clock, $name operations ..."
 	tests/integration/boot-qemu.sh "${flags[@]}" --timeout "$timeout" \
 		"$build" "$dir/bench.cfg" "$dir" >/dev/null 2>&1 || status=$?
 	if ! grep -aq "$done_re" "$dir/$log"; then
-		echo "bench.sh: the $clk $side run did not finish (QEMU status $status); last lines of $dir/$log:" >&2
+		echo "bench.sh: the $clk $name run did not finish (QEMU status $status); last lines of $dir/$log:" >&2
 		tail -n 30 "$dir/$log" >&2
 		exit 1
 	fi
 	rm -f "$dir/esp.img" "$dir/vars.fd" # 160 MiB each; the logs stay
 	# One root tool times several operations: keep only those asked for.
-	local keep='PTBENCH|PTBOUND'
+	# The peers' boot adds its own operations to the guest's records; its
+	# floors and entry times are left to the guest's boot.
+	local keep='PTBENCH|PTBOUND' list=${want_peers:-$(echo $peer_ops | tr ' ' ,)}
 	[ "$side" = root ] && [ -n "$want_root" ] && keep="PTBOUND|PTBENCH(-CDF)? op=(${want_root//,/|}) "
-	grep -aE "$keep" "$dir/$log" | tr -d '\r' >"$out/raw/$clk-$side.log"
-	echo "bench.sh: $clk $side done in $((SECONDS - t0)) s"
+	[ "$name" = guest-peers ] && keep="PTBENCH-FAIL|PTBENCH(-CDF)? op=(${list//,/|}) "
+	if [ "$name" = "$side" ]; then
+		grep -aE "$keep" "$dir/$log" | tr -d '\r' >"$out/raw/$clk-$side.log"
+	else
+		grep -aE "$keep" "$dir/$log" | tr -d '\r' >>"$out/raw/$clk-$side.log"
+	fi
+	echo "bench.sh: $clk $name done in $((SECONDS - t0)) s"
 }
 
 for clk in "${clocks[@]}"; do
 	boot "$clk" guest guest_cfg 1200 PTBENCH-DONE com2.log
+	[ $peers = 1 ] && boot "$clk" guest-peers peers_cfg 600 PTBENCH-DONE com2.log
 	[ $root = 1 ] && boot "$clk" root root_cfg 1800 'RESULT bench-suite DONE' com1.log
 done
 echo "run_seconds=$SECONDS" >>"$out/meta.txt"

@@ -7,10 +7,13 @@
  *
  * Command line: samples=N (default 20000) and ops=a,b,c (default: all).
  * empty_window and bare_exit always run: every report is read against them.
+ * vCPU 0 runs the operations; any other vCPU serves as a ping-pong peer
+ * (bench-peer.c).
  */
 #include <partita-guest/guest.h>
 
 #include "ops.h"
+#include "pingpong.h"
 #include "record.h"
 #include "string.h"
 
@@ -33,21 +36,32 @@ static struct op_run runs[MAX_OPS];
 static unsigned run_count;
 static char wanted[512];
 
-static const struct bench_op *const tables[] = {
-	bench_ops_core,
-	bench_ops_rep,
-	bench_ops_timer,
-	bench_ops_msg,
+/*
+ * Each operation is measured in one placement: those that need peer vCPUs
+ * only in a partition that has them, the others only in a partition of one
+ * vCPU: a second vCPU, even blocked, lengthens some of their paths (the
+ * scheduler looks at every vCPU of its CPU). The empty window and the
+ * bare exit run everywhere.
+ */
+static const struct {
+	const struct bench_op *ops;
+	int needs_peers;
+} tables[] = {
+	{ bench_ops_core, 0 },	   { bench_ops_rep, 0 },
+	{ bench_ops_timer, 0 },	   { bench_ops_msg, 0 },
+	{ bench_ops_pingpong, 1 },
 };
 
-/* Is `name` in the comma-separated ops= list (or is there no list)? */
-static int selected(const char *name)
+static int is_floor(const char *name)
+{
+	return !strcmp(name, "empty_window") || !strcmp(name, "bare_exit");
+}
+
+/* Is `name` in the comma-separated ops= list? */
+static int named(const char *name)
 {
 	size_t len = strlen(name);
 
-	if (!wanted[0] || !strcmp(name, "empty_window") ||
-	    !strcmp(name, "bare_exit"))
-		return 1;
 	for (const char *p = wanted; *p;) {
 		const char *end = p;
 
@@ -60,17 +74,41 @@ static int selected(const char *name)
 	return 0;
 }
 
+/*
+ * Is the operation to run here: named in ops= (or no list), and in the
+ * placement its table is measured in?
+ */
+static int selected(const char *name, int needs_peers, int has_peers)
+{
+	if (is_floor(name))
+		return 1;
+	if (wanted[0] && !named(name))
+		return 0;
+	if (needs_peers == has_peers)
+		return 1;
+	if (wanted[0]) /* asked for by name: say why it does not run */
+		pt_printf("PTBENCH-INFO op=%s skipped: it runs only in a "
+			  "partition %s\n",
+			  name,
+			  needs_peers ? "with peer vCPUs" : "of one vCPU");
+	return 0;
+}
+
 /* Picks the operations and gives each its share of the sample pool. */
 static void plan(unsigned samples)
 {
+	int has_peers = pt_vcpu_count() > 1;
 	size_t used = 0;
 
 	for (unsigned t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
-		for (const struct bench_op *op = tables[t]; op->name; op++) {
+		for (const struct bench_op *op = tables[t].ops; op->name;
+		     op++) {
 			struct op_run *r = &runs[run_count];
 			unsigned n = samples / op->samples_div;
 
-			if (!selected(op->name) || run_count == MAX_OPS)
+			if (run_count == MAX_OPS ||
+			    !selected(op->name, tables[t].needs_peers,
+				      has_peers))
 				continue;
 			r->n = n < 5 ? 5 : n;
 			r->warmup = r->n / 20 < 2 ? 2 : r->n / 20;
@@ -159,7 +197,7 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 
 	pt_guest_init();
 	if (vcpu != 0)
-		return 0;
+		bench_peer_main(si->partition_id, vcpu); /* never returns */
 	bench_self_id = si->partition_id;
 	v = pt_vpap();
 	samples = (unsigned)pt_cmdline_u64("samples", DEFAULT_SAMPLES);
@@ -169,6 +207,7 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 	pt_printf("PTBENCH-INFO samples=%u khz=%lu\n", samples,
 		  (unsigned long)v->tsc_khz);
 
+	bench_peers_start();
 	plan(samples);
 	run_rounds();
 	for (unsigned k = 0; k < run_count; k++) {

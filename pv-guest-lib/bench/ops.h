@@ -21,10 +21,11 @@ struct bench_op {
 };
 
 /* The tables, in the order the runner reports them. */
-extern const struct bench_op bench_ops_core[];	/* bench-ops-core.c */
-extern const struct bench_op bench_ops_rep[];	/* bench-ops-rep.c */
-extern const struct bench_op bench_ops_timer[]; /* bench-ops-timer.c */
-extern const struct bench_op bench_ops_msg[];	/* bench-ops-msg.c */
+extern const struct bench_op bench_ops_core[];	   /* bench-ops-core.c */
+extern const struct bench_op bench_ops_rep[];	   /* bench-ops-rep.c */
+extern const struct bench_op bench_ops_timer[];	   /* bench-ops-timer.c */
+extern const struct bench_op bench_ops_msg[];	   /* bench-ops-msg.c */
+extern const struct bench_op bench_ops_pingpong[]; /* bench-ops-pingpong.c */
 
 /* The partition's own id, for operations on its own objects. */
 extern uint32_t bench_self_id;

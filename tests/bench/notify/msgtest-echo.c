@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "msgtest.h"
+#include "ptbench-print.h"
 
 #define ECHO_TIMEOUT_MS 5000 /* one round trip; far above any real one */
 #define NULL_CALLS 2000	     /* null hypercalls for the baseline */
+#define RECORDS_WARMUP 10    /* --records: untimed round trips of each kind */
 
 struct echo {
 	struct root_dev dev;
@@ -111,23 +113,37 @@ static int null_baseline(struct echo *e)
 	return 0;
 }
 
-static int run(struct echo *e, uint64_t events, uint64_t messages)
+/*
+ * `warmup` untimed round trips of each kind first (--records), so that the
+ * suite's samples start with every path translated, as its others do.
+ */
+static int run(struct echo *e, uint64_t events, uint64_t messages,
+	       unsigned warmup, int records)
 {
-	uint64_t *s = calloc(events > messages ? events : messages, sizeof(*s));
+	uint64_t n = (events > messages ? events : messages) + warmup;
+	uint64_t *s = calloc(n, sizeof(*s));
 	uint64_t retries = 0;
 	int rc = 0;
 
 	if (!s)
 		return msgtest_fail("out of memory");
-	for (e->events = 0; !rc && e->events < events; e->events++)
+	for (e->events = 0; !rc && e->events < events + warmup; e->events++)
 		rc = event_round_trip(e, &s[e->events]);
-	if (!rc)
-		msgtest_report("events", s, events);
-	for (e->messages = 0; !rc && e->messages < messages; e->messages++)
+	if (!rc) {
+		msgtest_report("events", s + warmup, events);
+		if (records)
+			ptbench_print("root_event_pingpong", s + warmup, events,
+				      warmup);
+	}
+	for (e->messages = 0; !rc && e->messages < messages + warmup;
+	     e->messages++)
 		rc = message_round_trip(e, (uint32_t)e->messages,
 					&s[e->messages], &retries);
 	if (!rc) {
-		msgtest_report("messages", s, messages);
+		msgtest_report("messages", s + warmup, messages);
+		if (records)
+			ptbench_print("root_message_pingpong", s + warmup,
+				      messages, warmup);
 		printf("message posts retried on a full queue: %llu\n",
 		       (unsigned long long)retries);
 	}
@@ -143,15 +159,21 @@ int msgtest_echo(int argc, char **argv)
 {
 	struct echo e = { 0 };
 	uint64_t peer, port, conn, events, messages;
-	int rc;
+	int records = 0, rc;
 
+	/* --records: warm-up, then the suite's PTBENCH lines as well. */
+	if (argc > 1 && !strcmp(argv[1], "--records")) {
+		records = 1;
+		argc--;
+		argv++;
+	}
 	if (argc != 6 || msgtest_number(argv[1], UINT32_MAX, &peer) ||
 	    msgtest_number(argv[2], PT_EVTCHN_PORTS - 1, &port) ||
 	    msgtest_number(argv[3], UINT32_MAX, &conn) ||
 	    msgtest_number(argv[4], 10000000, &events) ||
 	    msgtest_number(argv[5], 10000000, &messages)) {
-		fputs("usage: partita-msgtest echo PEER PORT CONNECTION "
-		      "EVENTS MESSAGES\n",
+		fputs("usage: partita-msgtest echo [--records] PEER PORT "
+		      "CONNECTION EVENTS MESSAGES\n",
 		      stderr);
 		return 2;
 	}
@@ -171,7 +193,7 @@ int msgtest_echo(int argc, char **argv)
 	printf("bound root port %u to port %u of partition %u; message "
 	       "connection 0x%x\n",
 	       e.port, e.peer_port, e.peer, e.own_conn);
-	rc = run(&e, events, messages);
+	rc = run(&e, events, messages, records ? RECORDS_WARMUP : 0, records);
 out:
 	root_msg_close(&e.mf);
 	root_evtchn_close(&e.ev);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Benchmark, not a test: the benchmark suite's root-side operations (scripts/bench.sh) as PTBENCH records: the root's ioctl null hypercall and ping -> woken read(), a guest's store read and write round trips, the virtio console echo through partita-backd; then the root's entry times (PTBOUND), including POPULATE and DESTROY of a 256 MiB guest.
+# Benchmark, not a test: the benchmark suite's root-side operations (scripts/bench.sh) as PTBENCH records: the root's ioctl null hypercall and ping -> woken read(), event and message round trips with a guest, a guest's store read and write round trips, the virtio console echo through partita-backd; then the root's entry times (PTBOUND), including POPULATE and DESTROY of a 256 MiB guest.
 #
 # Runs as root in the initramfs (/init, partita.test=bench-suite). Reads
 # partita.bench_ops=a,b (default all) and partita.bench_samples=N (default
@@ -12,6 +12,7 @@ tmp=/tmp/bench-suite
 
 . "$(dirname "$0")/common.sh"
 cleanup() {
+	p destroy evtchn-peer >/dev/null 2>&1
 	p destroy store-bench >/dev/null 2>&1
 	p destroy shell >/dev/null 2>&1
 	p destroy big >/dev/null 2>&1
@@ -70,6 +71,25 @@ EOT
 	p console --no-follow store-bench | tr -d '\r' | grep -o 'PTBENCH.*' |
 		grep -v 'store_guest_null_hypercall'
 	p destroy store-bench >/dev/null 2>&1
+fi
+
+if want root_event_pingpong || want root_message_pingpong; then
+	# The guest answers from its event handler and its main loop; the
+	# root waits in read() on its event and message files.
+	step "event and message round trips with evtchn-peer $samples"
+	p create --quiet "$share/evtchn-peer.yaml" >"$tmp/peer.txt" 2>&1 ||
+		fail "partita create evtchn-peer.yaml: exit status $?"
+	peer=$(cat "$tmp/peer.txt")
+	line=$(wait_console evtchn-peer 'evtchn-peer: port=[0-9]+' 20) ||
+		fail "evtchn-peer printed no port"
+	port=${line##*port=}
+	line=$(wait_console evtchn-peer 'evtchn-peer: connection=0x[0-9a-f]+' 20) ||
+		fail "evtchn-peer printed no connection"
+	conn=${line##*connection=}
+	partita-msgtest echo --records "$peer" "$port" "$conn" "$samples" "$samples" \
+		>"$tmp/msg.txt" 2>&1 || fail "partita-msgtest echo: exit status $? ($(tail -n 1 "$tmp/msg.txt"))"
+	grep '^PTBENCH' "$tmp/msg.txt"
+	p destroy evtchn-peer >/dev/null 2>&1
 fi
 
 if want console_echo; then
