@@ -119,9 +119,10 @@ command -v gnuplot >/dev/null || die "gnuplot not found (scripts/install-deps.sh
 	echo "ops=${ops:-all}"
 } >"$out/meta.txt"
 
-guest_cfg() {
+# A config for the suite's guest: WHAT, VCPUS, CPUS, OPS.
+bench_guest_cfg() {
 	cat <<EOT
-# Written by scripts/bench.sh: the suite's guest alone on CPU 1.
+# Written by scripts/bench.sh: the suite's guest $1.
 log_level = info
 pool_mb = 96
 on_idle = poweroff
@@ -130,33 +131,19 @@ on_idle = poweroff
 name = hcall-bench
 image = hcall-bench.elf
 memory_mb = 64
-vcpus = 1
+vcpus = $2
 weight = 256
-cpus = 1
-cmdline = samples=$samples${want_guest:+ ops=$want_guest}
+cpus = $3
+cmdline = samples=$samples${4:+ ops=$4}
 EOT
 }
+
+guest_cfg() { bench_guest_cfg "alone on CPU 1" 1 1 "$want_guest"; }
 
 # The same guest with two peer vCPUs: vCPU i goes to the i-th CPU of 0-1,
 # round robin, so vCPU 0 (the operations) and vCPU 2 are on CPU 0 and
 # vCPU 1 on CPU 1. With peers it runs only the operations that need them.
-peers_cfg() {
-	cat <<EOT
-# Written by scripts/bench.sh: the suite's guest with ping-pong peers.
-log_level = info
-pool_mb = 96
-on_idle = poweroff
-
-[guest]
-name = hcall-bench
-image = hcall-bench.elf
-memory_mb = 64
-vcpus = 3
-weight = 256
-cpus = 0-1
-cmdline = samples=$samples${want_peers:+ ops=$want_peers}
-EOT
-}
+peers_cfg() { bench_guest_cfg "with ping-pong peers" 3 0-1 "$want_peers"; }
 
 root_cfg() {
 	cat <<EOT

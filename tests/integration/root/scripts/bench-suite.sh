@@ -77,16 +77,8 @@ if want root_event_pingpong || want root_message_pingpong; then
 	# The guest answers from its event handler and its main loop; the
 	# root waits in read() on its event and message files.
 	step "event and message round trips with evtchn-peer $samples"
-	p create --quiet "$share/evtchn-peer.yaml" >"$tmp/peer.txt" 2>&1 ||
-		fail "partita create evtchn-peer.yaml: exit status $?"
-	peer=$(cat "$tmp/peer.txt")
-	line=$(wait_console evtchn-peer 'evtchn-peer: port=[0-9]+' 20) ||
-		fail "evtchn-peer printed no port"
-	port=${line##*port=}
-	line=$(wait_console evtchn-peer 'evtchn-peer: connection=0x[0-9a-f]+' 20) ||
-		fail "evtchn-peer printed no connection"
-	conn=${line##*connection=}
-	partita-msgtest echo --records "$peer" "$port" "$conn" "$samples" "$samples" \
+	evtchn_peer_start
+	partita-msgtest echo --records "$peer_id" "$peer_port" "$peer_conn" "$samples" "$samples" \
 		>"$tmp/msg.txt" 2>&1 || fail "partita-msgtest echo: exit status $? ($(tail -n 1 "$tmp/msg.txt"))"
 	grep '^PTBENCH' "$tmp/msg.txt"
 	p destroy evtchn-peer >/dev/null 2>&1

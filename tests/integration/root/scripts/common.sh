@@ -156,3 +156,18 @@ services_start() {
 	partita-backd --pid-file /var/run/partita-backd.pid \
 		</dev/null >>/var/log/partita-backd.log 2>&1 &
 }
+
+# Creates the evtchn-peer guest from $share and reads what it prints: sets
+# peer_id, peer_port and peer_conn (its event port and message connection).
+evtchn_peer_start() {
+	local line
+	p create --quiet "$share/evtchn-peer.yaml" >"$tmp/peer-create.txt" 2>&1 ||
+		fail "partita create evtchn-peer.yaml: exit status $?"
+	peer_id=$(cat "$tmp/peer-create.txt")
+	line=$(wait_console evtchn-peer 'evtchn-peer: port=[0-9]+' 20) ||
+		fail "evtchn-peer printed no port"
+	peer_port=${line##*port=}
+	line=$(wait_console evtchn-peer 'evtchn-peer: connection=0x[0-9a-f]+' 20) ||
+		fail "evtchn-peer printed no connection"
+	peer_conn=${line##*connection=}
+}

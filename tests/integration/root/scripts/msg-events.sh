@@ -22,15 +22,8 @@ command -v partita-msgtest >/dev/null || fail "no partita-msgtest in the image"
 free0=$(pool_free)
 [ -n "$free0" ] || fail "partita info --json shows no pool_free_bytes"
 
-p create --quiet "$share/evtchn-peer.yaml" >"$tmp/create.txt" 2>&1 ||
-	fail "partita create evtchn-peer.yaml: exit status $?"
-id=$(cat "$tmp/create.txt")
-line=$(wait_console evtchn-peer 'evtchn-peer: port=[0-9]+' 20) ||
-	fail "evtchn-peer printed no port"
-port=${line##*port=}
-line=$(wait_console evtchn-peer 'evtchn-peer: connection=0x[0-9a-f]+' 20) ||
-	fail "evtchn-peer printed no connection"
-conn=${line##*connection=}
+evtchn_peer_start
+id=$peer_id port=$peer_port conn=$peer_conn
 step "evtchn-peer is partition $id: port $port, connection $conn"
 p info evtchn-peer >"$tmp/info0.txt" 2>&1 || fail "partita info evtchn-peer: exit status $?"
 grep -Eq "^  $port +unbound +0 +p0 \\(offered\\) " "$tmp/info0.txt" ||
