@@ -37,7 +37,7 @@ void console_follow_free(struct console_follow *f)
 	f->chunk = NULL;
 }
 
-static int drain(struct console_follow *f)
+int console_follow_once(struct console_follow *f)
 {
 	struct root_log_piece piece;
 	int err;
@@ -66,11 +66,6 @@ static int drain(struct console_follow *f)
 	} while (f->chunk->length);
 	fflush(f->out);
 	return 0;
-}
-
-int console_follow_once(struct console_follow *f)
-{
-	return drain(f);
 }
 
 /* The partition's state; *info says why it ended. */
@@ -143,7 +138,7 @@ int console_follow_run(struct console_follow *f, int timeout_ms)
 		 * gets the last line the guest wrote, however long ago it
 		 * ended and however late this follower woke.
 		 */
-		err = drain(f);
+		err = console_follow_once(f);
 		if (err)
 			return err;
 		if (state == CONSOLE_GONE || state == CONSOLE_KEPT) {
