@@ -5,6 +5,7 @@
 #include <hv/evtchn.h>
 #include <hv/log.h>
 #include <hv/partition.h>
+#include <hv/percpu.h>
 #include <hv/root.h>
 #include <hv/sched.h>
 #include <hv/time.h>
@@ -32,20 +33,6 @@
 /* Scrubbing an ended partition's memory, likewise. */
 #define TEARDOWN_SLICE_NS 20000ull
 
-struct sched_cpu {
-	struct spinlock lock;
-	struct vcpu *vcpus[SCHED_MAX_VCPUS_PER_CPU];
-	u32 count;
-	struct vcpu *current;
-	struct vcpu *fpu_owner;
-	u64 slice_end_ns;
-	u64 vtime; /* pass of the vCPU picked last */
-	u64 armed_ns;
-	volatile bool kicked;
-	volatile bool moves; /* a vCPU here was pinned elsewhere */
-};
-
-static struct sched_cpu sched_cpus[MAX_CPUS];
 static u32 sched_cpu_count;
 
 /* Our vectors never go to the root's CPU: Linux owns its interrupts. */
@@ -60,7 +47,7 @@ static struct sched_cpu *lock_home(const struct vcpu *v)
 {
 	for (;;) {
 		u32 cpu = READ_ONCE(v->cpu);
-		struct sched_cpu *sc = &sched_cpus[cpu];
+		struct sched_cpu *sc = &arch_percpu(cpu)->sched;
 
 		spin_lock(&sc->lock);
 		if (READ_ONCE(v->cpu) == cpu)
@@ -73,7 +60,8 @@ void sched_init(u32 cpu_count)
 {
 	sched_cpu_count = MIN(cpu_count, (u32)MAX_CPUS);
 	for (u32 i = 0; i < sched_cpu_count; i++)
-		sched_cpus[i].lock = (struct spinlock)SPINLOCK_INIT;
+		arch_percpu(i)->sched =
+			(struct sched_cpu){ .lock = SPINLOCK_INIT };
 }
 
 u64 sched_pass_increment(u64 ns, u32 weight)
@@ -98,7 +86,7 @@ int sched_add_vcpu(struct vcpu *v)
 
 	if (v->cpu >= sched_cpu_count)
 		return -1;
-	sc = &sched_cpus[v->cpu];
+	sc = &arch_percpu(v->cpu)->sched;
 	spin_lock(&sc->lock);
 	if (sc->count == SCHED_MAX_VCPUS_PER_CPU) {
 		spin_unlock(&sc->lock);
@@ -119,7 +107,7 @@ u32 sched_room(u32 cpu)
 
 	if (cpu >= sched_cpu_count)
 		return 0;
-	sc = &sched_cpus[cpu];
+	sc = &arch_percpu(cpu)->sched;
 	spin_lock(&sc->lock);
 	room = SCHED_MAX_VCPUS_PER_CPU - sc->count;
 	spin_unlock(&sc->lock);
@@ -200,7 +188,7 @@ void sched_timer_changed(struct vcpu *v)
 	u32 cpu = READ_ONCE(v->cpu);
 
 	if (cpu == arch_cpu_id())
-		sched_cpus[cpu].kicked = true;
+		arch_percpu(cpu)->sched.kicked = true;
 	else
 		kick(cpu);
 }
@@ -208,7 +196,7 @@ void sched_timer_changed(struct vcpu *v)
 /* Called from the host interrupt handlers (timer and kick). */
 void sched_interrupt(void)
 {
-	struct sched_cpu *sc = &sched_cpus[arch_cpu_id()];
+	struct sched_cpu *sc = &arch_percpu_this()->sched;
 
 	sc->kicked = true;
 	/* A fired timer is no longer armed: long deadlines are reached in
@@ -377,7 +365,7 @@ static void run_vcpu(struct sched_cpu *sc, struct vcpu *v, u64 deadline_ns)
 
 void sched_run_cpu(void)
 {
-	struct sched_cpu *sc = &sched_cpus[arch_cpu_id()];
+	struct sched_cpu *sc = &arch_percpu_this()->sched;
 
 	if (root_is_cpu(arch_cpu_id())) {
 		root_run();
@@ -557,7 +545,7 @@ static bool move_locked(struct sched_cpu *from, struct sched_cpu *to,
 
 void sched_move_vcpus(u32 cpu)
 {
-	struct sched_cpu *sc = &sched_cpus[cpu];
+	struct sched_cpu *sc = &arch_percpu(cpu)->sched;
 
 	WRITE_ONCE(sc->moves, false);
 	for (u32 round = 0; round < SCHED_MAX_VCPUS_PER_CPU; round++) {
@@ -576,7 +564,7 @@ void sched_move_vcpus(u32 cpu)
 			WRITE_ONCE(v->move_to, 0);
 			continue;
 		}
-		to = &sched_cpus[target];
+		to = &arch_percpu(target)->sched;
 		first = cpu < target ? sc : to;
 		second = cpu < target ? to : sc;
 		spin_lock(&first->lock);
@@ -604,5 +592,5 @@ void sched_move_vcpus(u32 cpu)
 
 bool sched_vcpu_running(const struct vcpu *v)
 {
-	return READ_ONCE(sched_cpus[READ_ONCE(v->cpu)].current) == v;
+	return READ_ONCE(arch_percpu(READ_ONCE(v->cpu))->sched.current) == v;
 }

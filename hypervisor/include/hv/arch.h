@@ -8,6 +8,7 @@
 struct vcpu;
 struct partition;
 struct boot_info;
+struct percpu;
 
 /*
  * Contract: every hook below is called with host interrupts disabled unless
@@ -25,8 +26,8 @@ void arch_init_boot_cpu(struct boot_info *bi);
 void arch_start_other_cpus(struct boot_info *bi);
 
 #ifdef HV_ARCH_INLINE_HOOKS
-/* arch_tsc, arch_cpu_id and arch_irq_window, inline: they are on every
- * exit's round trip (as declared in the #else branch). */
+/* The hooks of the #else branch, inline: they are on every exit's round
+ * trip. */
 #include <arch/hooks-inline.h>
 #else
 /* Time stamp counter: constant rate, synchronised across CPUs. */
@@ -35,6 +36,9 @@ u64 arch_tsc(void);
 u32 arch_cpu_id(void);
 /* Lets pending host interrupts run (timer, kicks), then disables them. */
 void arch_irq_window(void);
+/* The generic part of CPU `cpu`'s state (hv/percpu.h), and of ours. */
+struct percpu *arch_percpu(u32 cpu);
+struct percpu *arch_percpu_this(void);
 #endif
 
 u32 arch_cpu_count(void);

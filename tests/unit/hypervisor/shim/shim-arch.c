@@ -5,6 +5,7 @@
 #include <arch/apic.h>
 #include <hv/boot-info.h>
 #include <hv/partition.h>
+#include <hv/percpu.h>
 #include <hv/time.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,19 @@ u64 arch_tsc(void)
 u32 arch_cpu_id(void)
 {
 	return 0;
+}
+
+/* What the arch keeps at the bottom of each CPU's stack, as an array. */
+static struct percpu shim_percpus[MAX_CPUS];
+
+struct percpu *arch_percpu(u32 cpu)
+{
+	return &shim_percpus[cpu];
+}
+
+struct percpu *arch_percpu_this(void)
+{
+	return &shim_percpus[arch_cpu_id()];
 }
 
 u32 arch_cpu_count(void)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Per-CPU data, found from the stack pointer of the running CPU. */
+/* A CPU's state, all of it, found from the stack pointer of the running CPU. */
 #ifndef ARCH_CPU_LOCAL_H
 #define ARCH_CPU_LOCAL_H
 
 #include <hv/limits.h>
+#include <hv/percpu.h>
 #include <hv/types.h>
 
 /*
@@ -27,6 +28,8 @@ struct cpu_local {
 	/* The control block (VMCB) that ran here last: a different one
 	 * means the TLB may hold another vCPU's translations. */
 	u64 last_control_pa;
+	/* Generic code's part: run queue and the rest (hv/percpu.h). */
+	struct percpu core;
 };
 
 static inline struct cpu_local *this_cpu(void)

@@ -21,6 +21,16 @@ static inline u32 arch_cpu_id(void)
 	return this_cpu()->id;
 }
 
+static inline struct percpu *arch_percpu(u32 cpu)
+{
+	return &cpu_locals[cpu]->core;
+}
+
+static inline struct percpu *arch_percpu_this(void)
+{
+	return &this_cpu()->core;
+}
+
 static inline void arch_irq_window(void)
 {
 	/* sti holds interrupts off for one more instruction: two nops let
