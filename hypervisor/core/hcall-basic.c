@@ -154,7 +154,7 @@ static int invoke_entry_histogram(struct hcall_ctx *c)
 	struct hcall_stat *st = &c->p->hcall_stats[in->code];
 	struct pt_entry_histogram *out = c->out;
 
-	out->entries = st->entries;
+	out->entries = hcall_stat_entries(st);
 	out->worst_ns = time_ticks_to_ns(st->worst_ticks);
 	for (u32 i = 0; i < PT_ENTRY_HIST_BUCKETS; i++)
 		out->counts[i] = st->histogram[i];

@@ -222,18 +222,20 @@ static u32 histogram_bucket(u64 ticks)
 /*
  * Per call code and per vCPU figures, in TSC ticks: converted to ns only
  * when read (GET_CALL_STATS, the histogram, PARTITION_STATS) or when a
- * new worst entry is published in the VPAP, which is rare.
+ * new worst entry is published in the VPAP, which is rare. Entries are
+ * count + continued, summed when read, so a completed call adds to one
+ * counter.
  */
-static void account(struct vcpu *v, u16 code, u64 entry_tsc, bool completed)
+static inline void account_entry(struct vcpu *v, struct hcall_stat *st,
+				 u64 ticks, bool completed)
 {
-	u64 ticks = arch_tsc() - entry_tsc;
-
-	if (likely(code < PT_CALL_STATS_MAX)) {
-		struct hcall_stat *st = &v->part->hcall_stats[code];
-
-		st->count += completed;
-		st->entries++;
-		st->worst_ticks = MAX(st->worst_ticks, ticks);
+	if (st) {
+		if (likely(completed))
+			st->count++;
+		else
+			st->continued++;
+		if (unlikely(ticks > st->worst_ticks))
+			st->worst_ticks = ticks;
 		st->histogram[histogram_bucket(ticks)]++;
 	}
 	if (unlikely(ticks > v->worst_entry_ticks)) {
@@ -241,34 +243,68 @@ static void account(struct vcpu *v, u16 code, u64 entry_tsc, bool completed)
 		if (v->vpap)
 			v->vpap->stat_worst_entry_ns = time_ticks_to_ns(ticks);
 	}
-	if (v->vpap) {
-		v->vpap->stat_hypercalls += completed;
-		v->vpap->stat_continuations += !completed;
+	if (likely(v->vpap)) {
+		if (likely(completed))
+			v->vpap->stat_hypercalls++;
+		else
+			v->vpap->stat_continuations++;
 	}
 }
 
-enum hcall_result hcall_dispatch(struct vcpu *v, struct hcall_regs *regs,
-				 u64 entry_tsc)
+/* Codes past the table are counted per vCPU only. */
+static inline struct hcall_stat *stat_of(struct vcpu *v, u16 code)
+{
+	return likely(code < PT_CALL_STATS_MAX) ? &v->part->hcall_stats[code]
+						: NULL;
+}
+
+/* The context every call starts from; `input` is filled by decode. */
+static inline void ctx_init(struct hcall_ctx *c, struct vcpu *v,
+			    struct hcall_regs *regs, u64 entry_tsc)
 {
 	/* Field by field: `input` is written by decode before any read, and
 	 * zeroing its 320 bytes on every call would cost more than the
 	 * null hypercall itself. */
+	c->v = v;
+	c->p = v->part;
+	c->regs = regs;
+	c->code = 0; /* accounted even when decode stops early */
+	c->in = NULL;
+	c->out = NULL;
+	c->target_id = 0;
+	c->budget_end_tsc =
+		entry_tsc + HCALL_WORK_BUDGET_US * hv_time.ticks_per_us;
+	c->result = HCALL_DONE;
+}
+
+/*
+ * Linux in the root runs no other task while a call re-executes in place:
+ * the root gets its CPU back between slices and calls again (RCX holds
+ * the input to call with; a rep call's reps so far are in the result as
+ * usual).
+ */
+static enum hcall_result finish(struct hcall_ctx *c, enum hcall_result result)
+{
+	if (result == HCALL_RETRY && c->p->id == ROOT_PARTITION_ID) {
+		u32 done = (u32)((c->regs->rcx >> PT_HC_REP_START_SHIFT) &
+				 PT_HC_REP_MASK);
+
+		c->regs->rax = result_value(PT_STATUS_CALL_PENDING, done);
+		result = HCALL_DONE;
+	}
+	return result;
+}
+
+/* Any call: every check of decode(), then invoke or the rep loop. */
+static __attribute__((noinline)) enum hcall_result
+dispatch_general(struct vcpu *v, struct hcall_regs *regs, u64 entry_tsc)
+{
 	struct hcall_ctx c;
 	const struct hcall_desc *d;
 	enum hcall_result result;
 	int status;
 
-	c.v = v;
-	c.p = v->part;
-	c.regs = regs;
-	c.code = 0; /* accounted even when decode stops early */
-	c.in = NULL;
-	c.out = NULL;
-	c.target_id = 0;
-	c.budget_end_tsc =
-		entry_tsc + HCALL_WORK_BUDGET_US * hv_time.ticks_per_us;
-	c.result = HCALL_DONE;
-
+	ctx_init(&c, v, regs, entry_tsc);
 	status = decode(&c, &d);
 	if (unlikely(status)) {
 		regs->rax = result_value(status, 0);
@@ -280,19 +316,62 @@ enum hcall_result hcall_dispatch(struct vcpu *v, struct hcall_regs *regs,
 		regs->rax = result_value(status, 0);
 		result = status ? HCALL_DONE : c.result;
 	}
-	account(v, c.code, entry_tsc, result != HCALL_RETRY);
-	/*
-	 * Linux in the root runs no other task while a call re-executes in
-	 * place: the root gets its CPU back between slices and calls again
-	 * (RCX holds the input to call with; a rep call's reps so far are in
-	 * the result as usual).
-	 */
-	if (result == HCALL_RETRY && c.p->id == ROOT_PARTITION_ID) {
-		u32 done = (u32)((regs->rcx >> PT_HC_REP_START_SHIFT) &
-				 PT_HC_REP_MASK);
+	account_entry(v, stat_of(v, c.code), arch_tsc() - entry_tsc,
+		      result != HCALL_RETRY);
+	return finish(&c, result);
+}
 
-		regs->rax = result_value(PT_STATUS_CALL_PENDING, done);
-		result = HCALL_DONE;
+/*
+ * A fast call without rep fields, to a code that takes that form and
+ * this caller may use: what decode() would check comes down to the two
+ * tests in hcall_dispatch, and there is no memory block to check. The
+ * call's own decode still runs. Kept apart so the most frequent calls
+ * (null, event send, timer, yield) pay for no more than they use.
+ */
+static __attribute__((noinline)) enum hcall_result
+dispatch_fast(struct vcpu *v, struct hcall_regs *regs, u64 entry_tsc,
+	      const struct hcall_desc *d, u16 code)
+{
+	struct hcall_ctx c;
+	enum hcall_result result;
+	int status;
+
+	ctx_init(&c, v, regs, entry_tsc);
+	c.code = code;
+	c.fast = true;
+	c.rep_count = 0;
+	c.rep_start = 0;
+	status = d->decode ? d->decode(&c) : PT_STATUS_SUCCESS;
+	if (likely(!status))
+		status = d->invoke(&c);
+	regs->rax = result_value(status, 0);
+	result = status ? HCALL_DONE : c.result;
+	/* code < PT_CALL_STATS_MAX: hcall_dispatch checked it. */
+	account_entry(v, &v->part->hcall_stats[code], arch_tsc() - entry_tsc,
+		      result != HCALL_RETRY);
+	return finish(&c, result);
+}
+
+enum hcall_result hcall_dispatch(struct vcpu *v, struct hcall_regs *regs,
+				 u64 entry_tsc)
+{
+	u64 input = regs->rcx;
+	u16 code = (u16)input;
+
+	/*
+	 * The fast flag and a code, nothing else (no reserved bit, no rep
+	 * field), once the index exists: the general path builds it.
+	 */
+	if (likely((input & ~PT_HC_CODE_MASK) == PT_HC_FAST &&
+		   code < PT_CALL_STATS_MAX &&
+		   __atomic_load_n(&by_code_built, __ATOMIC_ACQUIRE))) {
+		const struct hcall_desc *d = by_code[code];
+		u16 flags = d ? d->flags : 0;
+
+		if (likely((flags & (HC_FAST_OK | HC_REP)) == HC_FAST_OK &&
+			   (!(flags & HC_ROOT_ONLY) ||
+			    v->part->id == ROOT_PARTITION_ID)))
+			return dispatch_fast(v, regs, entry_tsc, d, code);
 	}
-	return result;
+	return dispatch_general(v, regs, entry_tsc);
 }

@@ -334,12 +334,12 @@ static int invoke_stats(struct hcall_ctx *c)
 	     code++) {
 		const struct hcall_stat *st = &p->hcall_stats[code];
 
-		if (!st->entries)
+		if (!hcall_stat_entries(st))
 			continue;
 		out->calls[n] = (struct pt_call_stat){
 			.code = (u16)code,
 			.count = st->count,
-			.entries = st->entries,
+			.entries = hcall_stat_entries(st),
 			.worst_ns = time_ticks_to_ns(st->worst_ticks),
 		};
 		n++;

@@ -78,9 +78,15 @@ enum partition_state {
 struct hcall_stat {
 	u64 count;	 /* calls completed */
 	u64 worst_ticks; /* longest single entry (TSC ticks) */
-	u64 entries;	 /* entries, continued ones included */
+	u64 continued;	 /* entries that ended in a continuation */
 	u32 histogram[PT_ENTRY_HIST_BUCKETS]; /* entry times */
 };
+
+/* Entries into the hypervisor for the call, continued ones included. */
+static inline u64 hcall_stat_entries(const struct hcall_stat *st)
+{
+	return st->count + st->continued;
+}
 
 struct partition {
 	/*

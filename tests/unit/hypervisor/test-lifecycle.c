@@ -663,7 +663,8 @@ Test(lifecycle, populate_continues_and_maps_every_gpfn_once)
 		cr_assert_neq(hpa[i], hpa[i - 1], "a frame mapped twice");
 	/* One call, counted once, in many entries. */
 	cr_assert_eq(rootp->hcall_stats[PT_CALL_PARTITION_POPULATE].count, 1);
-	cr_assert_eq(rootp->hcall_stats[PT_CALL_PARTITION_POPULATE].entries,
+	cr_assert_eq(hcall_stat_entries(
+			     &rootp->hcall_stats[PT_CALL_PARTITION_POPULATE]),
 		     entries);
 	cr_assert_eq(info(id)->populated_bytes, 2 * MIB);
 	cr_assert_eq(info(id)->frames_owned, FRAMES_FOR(2));
@@ -1248,7 +1249,8 @@ Test(lifecycle, destroy_continues_until_every_frame_is_back)
 		     0);
 	/* One call in many entries, and the progress record is cleared. */
 	cr_assert_eq(rootp->hcall_stats[PT_CALL_PARTITION_DESTROY].count, 1);
-	cr_assert_eq(rootp->hcall_stats[PT_CALL_PARTITION_DESTROY].entries,
+	cr_assert_eq(hcall_stat_entries(
+			     &rootp->hcall_stats[PT_CALL_PARTITION_DESTROY]),
 		     entries + 4);
 	cr_assert_eq(rv->hcall.input, 0);
 	cr_assert(shim_log_has("INF p1:doomed: destroyed, returned 525 "
