@@ -1,19 +1,31 @@
 // SPDX-License-Identifier: MIT
 /*
  * In-guest test of rep calls that run past the hypervisor's time budget:
- * a million-element QUERY_PAGES and a 16 MiB ZERO_PAGES, every output
- * checked, continuations and worst entry times reported.
+ * a 200,000-element QUERY_PAGES and a 16 MiB ZERO_PAGES, every output
+ * checked, continuations and entry times reported.
  *
- * The 50 us entry bound is checked on the hypervisor's histogram of entry
- * times: at most 1 in 100 entries may exceed it (a broken budget puts
- * nearly all of them over; quiet runs have 0-1 in ~45,000, a host busy
- * with other QEMUs ~0.15 %), and the average entry (which also counts the
- * world switches) must be under it. The worst single entry is reported as
- * a figure: under QEMU TCG the first run of a hypervisor path is translated
- * (one entry of ~270 us) and host jitter adds 50-500 us spikes to a few of
- * ~45,000 entries, outside the hypervisor's control. So vCPU 0 warms the paths up and then resets the statistics, and
- * vCPU 1, whose VPAP statistics start fresh, runs the measured calls with no
- * other hypercall; vCPU 0 reports afterwards.
+ * The 50 us entry bound is checked only when the command line says
+ * clock=icount: the boot then runs under QEMU's instruction clock
+ * (-icount shift=0), where one TSC tick is one emulated instruction and
+ * the hypervisor's entry times are exact instruction counts, repeatable
+ * up to the boot's PIT calibration of the TSC rate (999 or 1000 ticks per
+ * us, which moves the slices' length by 0.1 %). Every measured entry must
+ * then be within the bound: none in the histogram's buckets above 50 us,
+ * and the worst entry (the VPAP's, GET_CALL_STATS' and the histograms')
+ * at most 50 us. The hypervisor stops
+ * a slice once its 15 us work budget is spent, so a slice ends between 15
+ * and 20 us (15,000 to about 18,500 instructions); the margin up to the
+ * bound covers the element in progress, the exit path and instructions
+ * that QEMU's round-robin might run on the other CPU inside a slice. A
+ * broken split (no continuations, or a budget past the bound) puts
+ * entries over it.
+ *
+ * Under the wall clock (multi-threaded TCG) the same figures are printed
+ * for information only: code translation and host preemption put a few
+ * entries far above 50 us there, outside the hypervisor's control. vCPU 0
+ * warms the paths up and then resets the statistics, and vCPU 1, whose
+ * VPAP statistics start fresh, runs the measured calls with no other
+ * hypercall; vCPU 0 reports afterwards.
  */
 #include <partita-guest/guest.h>
 
@@ -21,11 +33,15 @@
 #include "string.h"
 #include <fmt.h>
 
-#define QUERY_TOTAL 1000000u
+/* ~130 million instructions of hypervisor work: ~18,000 continuations. */
+#define QUERY_TOTAL 200000u
 #define QUERY_BATCH 10000u /* per wrapper call: 3 rep calls of <= 4095 */
 #define PROBE_PAGES 8u
 #define ZERO_PAGES PT_HC_REP_MAX /* 4095 pages, ~16 MiB, in one rep call */
-#define WORST_ENTRY_LIMIT_NS 50000u
+#define ENTRY_BOUND_NS 50000u	 /* the published bound on one entry */
+/* -icount shift=0: one instruction per ns, so the TSC runs at 1 GHz. */
+#define ICOUNT_TSC_KHZ_MIN 990000u
+#define ICOUNT_TSC_KHZ_MAX 1010000u
 #define BUCKETS_UP_TO_50US 10u /* PT_ENTRY_HIST_BOUNDS_US[9] == 50 */
 #define WARMUP_ZERO_PAGES 64u
 
@@ -220,16 +236,17 @@ static void warm_up(const struct pt_start_info *si)
 	pt_call_reset_call_stats(PT_CALL_ZERO_PAGES);
 }
 
-/* Entries of both rep codes over the bound, and the histogram as text. */
-static int read_histograms(uint64_t *entries, uint64_t *over, char *text,
-			   size_t size)
+/* Entries of both rep codes, those over the bound, the worst, and the
+ * histogram as text. */
+static int read_histograms(uint64_t *entries, uint64_t *over,
+			   uint64_t *worst_ns, char *text, size_t size)
 {
 	static const uint32_t bounds[] = PT_ENTRY_HIST_BOUNDS_US;
 	uint64_t counts[PT_ENTRY_HIST_BUCKETS] = { 0 };
 	const uint16_t codes[] = { PT_CALL_QUERY_PAGES, PT_CALL_ZERO_PAGES };
 	size_t n = 0;
 
-	*entries = *over = 0;
+	*entries = *over = *worst_ns = 0;
 	for (unsigned c = 0; c < 2; c++) {
 		struct pt_entry_histogram h;
 		int ret = pt_call_get_entry_histogram(codes[c], 0, &h);
@@ -237,6 +254,8 @@ static int read_histograms(uint64_t *entries, uint64_t *over, char *text,
 		if (ret)
 			return ret;
 		*entries += h.entries;
+		if (h.worst_ns > *worst_ns)
+			*worst_ns = h.worst_ns;
 		for (unsigned b = 0; b < PT_ENTRY_HIST_BUCKETS; b++) {
 			counts[b] += h.counts[b];
 			if (b >= BUCKETS_UP_TO_50US)
@@ -294,37 +313,64 @@ static void report_zero(void)
 	       (unsigned long)r->first_info);
 }
 
+/* Instruction clock: every entry's time is exact, so the bound is checked. */
+static int under_icount(void)
+{
+	char clock[16];
+
+	return pt_cmdline_str("clock", clock, sizeof(clock)) &&
+	       !strcmp(clock, "icount");
+}
+
 static void report_stats(void)
 {
 	uint64_t qcount = 0, qworst = 0, zcount = 0, zworst = 0;
 	int qret =
 		pt_call_get_call_stats(PT_CALL_QUERY_PAGES, &qcount, &qworst);
 	int zret = pt_call_get_call_stats(PT_CALL_ZERO_PAGES, &zcount, &zworst);
-
 	uint64_t entries = vcpu1_hypercalls + vcpu1_continuations;
 	uint64_t avg =
 		entries ? (qres.call_ns + zres.call_ns) / entries : ~0ull;
+	uint64_t hist_entries = 0, over = 0, hist_worst = 0;
+	char text[256] = "";
+	int hret = read_histograms(&hist_entries, &over, &hist_worst, text,
+				   sizeof(text));
 
 	report("rep-continuations", vcpu1_continuations > 0,
 	       "continuations=%lu hypercalls=%lu",
 	       (unsigned long)vcpu1_continuations,
 	       (unsigned long)vcpu1_hypercalls);
-	{
-		uint64_t hist_entries = 0, over = 0;
-		char text[256] = "";
-		int hret = read_histograms(&hist_entries, &over, text,
-					   sizeof(text));
+	if (under_icount()) {
+		/* A boot without -icount would make this a wall-clock check. */
+		uint64_t khz = pt_vpap()->tsc_khz;
 
 		report("rep-entry-budget",
-		       !hret && avg < WORST_ENTRY_LIMIT_NS &&
-			       hist_entries > 0 && over * 100 <= hist_entries,
-		       "avg_entry_ns=%lu entries=%lu over_50us=%lu "
-		       "worst_entry_ns=%lu",
-		       (unsigned long)avg, (unsigned long)hist_entries,
-		       (unsigned long)over, (unsigned long)vcpu1_worst_ns);
-		pt_printf("entry histogram: %s\n", text);
+		       khz >= ICOUNT_TSC_KHZ_MIN && khz <= ICOUNT_TSC_KHZ_MAX &&
+			       !hret && hist_entries > 0 && !over &&
+			       hist_worst <= ENTRY_BOUND_NS &&
+			       vcpu1_worst_ns <= ENTRY_BOUND_NS && !qret &&
+			       qworst <= ENTRY_BOUND_NS && !zret &&
+			       zworst <= ENTRY_BOUND_NS,
+		       "clock=icount tsc_khz=%lu entries=%lu over_50us=%lu "
+		       "worst_ns=%lu query_worst_ns=%lu zero_worst_ns=%lu",
+		       (unsigned long)khz, (unsigned long)hist_entries,
+		       (unsigned long)over, (unsigned long)vcpu1_worst_ns,
+		       (unsigned long)qworst, (unsigned long)zworst);
+		if (hret)
+			pt_printf("rep-entry-budget: histogram status=0x%x\n",
+				  -hret);
+	} else {
+		pt_printf("rep-entry-budget: INFO not checked (wall clock; "
+			  "boot with clock=icount under QEMU's -icount) "
+			  "entries=%lu over_50us=%lu worst_ns=%lu\n",
+			  (unsigned long)hist_entries, (unsigned long)over,
+			  (unsigned long)vcpu1_worst_ns);
 	}
-	/* Partition-wide, so including the cold first entries: figures. */
+	/* The world switches are in it too: a figure, never a check. */
+	pt_printf("rep-entry-budget: INFO avg_entry_ns=%lu\n",
+		  (unsigned long)avg);
+	pt_printf("entry histogram: %s\n", text);
+	/* Partition-wide figures (reset after the warm-up, like the above). */
 	report("rep-call-stats", !qret && !zret && qcount > 0 && zcount > 0,
 	       "query_count=%lu query_worst_ns=%lu zero_count=%lu "
 	       "zero_worst_ns=%lu status=0x%x/0x%x",
