@@ -46,7 +46,8 @@ static void skip_instruction(struct vmcb *vmcb, u32 len)
 	vmcb->int_state &= ~SVM_INTERRUPT_SHADOW;
 }
 
-/* Ends the partition for a fault of its own; other partitions run on. */
+/* Ends the partition for a fault of its own; other partitions run on.
+ * The exit state goes to the log first, for the one who reads the kill. */
 static enum vcpu_action kill(struct vcpu *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static enum vcpu_action kill(struct vcpu *v, const char *fmt, ...)
@@ -54,6 +55,7 @@ static enum vcpu_action kill(struct vcpu *v, const char *fmt, ...)
 	char why[96];
 	va_list ap;
 
+	svm_report_exit(v, v->arch.vmcb);
 	va_start(ap, fmt);
 	fmt_vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
@@ -403,6 +405,9 @@ enum vcpu_action arch_vcpu_run(struct vcpu *v)
 		vmcb->tlb_control = 1;
 		WRITE_ONCE(v->arch.flush_tlb, false);
 	}
+	v->arch.entry_rip = vmcb->rip;
+	v->arch.entry_event_inject = vmcb->event_inject;
+	v->arch.entry_int_ctl = vmcb->int_ctl;
 	svm_vmrun(v->arch.vmcb_pa, &v->arch.regs);
 	WRITE_ONCE(cl->in_guest, NULL);
 	__atomic_fetch_add(&cl->guest_exits, 1, __ATOMIC_SEQ_CST);
