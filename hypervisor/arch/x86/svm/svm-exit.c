@@ -254,6 +254,14 @@ static enum vcpu_action handle_exit(struct vcpu *v, struct vmcb *vmcb,
 		return handle_cpuid(v, vmcb);
 	}
 	partition_count_exit(v->part, exit_reason(code));
+	/* The guest's state is gone, nothing to resume. Seen as an NPF (the
+	 * host's next fetch walks its own CR3 through the guest's nested
+	 * tables), so the two fast paths above need not look. */
+	if (unlikely(svm_exit_holds_host_state(vmcb)))
+		return kill(v,
+			    "emulator fault: exit 0x%llx saved the "
+			    "hypervisor's own state as the guest's",
+			    (unsigned long long)code);
 	if (v->part->id == ROOT_PARTITION_ID) {
 		if (code == SVM_EXIT_IOIO)
 			return handle_root_io(v, vmcb);

@@ -19,6 +19,14 @@ struct vmcb;
  * from, and what the faulting GPA is when it is the hypervisor's own.
  */
 void svm_report_exit(const struct vcpu *v, const struct vmcb *vmcb);
+/*
+ * True when the VMCB's guest state is the hypervisor's own: RIP at the
+ * VMSAVE after its VMRUN and CR3 its own page tables. No guest action
+ * leaves that there, and the hypervisor never writes either field with
+ * it: the emulator saved its host state as the guest's (docs/testing.md,
+ * "Known emulator issues").
+ */
+bool svm_exit_holds_host_state(const struct vmcb *vmcb);
 
 /* Set by vendor_init_global from CPUID 0x8000000A and the EFER probe. */
 extern bool svm_has_nrip;
