@@ -21,10 +21,10 @@ struct vmcb;
 void svm_report_exit(const struct vcpu *v, const struct vmcb *vmcb);
 /*
  * True when the VMCB's guest state is the hypervisor's own: RIP at the
- * VMSAVE after its VMRUN and CR3 its own page tables. No guest action
- * leaves that there, and the hypervisor never writes either field with
- * it: the emulator saved its host state as the guest's (docs/testing.md,
- * "Known emulator issues").
+ * VMSAVE after its VMRUN and CR3 its own page tables. The hypervisor never
+ * writes either field with those; QEMU 7.2's TCG has saved its host state
+ * as the guest's (docs/testing.md, "Known emulator issues"). A guest that
+ * set both on purpose would be killed all the same, under that name.
  */
 bool svm_exit_holds_host_state(const struct vmcb *vmcb);
 
