@@ -46,7 +46,8 @@ static void skip_instruction(struct vmcb *vmcb, u32 len)
 	vmcb->int_state &= ~SVM_INTERRUPT_SHADOW;
 }
 
-/* Ends the partition for a fault of its own; other partitions run on. */
+/* Ends the partition for a fault of its own; other partitions run on.
+ * The exit state goes to the log first, for the one who reads the kill. */
 static enum vcpu_action kill(struct vcpu *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static enum vcpu_action kill(struct vcpu *v, const char *fmt, ...)
@@ -54,6 +55,7 @@ static enum vcpu_action kill(struct vcpu *v, const char *fmt, ...)
 	char why[96];
 	va_list ap;
 
+	svm_report_exit(v, v->arch.vmcb);
 	va_start(ap, fmt);
 	fmt_vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
@@ -252,6 +254,14 @@ static enum vcpu_action handle_exit(struct vcpu *v, struct vmcb *vmcb,
 		return handle_cpuid(v, vmcb);
 	}
 	partition_count_exit(v->part, exit_reason(code));
+	/* The guest's state is gone, nothing to resume. Seen as an NPF (the
+	 * host's next fetch walks its own CR3 through the guest's nested
+	 * tables), so the two fast paths above need not look. */
+	if (unlikely(svm_exit_holds_host_state(vmcb)))
+		return kill(v,
+			    "emulator fault: exit 0x%llx saved the "
+			    "hypervisor's own state as the guest's",
+			    (unsigned long long)code);
 	if (v->part->id == ROOT_PARTITION_ID) {
 		if (code == SVM_EXIT_IOIO)
 			return handle_root_io(v, vmcb);
@@ -403,6 +413,9 @@ enum vcpu_action arch_vcpu_run(struct vcpu *v)
 		vmcb->tlb_control = 1;
 		WRITE_ONCE(v->arch.flush_tlb, false);
 	}
+	v->arch.entry_rip = vmcb->rip;
+	v->arch.entry_event_inject = vmcb->event_inject;
+	v->arch.entry_int_ctl = vmcb->int_ctl;
 	svm_vmrun(v->arch.vmcb_pa, &v->arch.regs);
 	WRITE_ONCE(cl->in_guest, NULL);
 	__atomic_fetch_add(&cl->guest_exits, 1, __ATOMIC_SEQ_CST);

@@ -8,6 +8,25 @@
 
 /* One VMRUN with the guest's general registers (vmrun.asm). */
 void svm_vmrun(u64 vmcb_pa, struct guest_gprs *regs);
+/* The instruction after its VMRUN: where every #VMEXIT resumes the host. */
+extern const u8 svm_vmrun_host_resume[];
+
+struct vcpu;
+struct vmcb;
+/*
+ * Logs the state of an exit that is about to kill the guest, in two lines
+ * (svm-exit-report.c): what the exit recorded, what the VMRUN started
+ * from, and what the faulting GPA is when it is the hypervisor's own.
+ */
+void svm_report_exit(const struct vcpu *v, const struct vmcb *vmcb);
+/*
+ * True when the VMCB's guest state is the hypervisor's own: RIP at the
+ * VMSAVE after its VMRUN and CR3 its own page tables. The hypervisor never
+ * writes either field with those; QEMU 7.2's TCG has saved its host state
+ * as the guest's (docs/testing.md, "Known emulator issues"). A guest that
+ * set both on purpose would be killed all the same, under that name.
+ */
+bool svm_exit_holds_host_state(const struct vmcb *vmcb);
 
 /* Set by vendor_init_global from CPUID 0x8000000A and the EFER probe. */
 extern bool svm_has_nrip;

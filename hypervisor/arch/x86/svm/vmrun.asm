@@ -54,6 +54,8 @@ svm_vmrun:
 	sti
 	vmload
 	vmrun
+global svm_vmrun_host_resume:data hidden
+svm_vmrun_host_resume:		; where #VMEXIT resumes the host (the VMSAVE)
 	vmsave
 	cli
 	stgi

@@ -42,6 +42,10 @@ struct arch_vcpu {
 	u32 asid;
 	u32 last_cpu;		 /* flush the TLB when it moves or first runs */
 	volatile bool flush_tlb; /* its nested map lost a page: flush */
+	/* What the last VMRUN started from, for the report of an exit that
+	 * kills the guest (svm-exit-report.c): the VMCB's RIP, EVENTINJ and
+	 * V_IRQ state are rewritten by the exit itself. */
+	u64 entry_rip, entry_event_inject, entry_int_ctl;
 	u8 fpu[512] __attribute__((aligned(16))); /* fxsave image */
 };
 

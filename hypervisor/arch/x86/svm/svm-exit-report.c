@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The report of an exit that kills a guest: the exit state in two log
+ * lines, enough to tell a guest's own fault from an emulator that recorded
+ * the wrong state (docs/testing.md, known emulator issues).
+ */
+#include "svm.h"
+#include "vmcb.h"
+#include <arch/cpu-local.h>
+#include <arch/x86.h>
+#include <hv/frame.h>
+#include <hv/log.h>
+#include <hv/partition.h>
+#include <fmt.h>
+
+/* Names what the faulting GPA is, as a host physical address, when it is
+ * one of the hypervisor's own structures: no guest RAM is there. */
+static void name_gpa(const struct vcpu *v, u64 gpa, char *buf, size_t size)
+{
+	u64 page = gpa & ~0xFFFull;
+	const struct frame_info *f;
+
+	if (page == (read_cr3() & ~0xFFFull)) {
+		fmt_snprintf(buf, size, "the hypervisor's own CR3");
+		return;
+	}
+	for (u32 i = 0; i < v->part->vcpu_count; i++) {
+		if (v->part->vcpus[i].arch.vmcb_pa == page) {
+			fmt_snprintf(buf, size, "VMCB of vCPU %u", i);
+			return;
+		}
+	}
+	for (u32 c = 0; c < MAX_CPUS; c++) {
+		const struct cpu_local *cl = cpu_locals[c];
+
+		if (!cl)
+			continue;
+		if (cl->hsave_pa == page) {
+			fmt_snprintf(buf, size, "host save area of CPU %u", c);
+			return;
+		}
+		if (gpa >= (u64)cl && gpa < (u64)cl + CPU_STACK_SIZE) {
+			fmt_snprintf(buf, size, "stack of CPU %u", c);
+			return;
+		}
+	}
+	f = frame_lookup(page);
+	if (f)
+		fmt_snprintf(buf, size, "pool frame owner 0x%x kind %u",
+			     f->owner, f->kind);
+	else
+		fmt_snprintf(buf, size, "not a pool frame");
+}
+
+/* The CPU whose hypervisor stack holds rsp, or MAX_CPUS for none. */
+static u32 stack_cpu(u64 rsp)
+{
+	for (u32 c = 0; c < MAX_CPUS; c++) {
+		const struct cpu_local *cl = cpu_locals[c];
+
+		if (cl && rsp >= (u64)cl && rsp < (u64)cl + CPU_STACK_SIZE)
+			return c;
+	}
+	return MAX_CPUS;
+}
+
+bool svm_exit_holds_host_state(const struct vmcb *vmcb)
+{
+	return vmcb->rip == (u64)svm_vmrun_host_resume &&
+	       vmcb->cr3 == read_cr3();
+}
+
+void svm_report_exit(const struct vcpu *v, const struct vmcb *vmcb)
+{
+	bool npf = vmcb->exit_code == SVM_EXIT_NPF;
+	u32 cpu = v->arch.last_cpu;
+	u64 hsave = cpu < MAX_CPUS && cpu_locals[cpu]
+			    ? cpu_locals[cpu]->hsave_pa
+			    : 0;
+	u32 rsp_cpu = stack_cpu(vmcb->rsp);
+	char what[48] = "", rsp_what[24] = "";
+
+	if (npf)
+		name_gpa(v, vmcb->exit_info2, what, sizeof(what));
+	if (rsp_cpu < MAX_CPUS)
+		fmt_snprintf(rsp_what, sizeof(rsp_what), " (stack of CPU %u)",
+			     rsp_cpu);
+	log_part(LOG_WARN, v->part,
+		 "exit 0x%llx of vCPU %u on CPU %u: info1 0x%llx info2 "
+		 "0x%llx%s%s%s "
+		 "exitintinfo 0x%llx rip 0x%llx%s cpl %u cs 0x%x/0x%x "
+		 "int_state 0x%llx",
+		 (unsigned long long)vmcb->exit_code, v->index, cpu,
+		 (unsigned long long)vmcb->exit_info1,
+		 (unsigned long long)vmcb->exit_info2, npf ? " (" : "", what,
+		 npf ? ")" : "", (unsigned long long)vmcb->exit_int_info,
+		 (unsigned long long)vmcb->rip,
+		 vmcb->rip == (u64)svm_vmrun_host_resume
+			 ? " (the hypervisor's VMSAVE)"
+			 : "",
+		 vmcb->cpl, vmcb->cs.selector, vmcb->cs.attrib,
+		 (unsigned long long)vmcb->int_state);
+	log_part(
+		LOG_WARN, v->part,
+		"vCPU %u entered at rip 0x%llx with eventinj 0x%llx "
+		"int_ctl 0x%llx; now int_ctl 0x%llx, rsp 0x%llx%s, cr3 0x%llx, "
+		"idtr 0x%llx, vmcb 0x%llx, hsave 0x%llx",
+		v->index, (unsigned long long)v->arch.entry_rip,
+		(unsigned long long)v->arch.entry_event_inject,
+		(unsigned long long)v->arch.entry_int_ctl,
+		(unsigned long long)vmcb->int_ctl,
+		(unsigned long long)vmcb->rsp, rsp_what,
+		(unsigned long long)vmcb->cr3,
+		(unsigned long long)vmcb->idtr.base,
+		(unsigned long long)v->arch.vmcb_pa, (unsigned long long)hsave);
+}
