@@ -87,10 +87,28 @@ void guest_upcall_dispatch(unsigned vcpu)
 	}
 }
 
+/*
+ * After a poll took the last pending event, upcall_pending would still
+ * say "interrupt me": the hypervisor keeps the virtual interrupt raised
+ * on every entry and the guest later takes an upcall that finds nothing.
+ * Clear it when nothing is pending, then look again: the hypervisor sets
+ * pending_events before upcall_pending, so an event that arrived in
+ * between is seen here and its upcall asked for again.
+ */
+static void settle_upcall(volatile struct pt_vpap *v)
+{
+	if (__atomic_load_n(&v->pending_events, __ATOMIC_SEQ_CST) ||
+	    !__atomic_load_n(&v->upcall_pending, __ATOMIC_SEQ_CST))
+		return;
+	__atomic_store_n(&v->upcall_pending, 0, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&v->pending_events, __ATOMIC_SEQ_CST))
+		__atomic_store_n(&v->upcall_pending, 1, __ATOMIC_SEQ_CST);
+}
+
 unsigned guest_event_poll(unsigned event, unsigned (*dispatch)(unsigned))
 {
 	unsigned vcpu = pt_vcpu_index();
-	volatile struct pt_vpap *v;
+	volatile struct pt_vpap *v = NULL;
 	uint64_t irq = pt_irq_save();
 	unsigned ran;
 
@@ -98,6 +116,8 @@ unsigned guest_event_poll(unsigned event, unsigned (*dispatch)(unsigned))
 		__atomic_fetch_and(&v->pending_events, ~(1ull << event),
 				   __ATOMIC_SEQ_CST);
 	ran = dispatch(vcpu);
+	if (v)
+		settle_upcall(v);
 	pt_irq_restore(irq);
 	return ran;
 }

@@ -368,6 +368,14 @@ static void test_messages(void)
 	     !ret && pt_msg_received() == before + 1,
 	     "status=0x%04x received=%lu", -ret,
 	     (unsigned long)(pt_msg_received() - before));
+	/* Polling took every event: no upcall is left asked for (the
+	 * hypervisor would keep raising it for nothing). */
+	pt_evtchn_poll();
+	note("poll-leaves-no-stale-upcall",
+	     pt_vpap()->pending_events != 0 || !pt_vpap()->upcall_pending,
+	     "upcall_pending=%u pending_events=0x%llx",
+	     (unsigned)pt_vpap()->upcall_pending,
+	     (unsigned long long)pt_vpap()->pending_events);
 
 	in.slot = 2;
 	expect("connection-slot-taken",
