@@ -34,29 +34,29 @@ static const struct hcall_desc *search_groups(u16 code)
 }
 
 /*
- * Every call code is below PT_CALL_STATS_MAX: an index built on first use
- * makes the lookup one load on the hot path (two CPUs that build it at
- * once write the same values).
+ * Every call code is below PT_CALL_STATS_MAX: hcall_init builds an index
+ * that makes the lookup one load on the hot path.
  */
 static const struct hcall_desc *by_code[PT_CALL_STATS_MAX];
-static volatile bool by_code_built;
+
+/* Figures in TSC ticks, derived once from the calibrated clock so that no
+ * call multiplies: an entry's work budget, and the first histogram bound. */
+static u64 budget_ticks;
+static u64 first_bound_ticks;
+
+static const u32 hist_bounds_us[] = PT_ENTRY_HIST_BOUNDS_US;
+
+void hcall_init(void)
+{
+	for (u32 c = 0; c < PT_CALL_STATS_MAX; c++)
+		by_code[c] = search_groups((u16)c);
+	budget_ticks = HCALL_WORK_BUDGET_US * hv_time.ticks_per_us;
+	first_bound_ticks = hist_bounds_us[0] * hv_time.ticks_per_us;
+}
 
 const struct hcall_desc *hcall_lookup(u16 code)
 {
-	if (unlikely(!by_code_built)) {
-		for (u32 c = 0; c < PT_CALL_STATS_MAX; c++)
-			by_code[c] = search_groups((u16)c);
-		__atomic_store_n(&by_code_built, true, __ATOMIC_RELEASE);
-	}
 	return code < PT_CALL_STATS_MAX ? by_code[code] : search_groups(code);
-}
-
-static inline const struct hcall_desc *lookup_fast(u16 code)
-{
-	if (likely(code < PT_CALL_STATS_MAX &&
-		   __atomic_load_n(&by_code_built, __ATOMIC_ACQUIRE)))
-		return by_code[code];
-	return hcall_lookup(code);
 }
 
 /* A fixed-size block: 8-byte aligned, inside one page, the caller's RAM. */
@@ -154,7 +154,7 @@ decode(struct hcall_ctx *c, const struct hcall_desc **desc)
 		return PT_STATUS_INVALID_HYPERCALL_INPUT;
 	c->code = (u16)(input & PT_HC_CODE_MASK);
 	c->fast = (input & PT_HC_FAST) != 0;
-	d = lookup_fast(c->code);
+	d = hcall_lookup(c->code);
 	if (unlikely(!d))
 		return PT_STATUS_INVALID_HYPERCALL_CODE;
 	*desc = d;
@@ -207,14 +207,14 @@ static enum hcall_result run_reps(struct hcall_ctx *c,
 /* Entries are kept in TSC ticks; most end in the first bucket. */
 static u32 histogram_bucket(u64 ticks)
 {
-	static const u32 bounds_us[] = PT_ENTRY_HIST_BOUNDS_US;
 	u64 ns;
 	u32 b = 0;
 
-	if (likely(ticks <= bounds_us[0] * hv_time.ticks_per_us))
+	if (likely(ticks <= first_bound_ticks))
 		return 0;
 	ns = time_ticks_to_ns(ticks);
-	while (b < ARRAY_SIZE(bounds_us) && ns > bounds_us[b] * 1000ull)
+	while (b < ARRAY_SIZE(hist_bounds_us) &&
+	       ns > hist_bounds_us[b] * 1000ull)
 		b++;
 	return b;
 }
@@ -229,6 +229,8 @@ static u32 histogram_bucket(u64 ticks)
 static inline void account_entry(struct vcpu *v, struct hcall_stat *st,
 				 u64 ticks, bool completed)
 {
+	struct pt_vpap *vpap = v->vpap;
+
 	if (st) {
 		if (likely(completed))
 			st->count++;
@@ -236,18 +238,21 @@ static inline void account_entry(struct vcpu *v, struct hcall_stat *st,
 			st->continued++;
 		if (unlikely(ticks > st->worst_ticks))
 			st->worst_ticks = ticks;
-		st->histogram[histogram_bucket(ticks)]++;
+		if (likely(ticks <= first_bound_ticks))
+			st->histogram[0]++;
+		else
+			st->histogram[histogram_bucket(ticks)]++;
 	}
 	if (unlikely(ticks > v->worst_entry_ticks)) {
 		v->worst_entry_ticks = ticks;
-		if (v->vpap)
-			v->vpap->stat_worst_entry_ns = time_ticks_to_ns(ticks);
+		if (vpap)
+			vpap->stat_worst_entry_ns = time_ticks_to_ns(ticks);
 	}
-	if (likely(v->vpap)) {
+	if (likely(vpap)) {
 		if (likely(completed))
-			v->vpap->stat_hypercalls++;
+			vpap->stat_hypercalls++;
 		else
-			v->vpap->stat_continuations++;
+			vpap->stat_continuations++;
 	}
 }
 
@@ -272,8 +277,7 @@ static inline void ctx_init(struct hcall_ctx *c, struct vcpu *v,
 	c->in = NULL;
 	c->out = NULL;
 	c->target_id = 0;
-	c->budget_end_tsc =
-		entry_tsc + HCALL_WORK_BUDGET_US * hv_time.ticks_per_us;
+	c->budget_end_tsc = entry_tsc + budget_ticks;
 	c->result = HCALL_DONE;
 }
 
@@ -360,11 +364,10 @@ enum hcall_result hcall_dispatch(struct vcpu *v, struct hcall_regs *regs,
 
 	/*
 	 * The fast flag and a code, nothing else (no reserved bit, no rep
-	 * field), once the index exists: the general path builds it.
+	 * field), for a call that takes that form and this caller may use.
 	 */
 	if (likely((input & ~PT_HC_CODE_MASK) == PT_HC_FAST &&
-		   code < PT_CALL_STATS_MAX &&
-		   __atomic_load_n(&by_code_built, __ATOMIC_ACQUIRE))) {
+		   code < PT_CALL_STATS_MAX)) {
 		const struct hcall_desc *d = by_code[code];
 		u16 flags = d ? d->flags : 0;
 

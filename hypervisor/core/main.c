@@ -3,6 +3,7 @@
 #include <hv/arch.h>
 #include <hv/boot-info.h>
 #include <hv/frame.h>
+#include <hv/hcall.h>
 #include <hv/log.h>
 #include <hv/partition.h>
 #include <hv/root.h>
@@ -50,6 +51,7 @@ static void boot_cpu_main(struct boot_info *bi)
 	void *meta;
 
 	arch_init_boot_cpu(bi);
+	hcall_init(); /* needs the calibrated clock */
 	hv_info("Partita hypervisor, interface %u.%u, %u CPU(s)",
 		PT_INTERFACE_MAJOR, PT_INTERFACE_MINOR, arch_cpu_count());
 

@@ -96,6 +96,9 @@ struct hcall_desc {
 	int (*rep_element)(struct hcall_ctx *c, u32 index);
 };
 
+/* Builds the call index and the tick figures; after time_init. */
+void hcall_init(void);
+
 /*
  * Runs the hypercall in `regs` for `v`. `entry_tsc` is when the vCPU left
  * guest mode; the entry's duration counts from there.

@@ -80,7 +80,11 @@ struct hcall_stat {
 	u64 worst_ticks; /* longest single entry (TSC ticks) */
 	u64 continued;	 /* entries that ended in a continuation */
 	u32 histogram[PT_ENTRY_HIST_BUCKETS]; /* entry times */
+	/* To 128 bytes: indexing by call code is then one shift, on every
+	 * call's path. */
+	u64 reserved[5];
 };
+_Static_assert(sizeof(struct hcall_stat) == 128, "hcall_stat is 128 bytes");
 
 /* Entries into the hypervisor for the call, continued ones included. */
 static inline u64 hcall_stat_entries(const struct hcall_stat *st)

@@ -4,6 +4,7 @@
 
 #include <arch/apic.h>
 #include <hv/boot-info.h>
+#include <hv/hcall.h>
 #include <hv/partition.h>
 #include <hv/percpu.h>
 #include <hv/time.h>
@@ -279,4 +280,5 @@ void shim_reset(void)
 	shim_root_mmio_base = shim_root_mmio_size = 0;
 	shim_log_clear();
 	time_init(0, SHIM_TSC_KHZ);
+	hcall_init();
 }
