@@ -29,6 +29,8 @@ static struct spinlock log_lock = SPINLOCK_INIT;
  */
 static bool log_async;
 static u64 port_seq; /* bytes of the ring already written to the port */
+/* Nonzero while the port is behind the ring: read on every guest exit. */
+volatile u32 log_port_behind;
 static struct spinlock drain_lock = SPINLOCK_INIT;
 #define DRAIN_CHUNK 64
 
@@ -67,6 +69,7 @@ static void log_vmsg(enum log_level level, const char *tag, const char *fmt,
 		arch_log_port_write(line, (size_t)n);
 		port_seq = log_ring.seq;
 	}
+	WRITE_ONCE(log_port_behind, port_seq != log_ring.seq);
 	spin_unlock(&log_lock);
 	/* `partita dmesg --follow` waits for this, interrupt-driven. */
 	root_notify(PT_ROOT_EVENT_LOG);
@@ -75,11 +78,6 @@ static void log_vmsg(enum log_level level, const char *tag, const char *fmt,
 void log_set_async(bool async)
 {
 	log_async = async;
-}
-
-bool log_port_pending(void)
-{
-	return READ_ONCE(port_seq) != READ_ONCE(log_ring.seq);
 }
 
 static void drain_locked(u64 budget_ns)
@@ -95,6 +93,7 @@ static void drain_locked(u64 budget_ns)
 		/* Bytes overwritten before reaching the port are skipped. */
 		r = text_ring_read(&log_ring, port_seq, chunk, DRAIN_CHUNK);
 		port_seq = r.next_seq;
+		WRITE_ONCE(log_port_behind, port_seq != log_ring.seq);
 		n = r.length;
 		spin_unlock(&log_lock);
 		if (!n)

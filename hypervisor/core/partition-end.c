@@ -10,13 +10,8 @@
 #include <partita/root.h>
 #include <string.h>
 
-static volatile u32 teardown_count;
+volatile u32 partition_teardown_count;
 static struct spinlock teardown_lock = SPINLOCK_INIT;
-
-bool partition_teardown_pending(void)
-{
-	return READ_ONCE(teardown_count) != 0;
-}
 
 /* Every vCPU is off its CPU: keep a crashed partition, or tear it down. */
 /*
@@ -66,7 +61,7 @@ static void vcpus_gone(struct partition *p)
 	}
 	p->teardown_cursor = 0;
 	p->teardown_released = 0;
-	__atomic_fetch_add(&teardown_count, 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&partition_teardown_count, 1, __ATOMIC_SEQ_CST);
 	WRITE_ONCE(p->state, PART_STATE_TEARDOWN);
 }
 
@@ -139,7 +134,7 @@ static void teardown_finished(struct partition *p)
 			"their last grant mapping goes",
 			(unsigned long long)frame_held_count());
 	WRITE_ONCE(p->state, PART_STATE_FREE);
-	__atomic_fetch_sub(&teardown_count, 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_sub(&partition_teardown_count, 1, __ATOMIC_SEQ_CST);
 	root_notify(PT_ROOT_EVENT_PARTITION);
 	/* CPU 0 decides what happens when the last partition is gone. */
 	if (__atomic_sub_fetch(&partition_live, 1, __ATOMIC_SEQ_CST) == 0 &&

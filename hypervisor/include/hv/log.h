@@ -44,7 +44,13 @@ bool log_part_allowed(struct partition *p);
 
 /* From now on lines wait in the ring until log_drain writes them out. */
 void log_set_async(bool async);
-bool log_port_pending(void);
+
+/* Lines in the ring not yet on the port. Inline: every guest exit asks. */
+extern volatile u32 log_port_behind;
+static inline bool log_port_pending(void)
+{
+	return log_port_behind != 0;
+}
 /* Copies ring text to the log port for about budget_ns (0: until empty);
  * skipped if another CPU is draining. */
 void log_drain(u64 budget_ns);

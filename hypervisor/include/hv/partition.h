@@ -223,7 +223,14 @@ static inline void partition_count_exit(struct partition *p, u32 reason)
  * so that no CPU is held long by a teardown. True while work remains.
  */
 bool partition_teardown_step(u64 budget_ns);
-bool partition_teardown_pending(void);
+
+/* Partitions whose frames are still being returned. Inline: every guest
+ * exit asks. Written by partition-end.c only. */
+extern volatile u32 partition_teardown_count;
+static inline bool partition_teardown_pending(void)
+{
+	return partition_teardown_count != 0;
+}
 
 /* The state and summary the ABI reports (PT_PARTITION_STATE_*). */
 u32 partition_abi_state(const struct partition *p);
