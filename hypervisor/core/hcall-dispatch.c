@@ -39,6 +39,16 @@ static const struct hcall_desc *search_groups(u16 code)
  */
 static const struct hcall_desc *by_code[PT_CALL_STATS_MAX];
 
+/*
+ * Where a fast input with nothing but a code goes, per code: the
+ * descriptor when the call takes the fast form and is not a rep call,
+ * else NULL. Root-only calls are in the second table, for the root.
+ */
+static const struct hcall_desc *fast_any[PT_CALL_STATS_MAX];
+static const struct hcall_desc *fast_root_only[PT_CALL_STATS_MAX];
+_Static_assert((PT_CALL_STATS_MAX & (PT_CALL_STATS_MAX - 1)) == 0,
+	       "the router masks the code with PT_CALL_STATS_MAX - 1");
+
 /* Figures in TSC ticks, derived once from the calibrated clock so that no
  * call multiplies: an entry's work budget, and the first histogram bound. */
 static u64 budget_ticks;
@@ -48,8 +58,16 @@ static const u32 hist_bounds_us[] = PT_ENTRY_HIST_BOUNDS_US;
 
 void hcall_init(void)
 {
-	for (u32 c = 0; c < PT_CALL_STATS_MAX; c++)
-		by_code[c] = search_groups((u16)c);
+	for (u32 c = 0; c < PT_CALL_STATS_MAX; c++) {
+		const struct hcall_desc *d = search_groups((u16)c);
+		bool fast =
+			d && (d->flags & (HC_FAST_OK | HC_REP)) == HC_FAST_OK;
+
+		by_code[c] = d;
+		fast_any[c] = fast && !(d->flags & HC_ROOT_ONLY) ? d : NULL;
+		fast_root_only[c] =
+			fast && (d->flags & HC_ROOT_ONLY) ? d : NULL;
+	}
 	budget_ticks = HCALL_WORK_BUDGET_US * hv_time.ticks_per_us;
 	first_bound_ticks = hist_bounds_us[0] * hv_time.ticks_per_us;
 }
@@ -220,29 +238,31 @@ static u32 histogram_bucket(u64 ticks)
 }
 
 /*
- * Per call code and per vCPU figures, in TSC ticks: converted to ns only
+ * Per call code (account_stat) and per vCPU (account_vcpu) figures, in TSC ticks: converted to ns only
  * when read (GET_CALL_STATS, the histogram, PARTITION_STATS) or when a
  * new worst entry is published in the VPAP, which is rare. Entries are
  * count + continued, summed when read, so a completed call adds to one
  * counter.
  */
-static inline void account_entry(struct vcpu *v, struct hcall_stat *st,
-				 u64 ticks, bool completed)
+static inline void account_stat(struct hcall_stat *st, u64 ticks,
+				bool completed)
+{
+	if (likely(completed))
+		st->count++;
+	else
+		st->continued++;
+	if (unlikely(ticks > st->worst_ticks))
+		st->worst_ticks = ticks;
+	if (likely(ticks <= first_bound_ticks))
+		st->histogram[0]++;
+	else
+		st->histogram[histogram_bucket(ticks)]++;
+}
+
+static inline void account_vcpu(struct vcpu *v, u64 ticks, bool completed)
 {
 	struct pt_vpap *vpap = v->vpap;
 
-	if (st) {
-		if (likely(completed))
-			st->count++;
-		else
-			st->continued++;
-		if (unlikely(ticks > st->worst_ticks))
-			st->worst_ticks = ticks;
-		if (likely(ticks <= first_bound_ticks))
-			st->histogram[0]++;
-		else
-			st->histogram[histogram_bucket(ticks)]++;
-	}
 	if (unlikely(ticks > v->worst_entry_ticks)) {
 		v->worst_entry_ticks = ticks;
 		if (vpap)
@@ -305,8 +325,10 @@ dispatch_general(struct vcpu *v, struct hcall_regs *regs, u64 entry_tsc)
 {
 	struct hcall_ctx c;
 	const struct hcall_desc *d;
+	struct hcall_stat *st;
 	enum hcall_result result;
 	int status;
+	u64 ticks;
 
 	ctx_init(&c, v, regs, entry_tsc);
 	status = decode(&c, &d);
@@ -320,28 +342,38 @@ dispatch_general(struct vcpu *v, struct hcall_regs *regs, u64 entry_tsc)
 		regs->rax = result_value(status, 0);
 		result = status ? HCALL_DONE : c.result;
 	}
-	account_entry(v, stat_of(v, c.code), arch_tsc() - entry_tsc,
-		      result != HCALL_RETRY);
+	ticks = arch_tsc() - entry_tsc;
+	st = stat_of(v, c.code);
+	if (st)
+		account_stat(st, ticks, result != HCALL_RETRY);
+	account_vcpu(v, ticks, result != HCALL_RETRY);
 	return finish(&c, result);
 }
 
 /*
  * A fast call without rep fields, to a code that takes that form and
- * this caller may use: what decode() would check comes down to the two
- * tests in hcall_dispatch, and there is no memory block to check. The
- * call's own decode still runs. Kept apart so the most frequent calls
- * (null, event send, timer, yield) pay for no more than they use.
+ * this caller may use: what decode() would check comes down to the
+ * router's tables, and there is no memory block to check. The call's own
+ * decode still runs. Kept apart so the most frequent calls (null, event
+ * send, timer, yield) pay for no more than they use.
  */
 static __attribute__((noinline)) enum hcall_result
 dispatch_fast(struct vcpu *v, struct hcall_regs *regs, u64 entry_tsc,
-	      const struct hcall_desc *d, u16 code)
+	      const struct hcall_desc *d, u32 code)
 {
+	/* code < PT_CALL_STATS_MAX: the router's mask. */
+	struct hcall_stat *st = &v->part->hcall_stats[code];
 	struct hcall_ctx c;
 	enum hcall_result result;
 	int status;
+	u64 ticks;
+
+	/* One register for the stat: left alone, GCC re-derives its address
+	 * for each field it updates (three times, on every call). */
+	__asm__("" : "+r"(st));
 
 	ctx_init(&c, v, regs, entry_tsc);
-	c.code = code;
+	c.code = (u16)code;
 	c.fast = true;
 	c.rep_count = 0;
 	c.rep_start = 0;
@@ -350,9 +382,9 @@ dispatch_fast(struct vcpu *v, struct hcall_regs *regs, u64 entry_tsc,
 		status = d->invoke(&c);
 	regs->rax = result_value(status, 0);
 	result = status ? HCALL_DONE : c.result;
-	/* code < PT_CALL_STATS_MAX: hcall_dispatch checked it. */
-	account_entry(v, &v->part->hcall_stats[code], arch_tsc() - entry_tsc,
-		      result != HCALL_RETRY);
+	ticks = arch_tsc() - entry_tsc;
+	account_stat(st, ticks, result != HCALL_RETRY);
+	account_vcpu(v, ticks, result != HCALL_RETRY);
 	return finish(&c, result);
 }
 
@@ -360,20 +392,19 @@ enum hcall_result hcall_dispatch(struct vcpu *v, struct hcall_regs *regs,
 				 u64 entry_tsc)
 {
 	u64 input = regs->rcx;
-	u16 code = (u16)input;
 
 	/*
-	 * The fast flag and a code, nothing else (no reserved bit, no rep
-	 * field), for a call that takes that form and this caller may use.
+	 * The fast flag and a code below the table's end, nothing else (no
+	 * reserved bit, no rep field): one compare. Then the code's route,
+	 * if the call takes the fast form and this caller may use it.
 	 */
-	if (likely((input & ~PT_HC_CODE_MASK) == PT_HC_FAST &&
-		   code < PT_CALL_STATS_MAX)) {
-		const struct hcall_desc *d = by_code[code];
-		u16 flags = d ? d->flags : 0;
+	if (likely((input & ~(u64)(PT_CALL_STATS_MAX - 1)) == PT_HC_FAST)) {
+		u32 code = (u32)(input & (PT_CALL_STATS_MAX - 1));
+		const struct hcall_desc *d = fast_any[code];
 
-		if (likely((flags & (HC_FAST_OK | HC_REP)) == HC_FAST_OK &&
-			   (!(flags & HC_ROOT_ONLY) ||
-			    v->part->id == ROOT_PARTITION_ID)))
+		if (!d && v->part->id == ROOT_PARTITION_ID)
+			d = fast_root_only[code];
+		if (likely(d))
 			return dispatch_fast(v, regs, entry_tsc, d, code);
 	}
 	return dispatch_general(v, regs, entry_tsc);

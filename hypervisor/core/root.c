@@ -145,7 +145,9 @@ void root_run(void)
 	log_msg(LOG_INFO, "root", "starting Linux on CPU %u", root.cpu);
 	for (;;) {
 		u64 t0 = arch_tsc();
-		enum vcpu_action action = arch_vcpu_run(v);
+		/* One entry at a time: the loop below has the root's own
+		 * background checks. */
+		enum vcpu_action action = arch_vcpu_run(v, 0);
 
 		sched_charge(v,
 			     time_tsc_to_ns(arch_tsc()) - time_tsc_to_ns(t0));

@@ -8,6 +8,7 @@
 #include <hv/percpu.h>
 #include <hv/root.h>
 #include <hv/sched.h>
+#include <hv/sched-stay.h>
 #include <hv/time.h>
 #include <partita/vpap.h>
 
@@ -348,14 +349,14 @@ static void run_vcpu(struct sched_cpu *sc, struct vcpu *v, u64 deadline_ns)
 	u64 start = arch_tsc(), end;
 	enum vcpu_action action;
 
+	/* The architecture loops itself; this loop serves one that returns
+	 * after each exit (the unit tests' shim). */
 	for (;;) {
-		action = arch_vcpu_run(v);
+		action = arch_vcpu_run(v, deadline_tsc);
 		if (action != VCPU_CONTINUE)
 			break;
 		arch_irq_window();
-		if (sc->kicked || v->state != VCPU_STATE_RUNNABLE ||
-		    READ_ONCE(v->part->paused) || arch_tsc() >= deadline_tsc ||
-		    log_port_pending() || partition_teardown_pending())
+		if (!sched_vcpu_may_stay(v, deadline_tsc))
 			break;
 	}
 	end = arch_tsc();

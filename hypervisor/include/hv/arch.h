@@ -110,8 +110,14 @@ enum vcpu_action {
 	VCPU_GONE,     /* its partition is shutting down or was killed */
 };
 
-/* Enters the guest once and handles the exit it comes back with. */
-enum vcpu_action arch_vcpu_run(struct vcpu *v);
+/*
+ * Enters the guest and handles the exit it comes back with, and goes on
+ * doing so while the exit needed nothing of the scheduler (VCPU_CONTINUE)
+ * and sched_vcpu_may_stay(v, deadline_tsc) (hv/sched-stay.h) agrees,
+ * with an interrupt window between two entries. deadline_tsc 0: one
+ * entry only. May return VCPU_CONTINUE sooner; the caller asks again.
+ */
+enum vcpu_action arch_vcpu_run(struct vcpu *v, u64 deadline_tsc);
 
 /* Writes the architecture's part of a new guest's boot layout (start-info.h:
  * descriptor table, page tables over its RAM and the grant window) into

@@ -12,6 +12,7 @@
 #include <hv/log.h>
 #include <hv/partition.h>
 #include <hv/root.h>
+#include <hv/sched-stay.h>
 #include <fmt.h>
 
 #define VECTOR_UD 6
@@ -374,11 +375,11 @@ static void prepare_upcall(struct vcpu *v, struct vmcb *vmcb)
 	vmcb->int_ctl = ctl;
 }
 
-enum vcpu_action arch_vcpu_run(struct vcpu *v)
+/* One entry into the guest and the exit it comes back with. */
+static inline __attribute__((always_inline)) enum vcpu_action
+run_once(struct vcpu *v, struct cpu_local *cl, bool moved)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
-	struct cpu_local *cl = this_cpu();
-	u32 cpu = cl->id;
 	bool irq_requested;
 	u64 entry_tsc;
 
@@ -389,19 +390,10 @@ enum vcpu_action arch_vcpu_run(struct vcpu *v)
 		vmcb->event_inject = 2 | SVM_EVENT_TYPE_NMI | SVM_EVENT_VALID;
 	}
 	irq_requested = (vmcb->int_ctl & SVM_V_IRQ) != 0;
-	/*
-	 * Flush the whole TLB (no flush-by-ASID on TCG) when this vCPU moved
-	 * here or another vCPU ran here last: ASIDs can be shared when there
-	 * are more vCPUs than the CPU has ASIDs.
-	 */
-	vmcb->tlb_control =
-		(v->arch.last_cpu != cpu ||
-		 cl->last_control_pa != v->arch.vmcb_pa || v->arch.flush_tlb)
-			? 1
-			: 0;
+	/* Flush the whole TLB (no flush-by-ASID on TCG): see arch_vcpu_run
+	 * for `moved`; flush_tlb is another CPU's request. */
+	vmcb->tlb_control = (moved || v->arch.flush_tlb) ? 1 : 0;
 	WRITE_ONCE(v->arch.flush_tlb, false);
-	v->arch.last_cpu = cpu;
-	cl->last_control_pa = v->arch.vmcb_pa;
 	vmcb->rax = v->arch.regs.rax;
 
 	WRITE_ONCE(cl->in_guest, v);
@@ -430,4 +422,34 @@ enum vcpu_action arch_vcpu_run(struct vcpu *v)
 	}
 	/* RAX goes back to the VMCB before the next VMRUN, above. */
 	return handle_exit(v, vmcb, entry_tsc);
+}
+
+/*
+ * Exits the vCPU handles itself go straight back into the guest from
+ * here: no return to the scheduler's loop and no new frame per exit.
+ */
+enum vcpu_action arch_vcpu_run(struct vcpu *v, u64 deadline_tsc)
+{
+	struct cpu_local *cl = this_cpu();
+	enum vcpu_action action;
+	/*
+	 * The TLB may hold another vCPU's translations when this one moved
+	 * here or another ran here last (ASIDs can be shared when there are
+	 * more vCPUs than the CPU has ASIDs). Neither changes while this
+	 * loop runs, so it is decided once per call, not on every entry.
+	 */
+	bool moved = v->arch.last_cpu != cl->id ||
+		     cl->last_control_pa != v->arch.vmcb_pa;
+
+	v->arch.last_cpu = cl->id;
+	cl->last_control_pa = v->arch.vmcb_pa;
+	for (;;) {
+		action = run_once(v, cl, moved);
+		moved = false;
+		if (action != VCPU_CONTINUE || !deadline_tsc)
+			return action;
+		arch_irq_window();
+		if (!sched_vcpu_may_stay(v, deadline_tsc))
+			return action;
+	}
 }

@@ -206,8 +206,10 @@ void arch_vcpu_release(struct vcpu *v)
 	v->arch.init_calls--;
 }
 
-enum vcpu_action arch_vcpu_run(struct vcpu *v)
+/* One entry per call (the hypervisor's loops; the caller asks again). */
+enum vcpu_action arch_vcpu_run(struct vcpu *v, u64 deadline_tsc)
 {
+	(void)deadline_tsc;
 	v->arch.runs++;
 	if (shim_vcpu_run_fn)
 		return shim_vcpu_run_fn(v);
