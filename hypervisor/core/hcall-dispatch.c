@@ -388,24 +388,40 @@ dispatch_fast(struct vcpu *v, struct hcall_regs *regs, u64 entry_tsc,
 	return finish(&c, result);
 }
 
+/*
+ * The fast flag and a code below the table's end, nothing else (no
+ * reserved bit, no rep field): one compare. Then the code's route, if
+ * the call takes the fast form and this caller may use it. NULL: the
+ * general path.
+ */
+static inline const struct hcall_desc *route_fast(const struct partition *p,
+						  u64 input)
+{
+	const struct hcall_desc *d;
+	u32 code;
+
+	if (unlikely((input & ~(u64)(PT_CALL_STATS_MAX - 1)) != PT_HC_FAST))
+		return NULL;
+	code = (u32)(input & (PT_CALL_STATS_MAX - 1));
+	d = fast_any[code];
+	if (!d && p->id == ROOT_PARTITION_ID)
+		d = fast_root_only[code];
+	return d;
+}
+
+const struct hcall_desc *hcall_fast_route(const struct partition *p, u64 input)
+{
+	return route_fast(p, input);
+}
+
 enum hcall_result hcall_dispatch(struct vcpu *v, struct hcall_regs *regs,
 				 u64 entry_tsc)
 {
-	u64 input = regs->rcx;
+	const struct hcall_desc *d = route_fast(v->part, regs->rcx);
 
-	/*
-	 * The fast flag and a code below the table's end, nothing else (no
-	 * reserved bit, no rep field): one compare. Then the code's route,
-	 * if the call takes the fast form and this caller may use it.
-	 */
-	if (likely((input & ~(u64)(PT_CALL_STATS_MAX - 1)) == PT_HC_FAST)) {
-		u32 code = (u32)(input & (PT_CALL_STATS_MAX - 1));
-		const struct hcall_desc *d = fast_any[code];
-
-		if (!d && v->part->id == ROOT_PARTITION_ID)
-			d = fast_root_only[code];
-		if (likely(d))
-			return dispatch_fast(v, regs, entry_tsc, d, code);
-	}
+	if (likely(d))
+		return dispatch_fast(
+			v, regs, entry_tsc, d,
+			(u32)(regs->rcx & (PT_CALL_STATS_MAX - 1)));
 	return dispatch_general(v, regs, entry_tsc);
 }

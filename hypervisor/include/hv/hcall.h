@@ -111,6 +111,10 @@ int hcall_decode(struct hcall_ctx *c, const struct hcall_desc **desc);
 
 const struct hcall_desc *hcall_lookup(u16 code);
 
+/* The router alone, for tests: the descriptor hcall_dispatch's fast path
+ * would run for this input and caller, or NULL (the general path). */
+const struct hcall_desc *hcall_fast_route(const struct partition *p, u64 input);
+
 /* Handlers, by group. */
 extern const struct hcall_desc hcall_basic_table[];
 extern const u32 hcall_basic_count;
