@@ -3,16 +3,11 @@
 #
 # usage: check-boot.sh BUILD_DIR CONFIG [--timeout S] [--expect REGEX]... [--reject REGEX]...
 #                      [--console-expect REGEX]... [--console-reject REGEX]...
-#                      [--check SCRIPT] [--inconclusive-check SCRIPT]
-#                      [--smp N] [--icount] [--tcg-single]
+#                      [--check SCRIPT] [--smp N] [--icount] [--tcg-single]
 #   --expect  an extended regex that must match some hypervisor log line
 #   --reject  an extended regex that must match no hypervisor log line
 #   --console-expect/--console-reject  the same for COM1, the root's console
 #   --check   a script run as SCRIPT COM2_LOG after the boot; non-zero fails
-#   --inconclusive-check  a script run as SCRIPT COM2_LOG when a boot that
-#             QEMU powered off fails; status 0 (it found the failure wholly
-#             explained by a known emulator fault, and everything else
-#             right) turns the FAIL into INCONCLUSIVE, exit status 77
 #   --smp     CPUs of the machine (boot-qemu.sh's default otherwise)
 #   --icount  QEMU's instruction clock (boot-qemu.sh --icount): exact,
 #             repeatable TSC readings, for checks on the hypervisor's
@@ -24,7 +19,6 @@ here=$(dirname "$0")
 build=$1 config=$2
 shift 2
 timeout_s=180 expects=() rejects=() checks=() cexpects=() crejects=()
-inconclusive_check=""
 smp_args=() icount_args=() tcg_args=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -32,7 +26,6 @@ while [ $# -gt 0 ]; do
 	--expect) expects+=("$2"); shift 2 ;;
 	--reject) rejects+=("$2"); shift 2 ;;
 	--check) checks+=("$2"); shift 2 ;;
-	--inconclusive-check) inconclusive_check=$2; shift 2 ;;
 	--console-expect) cexpects+=("$2"); shift 2 ;;
 	--console-reject) crejects+=("$2"); shift 2 ;;
 	--smp) smp_args=(--smp "$2"); shift 2 ;;
@@ -70,14 +63,6 @@ if [ ${#failed[@]} -gt 0 ]; then
 	echo "==== hypervisor log (COM2) ===="; cat "$log"
 	echo "==== COM1 ===="; cat "$out/com1.log"
 	echo "==== QEMU stderr ===="; cat "$out/qemu.err"
-	# Only a boot that ended by itself can be judged this way: a hang
-	# stays a failure whatever the log says.
-	if [ -n "$inconclusive_check" ] && [ $status -eq 0 ] &&
-		"$inconclusive_check" "$log"; then
-		printf 'after the emulator fault: %s\n' "${failed[@]}"
-		echo "INCONCLUSIVE $(basename "$config"): a known emulator fault, not a hypervisor failure ($(basename "$inconclusive_check") found the rest right; logs in $out); rerun"
-		exit 77
-	fi
 	printf 'FAIL: %s\n' "${failed[@]}"
 	exit 1
 fi
