@@ -3,7 +3,7 @@
 # images, keeping COM1 (root console) and COM2 (hypervisor log) in files.
 #
 # usage: boot-qemu.sh [--show] [--show-until REGEX] [--interactive]
-#                     [--timeout SECONDS] [--smp N] [--icount]
+#                     [--timeout SECONDS] [--smp N] [--icount] [--tcg-single]
 #                     BUILD_DIR CONFIG [OUT_DIR]
 #   --show     print the hypervisor log live while QEMU runs
 #   --show-until REGEX  print it live only up to the first line matching the
@@ -12,6 +12,9 @@
 #   --interactive  COM1 (the root's console) on this terminal instead of a file
 #   --icount   QEMU's instruction clock (one TSC tick = one emulated
 #              instruction, one TCG thread): for exact path lengths
+#   --tcg-single  one TCG thread for all vCPUs (round-robin) instead of one
+#              per vCPU; the vCPUs interleave instead of racing (see
+#              docs/testing.md, "Known emulator issues")
 #   BUILD_DIR  the CMake build tree (partita.efi and guests/*.elf live there)
 #   CONFIG     a boot config; each "image = NAME" is copied from BUILD_DIR/guests,
 #              "kernel = NAME" and "initrd = NAME" from BUILD_DIR/root
@@ -29,10 +32,11 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
 	--icount) accel=tcg; icount=(-icount shift=0,align=off,sleep=off); shift ;;
+	--tcg-single) accel=tcg,thread=single; shift ;;
 	*) break ;;
 	esac
 done
-[ $# -ge 2 ] || { sed -n '5,18p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '5,21p' "$0" >&2; exit 2; }
 build=$1 config=$2 out=${3:-$(mktemp -d /tmp/partita-boot.XXXXXX)}
 mkdir -p "$out"
 

@@ -3,7 +3,7 @@
 #
 # usage: check-boot.sh BUILD_DIR CONFIG [--timeout S] [--expect REGEX]... [--reject REGEX]...
 #                      [--console-expect REGEX]... [--console-reject REGEX]...
-#                      [--check SCRIPT] [--smp N] [--icount]
+#                      [--check SCRIPT] [--smp N] [--icount] [--tcg-single]
 #   --expect  an extended regex that must match some hypervisor log line
 #   --reject  an extended regex that must match no hypervisor log line
 #   --console-expect/--console-reject  the same for COM1, the root's console
@@ -12,13 +12,14 @@
 #   --icount  QEMU's instruction clock (boot-qemu.sh --icount): exact,
 #             repeatable TSC readings, for checks on the hypervisor's
 #             entry times
+#   --tcg-single  one TCG thread for all vCPUs (boot-qemu.sh --tcg-single)
 # Both logs are printed when the test fails.
 set -uo pipefail
 here=$(dirname "$0")
 build=$1 config=$2
 shift 2
 timeout_s=180 expects=() rejects=() checks=() cexpects=() crejects=()
-smp_args=() icount_args=()
+smp_args=() icount_args=() tcg_args=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--timeout) timeout_s=$2; shift 2 ;;
@@ -29,13 +30,14 @@ while [ $# -gt 0 ]; do
 	--console-reject) crejects+=("$2"); shift 2 ;;
 	--smp) smp_args=(--smp "$2"); shift 2 ;;
 	--icount) icount_args=(--icount); shift ;;
+	--tcg-single) tcg_args=(--tcg-single); shift ;;
 	*) echo "check-boot: unknown option $1" >&2; exit 2 ;;
 	esac
 done
 
 out=$(mktemp -d /tmp/partita-test.XXXXXX)
 "$here/boot-qemu.sh" --timeout "$timeout_s" ${smp_args[@]+"${smp_args[@]}"} \
-	${icount_args[@]+"${icount_args[@]}"} \
+	${icount_args[@]+"${icount_args[@]}"} ${tcg_args[@]+"${tcg_args[@]}"} \
 	"$build" "$config" "$out"
 status=$?
 log=$out/com2.log
