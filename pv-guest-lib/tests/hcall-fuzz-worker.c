@@ -64,8 +64,11 @@ struct worker {
 
 /*
  * Whether the fuzzer partition still exists: a port offered to it is
- * refused once it is gone or ending (then the worker need not wait for a
- * done message that will never come).
+ * refused with INVALID_PARTITION_ID once it is gone (then the worker need
+ * not wait for a done message that will never come). Not
+ * INVALID_PARTITION_STATE: that also answers while the fuzzer has its
+ * event ports closed (a random EVTCHN_SET_PAGE of 0, which the fuzzer
+ * makes), and the worker gave up on a live fuzzer for it.
  */
 static int fuzzer_gone(struct worker *w)
 {
@@ -75,8 +78,7 @@ static int fuzzer_gone(struct worker *w)
 
 	if (st == PT_STATUS_SUCCESS)
 		fast(PT_CALL_EVTCHN_CLOSE, port, 0, NULL);
-	return st == PT_STATUS_INVALID_PARTITION_ID ||
-	       st == PT_STATUS_INVALID_PARTITION_STATE;
+	return st == PT_STATUS_INVALID_PARTITION_ID;
 }
 
 /* Takes every message waiting in slot 0; the header must be sane. */
