@@ -94,18 +94,77 @@ void fz_fail(struct fz_vcpu *z, const struct fz_call *c, const char *fmt, ...)
 	}
 }
 
+/* A checksum of the IDT the CPU uses (it is in the image, next to the
+ * hypercall page: nothing may write it once loaded). */
+static uint64_t idt_checksum(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) idtr;
+	const volatile uint64_t *q;
+	uint64_t sum = 0;
+
+	__asm__ volatile("sidt %0" : "=m"(idtr));
+	q = (const volatile uint64_t *)(uintptr_t)idtr.base;
+	for (uint32_t i = 0; i < (idtr.limit + 1u) / 8; i++)
+		sum = ((sum << 7) | (sum >> 57)) ^ q[i];
+	return sum;
+}
+
+/*
+ * What no call may change, looked at right after each one while this
+ * vCPU still counts as in a call (so no other vCPU is rewriting the
+ * page): the stub at the start of the hypercall page and the IDT. A call
+ * that writes either would otherwise surface much later as a guest killed
+ * for running the page's or the IDT's bytes; this names the call. The
+ * stub is put back so that the failure can still be reported, which
+ * happens after the call window (printing may wait for the MSR lock,
+ * whose holder may be waiting for this window to close).
+ */
+static unsigned look_untouched(uint64_t *stub_seen)
+{
+	volatile uint64_t *stub = (volatile uint64_t *)(uintptr_t)fz.hcpage;
+	unsigned changed = 0;
+
+	*stub_seen = *stub;
+	if (*stub_seen != fz.stub) {
+		*stub = fz.stub;
+		changed |= 1;
+	}
+	if (idt_checksum() != fz.idt_sum)
+		changed |= 2;
+	return changed;
+}
+
+static void report_untouched(struct fz_vcpu *z, struct fz_call *c,
+			     unsigned changed, uint64_t stub_seen)
+{
+	if (changed & 1)
+		fz_fail(z, c, "the call changed the hypercall stub: 0x%lx",
+			(unsigned long)stub_seen);
+	if (changed & 2) {
+		fz_fail(z, c, "the call changed the IDT");
+		fz.idt_sum = idt_checksum(); /* report each change once */
+	}
+}
+
 /* The hypercall itself: a #UD while another vCPU has the page off is fine. */
 void fz_issue(struct fz_vcpu *z, struct fz_call *c, int *ud, int *ud_ok)
 {
 	uint64_t g1 = __atomic_load_n(&fz_window_gen, __ATOMIC_ACQUIRE), g2;
 	struct pt_trap_frame frame;
+	uint64_t stub_seen;
+	unsigned changed;
 
 	fz_call_enter(z->index);
 	pt_expect_exception(PT_VECTOR_UD, 3); /* resume at the page's ret */
 	c->rax = pt_hypercall_fast(c->rcx, c->rdx, c->r8, &c->out_rdx,
 				   &c->out_r8);
 	*ud = pt_expect_take(&frame);
+	changed = look_untouched(&stub_seen);
 	fz_call_leave(z->index);
+	report_untouched(z, c, changed, stub_seen);
 	g2 = __atomic_load_n(&fz_window_gen, __ATOMIC_ACQUIRE);
 	*ud_ok = (g1 & 1) || g1 != g2;
 	if (*ud && (frame.rip < fz.hcpage || frame.rip >= fz.hcpage + 16)) {
@@ -301,6 +360,7 @@ static int setup(const struct pt_start_info *si)
 	fz.tail = fz.arena + (uint64_t)fz.vcpus * FZ_ARENA_BYTES;
 	fz.hcpage = pt_hypercall_page_gpa();
 	fz.stub = *(volatile uint64_t *)(uintptr_t)fz.hcpage;
+	fz.idt_sum = idt_checksum();
 	for (unsigned v = 0; v < FZ_MAX_VCPUS; v++)
 		fz.vpap[v] = pt_gpa(pt_vpap_page(v));
 	fz.grant_frames = (uint32_t)pt_cmdline_u64("grant_frames", 4);

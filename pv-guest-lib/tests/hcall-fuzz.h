@@ -45,6 +45,7 @@ struct fz_layout {
 	uint32_t features, version;	    /* from CPUID */
 	uint64_t os_id;			    /* guest OS ID to restore */
 	uint64_t stub;			    /* first bytes of the page */
+	uint64_t idt_sum;		    /* of the IDT, as loaded */
 };
 
 extern struct fz_layout fz;
