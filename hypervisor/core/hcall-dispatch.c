@@ -222,15 +222,13 @@ static enum hcall_result run_reps(struct hcall_ctx *c,
 	return HCALL_DONE;
 }
 
-/* Entries are kept in TSC ticks; most end in the first bucket. */
+/* The bucket of an entry longer than the first bound (account_stat
+ * takes the first bucket itself, with one compare in ticks). */
 static u32 histogram_bucket(u64 ticks)
 {
-	u64 ns;
+	u64 ns = time_ticks_to_ns(ticks);
 	u32 b = 0;
 
-	if (likely(ticks <= first_bound_ticks))
-		return 0;
-	ns = time_ticks_to_ns(ticks);
 	while (b < ARRAY_SIZE(hist_bounds_us) &&
 	       ns > hist_bounds_us[b] * 1000ull)
 		b++;
@@ -238,8 +236,8 @@ static u32 histogram_bucket(u64 ticks)
 }
 
 /*
- * Per call code (account_stat) and per vCPU (account_vcpu) figures, in TSC ticks: converted to ns only
- * when read (GET_CALL_STATS, the histogram, PARTITION_STATS) or when a
+ * Per call code (account_stat) and per vCPU (account_vcpu) figures, in
+ * TSC ticks: converted to ns only when read (GET_CALL_STATS, the histogram, PARTITION_STATS) or when a
  * new worst entry is published in the VPAP, which is rare. Entries are
  * count + continued, summed when read, so a completed call adds to one
  * counter.
@@ -319,16 +317,29 @@ static enum hcall_result finish(struct hcall_ctx *c, enum hcall_result result)
 	return result;
 }
 
+/* Every entry ends here: its time accounted, then finish(). st is NULL
+ * for codes past the table (counted per vCPU only). */
+static inline __attribute__((always_inline)) enum hcall_result
+end_entry(struct hcall_ctx *c, struct hcall_stat *st, u64 entry_tsc,
+	  enum hcall_result result)
+{
+	u64 ticks = arch_tsc() - entry_tsc;
+	bool completed = result != HCALL_RETRY;
+
+	if (st)
+		account_stat(st, ticks, completed);
+	account_vcpu(c->v, ticks, completed);
+	return finish(c, result);
+}
+
 /* Any call: every check of decode(), then invoke or the rep loop. */
 static __attribute__((noinline)) enum hcall_result
 dispatch_general(struct vcpu *v, struct hcall_regs *regs, u64 entry_tsc)
 {
 	struct hcall_ctx c;
 	const struct hcall_desc *d;
-	struct hcall_stat *st;
 	enum hcall_result result;
 	int status;
-	u64 ticks;
 
 	ctx_init(&c, v, regs, entry_tsc);
 	status = decode(&c, &d);
@@ -342,12 +353,7 @@ dispatch_general(struct vcpu *v, struct hcall_regs *regs, u64 entry_tsc)
 		regs->rax = result_value(status, 0);
 		result = status ? HCALL_DONE : c.result;
 	}
-	ticks = arch_tsc() - entry_tsc;
-	st = stat_of(v, c.code);
-	if (st)
-		account_stat(st, ticks, result != HCALL_RETRY);
-	account_vcpu(v, ticks, result != HCALL_RETRY);
-	return finish(&c, result);
+	return end_entry(&c, stat_of(v, c.code), entry_tsc, result);
 }
 
 /*
@@ -366,11 +372,12 @@ dispatch_fast(struct vcpu *v, struct hcall_regs *regs, u64 entry_tsc,
 	struct hcall_ctx c;
 	enum hcall_result result;
 	int status;
-	u64 ticks;
 
 	/* One register for the stat: left alone, GCC re-derives its address
 	 * for each field it updates (three times, on every call). */
 	__asm__("" : "+r"(st));
+	if (!st)
+		__builtin_unreachable();
 
 	ctx_init(&c, v, regs, entry_tsc);
 	c.code = (u16)code;
@@ -382,10 +389,7 @@ dispatch_fast(struct vcpu *v, struct hcall_regs *regs, u64 entry_tsc,
 		status = d->invoke(&c);
 	regs->rax = result_value(status, 0);
 	result = status ? HCALL_DONE : c.result;
-	ticks = arch_tsc() - entry_tsc;
-	account_stat(st, ticks, result != HCALL_RETRY);
-	account_vcpu(v, ticks, result != HCALL_RETRY);
-	return finish(&c, result);
+	return end_entry(&c, st, entry_tsc, result);
 }
 
 /*
