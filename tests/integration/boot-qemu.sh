@@ -19,7 +19,8 @@
 #   CONFIG     a boot config; each "image = NAME" is copied from BUILD_DIR/guests,
 #              "kernel = NAME" and "initrd = NAME" from BUILD_DIR/root
 #   OUT_DIR    where esp.img, com1.log and com2.log go (default: a temp dir)
-# Exit status: 0 when QEMU powered off by itself, 124 on timeout, else QEMU's.
+# Exit status: 0 when QEMU powered off by itself, 124 on timeout (the CPUs'
+# registers at that moment are then in OUT_DIR/timeout-cpus.txt), else QEMU's.
 set -euo pipefail
 
 icount=()
@@ -79,7 +80,7 @@ qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" "${icount[@]}"
 	-drive if=none,id=esp,format=raw,file=$esp
 	-device virtio-blk-pci,drive=esp
 	-serial "$com1" -serial file:$out/com2.log
-	-display none -monitor none -net none -no-reboot)
+	-display none -net none -no-reboot)
 
 # show_log: copies the hypervisor log lines from stdin to stdout as they
 # come (a shell loop: awk may read ahead in blocks and show them late),
@@ -106,11 +107,47 @@ if [ $show -eq 1 ]; then
 	tail_pid=$!
 	trap 'kill $tail_pid 2>/dev/null || true' EXIT
 fi
+# dump_cpus: what QEMU's monitor says of every CPU, into
+# $out/timeout-cpus.txt, so a boot that hangs shows where each CPU was
+# (the registers are the innermost guest's when a CPU is in a guest).
+# The monitor sits on two FIFOs: no port to choose, nothing to install.
+dump_cpus() {
+	local cpu
+	{
+		echo 'info registers -a'
+		for cpu in $(seq 0 $((smp - 1))); do echo "info lapic $cpu"; done
+	} >"$out/monitor.in"
+	sleep 2
+	# The monitor echoes each typed line with terminal escapes: dropped.
+	timeout 2 cat "$out/monitor.out" | grep -av '^(qemu)' \
+		>"$out/timeout-cpus.txt" || true
+}
+
 status=0
 if [ $interactive -eq 1 ]; then
-	"${qemu[@]}" 2>"$out/qemu.err" || status=$?
+	"${qemu[@]}" -monitor none 2>"$out/qemu.err" || status=$?
 else
-	timeout "$timeout_s" "${qemu[@]}" 2>"$out/qemu.err" </dev/null || status=$?
+	# QEMU opens both FIFOs read-write, so neither side waits for the
+	# other; the pipe buffer keeps the monitor's output until it is read.
+	rm -f "$out/monitor.in" "$out/monitor.out"
+	mkfifo "$out/monitor.in" "$out/monitor.out"
+	"${qemu[@]}" -monitor "pipe:$out/monitor" 2>"$out/qemu.err" \
+		</dev/null &
+	qemu_pid=$!
+	sleep "$timeout_s" &
+	sleep_pid=$!
+	first=0
+	wait -n -p first "$qemu_pid" "$sleep_pid" && rc=0 || rc=$?
+	if [ "$first" = "$qemu_pid" ]; then
+		status=$rc
+		kill "$sleep_pid" 2>/dev/null || true
+	else
+		dump_cpus
+		kill "$qemu_pid" 2>/dev/null || true
+		wait "$qemu_pid" || true
+		status=124
+	fi
+	rm -f "$out/monitor.in" "$out/monitor.out"
 fi
 [ $show -eq 1 ] && sleep 0.5
 echo "boot-qemu: logs in $out (status $status)" >&2

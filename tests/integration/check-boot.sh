@@ -63,6 +63,10 @@ if [ ${#failed[@]} -gt 0 ]; then
 	echo "==== hypervisor log (COM2) ===="; cat "$log"
 	echo "==== COM1 ===="; cat "$out/com1.log"
 	echo "==== QEMU stderr ===="; cat "$out/qemu.err"
+	if [ -f "$out/timeout-cpus.txt" ]; then
+		echo "==== CPUs at the timeout (QEMU monitor) ===="
+		cat "$out/timeout-cpus.txt"
+	fi
 	printf 'FAIL: %s\n' "${failed[@]}"
 	exit 1
 fi
