@@ -331,16 +331,16 @@ int evtchn_bind_virq(struct partition *p, u32 virq, u32 vcpu, u32 *port)
 /*
  * Closes one port; an interdomain peer's end becomes UNBOUND, offered to
  * us again. With `notice`, the peer's end is also made pending and its
- * PEER_DIED virq raised (the partition is ending).
+ * PEER_DIED virq raised (the partition is ending), under the same locks:
+ * whoever sees the end unbound also finds the notice pending.
  */
 static int close_port(struct partition *p, u32 port, bool notice)
 {
 	for (;;) {
-		struct vcpu *target = NULL;
+		struct vcpu *target = NULL, *died_target = NULL;
 		struct evtchn_port *pp, *rp;
 		struct partition *r;
-		bool peer_told = false;
-		u32 rid;
+		u32 rid, died_port;
 
 		spin_lock(&p->evtchn_lock);
 		pp = port_used(&p->evtchn, port);
@@ -372,16 +372,19 @@ static int close_port(struct partition *p, u32 port, bool notice)
 			rp->state = PT_EVTCHN_STATE_UNBOUND;
 			rp->remote_port = 0;
 			rp->remote_gen = p->generation;
+			died_port = r->evtchn.virq_port[PT_VIRQ_PEER_DIED];
 			if (notice && r != p) {
 				target = set_pending_locked(r, pp->remote_port);
-				peer_told = true;
+				if (died_port)
+					died_target = set_pending_locked(
+						r, died_port);
 			}
 		}
 		close_local_locked(p, port, pp);
 		unlock_two(p, r);
 		notify(target);
-		if (peer_told)
-			evtchn_raise_virq(r, PT_VIRQ_PEER_DIED);
+		if (died_target != target)
+			notify(died_target);
 		return PT_STATUS_SUCCESS;
 	}
 }

@@ -676,6 +676,54 @@ Test(evtchn, bind_vcpu_moves_the_upcalls)
 	cr_assert_eq(status_of(va, a).vcpu, 1);
 }
 
+/* What the root would find when its interrupt for a peer's end arrives
+ * (the driver's acknowledgement included, so that each later notice
+ * signals again). */
+static u32 death_end_port, death_virq_port;
+static u32 death_signals, death_signals_with_notice;
+static struct pt_vpap *death_root_vpap;
+
+static void look_at_death_notice(void)
+{
+	ack(death_root_vpap);
+	if (!pending(env_root, death_end_port))
+		return; /* e.g. the partition's state change, signalled first */
+	death_signals++;
+	death_signals_with_notice += pending(env_root, death_virq_port);
+}
+
+/*
+ * A peer that ends leaves our end UNBOUND and pending and raises our
+ * PEER_DIED port in one step: whoever is told of the unbound end (or
+ * sees it) also finds the notice pending. They were two steps, and a
+ * guest polling its port state could see UNBOUND with no notice yet.
+ */
+Test(evtchn, peer_death_notice_is_pending_with_the_unbound_end)
+{
+	struct pt_vpap *vpap = env_vpap(vr);
+	u32 r;
+
+	cr_assert_eq(set_page(vr, ENV_EVENT_GPA), PT_STATUS_SUCCESS);
+	cr_assert_eq(set_page(vb, ENV_EVENT_GPA), PT_STATUS_SUCCESS);
+	r = death_end_port = alloc_ok(vr, pb->id, 0);
+	cr_assert_eq(bind_inter(vb, ROOT_PARTITION_ID, r, 0, NULL),
+		     PT_STATUS_SUCCESS);
+	cr_assert_eq(bind_virq(vr, PT_VIRQ_PEER_DIED, 0, &death_virq_port),
+		     PT_STATUS_SUCCESS);
+	ack(vpap);
+	death_root_vpap = vpap;
+	shim_root_signal_hook = look_at_death_notice;
+	env_destroy(pb->id);
+	shim_root_signal_hook = NULL;
+	cr_assert_eq(status_of(vr, r).state, PT_EVTCHN_STATE_UNBOUND);
+	cr_assert(pending(env_root, r));
+	cr_assert(pending(env_root, death_virq_port));
+	cr_assert_geq(death_signals, 1);
+	cr_assert_eq(death_signals_with_notice, death_signals,
+		     "the root was signalled for its unbound end before its "
+		     "PEER_DIED port was pending");
+}
+
 /* ---- Status ----------------------------------------------------------- */
 
 Test(evtchn, status_reports_every_field_and_checks_its_input)

@@ -25,6 +25,9 @@ extern u64 shim_cpu_offline_mask;
 /* The root partition's arch hooks. */
 extern u32 shim_root_signals;	     /* arch_root_signal() calls */
 extern bool shim_root_signal_result; /* what arch_root_signal() returns */
+/* Called inside each arch_root_signal(), to look at the state the root
+ * would find when its interrupt arrives; NULL after shim_reset(). */
+extern void (*shim_root_signal_hook)(void);
 /* arch_root_build calls this; NULL makes it fail (-1). */
 extern int (*shim_root_build_fn)(struct partition *p,
 				 const struct boot_info *bi);

@@ -82,9 +82,13 @@ int arch_root_build(struct partition *p, const struct boot_info *bi)
 	return shim_root_build_fn ? shim_root_build_fn(p, bi) : -1;
 }
 
+void (*shim_root_signal_hook)(void);
+
 bool arch_root_signal(void)
 {
 	shim_root_signals++;
+	if (shim_root_signal_hook)
+		shim_root_signal_hook();
 	return shim_root_signal_result;
 }
 
@@ -265,6 +269,7 @@ void shim_reset(void)
 	shim_cpu_offline_mask = 0;
 	shim_root_signals = 0;
 	shim_root_signal_result = true;
+	shim_root_signal_hook = NULL;
 	shim_root_build_fn = NULL;
 	shim_ipi_count = 0;
 	memset(&shim_last_ipi, 0, sizeof(shim_last_ipi));
