@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The report of an exit that kills a guest: the exit state in two log
- * lines, enough to tell a guest's own fault from an emulator that recorded
- * the wrong state (docs/testing.md, known emulator issues).
+ * The report of an exit that kills a guest: the exit state, the guest's
+ * registers and the words around its stack pointer, enough to tell a
+ * guest's own fault from an emulator that recorded the wrong state
+ * (docs/testing.md, known emulator issues) and to see how a guest got
+ * where it died (a return address just popped is still below RSP).
  */
 #include "svm.h"
 #include "vmcb.h"
 #include <arch/cpu-local.h>
+#include <arch/guest-walk.h>
 #include <arch/x86.h>
 #include <hv/frame.h>
 #include <hv/log.h>
@@ -64,6 +67,53 @@ static u32 stack_cpu(u64 rsp)
 	return MAX_CPUS;
 }
 
+static void report_registers(const struct vcpu *v, const struct vmcb *vmcb)
+{
+	const struct guest_gprs *r = &v->arch.regs;
+
+	log_part(LOG_WARN, v->part,
+		 "rax 0x%llx rbx 0x%llx rcx 0x%llx rdx 0x%llx rsi 0x%llx "
+		 "rdi 0x%llx rbp 0x%llx r8 0x%llx",
+		 (unsigned long long)vmcb->rax, (unsigned long long)r->rbx,
+		 (unsigned long long)r->rcx, (unsigned long long)r->rdx,
+		 (unsigned long long)r->rsi, (unsigned long long)r->rdi,
+		 (unsigned long long)r->rbp, (unsigned long long)r->r8);
+	log_part(LOG_WARN, v->part,
+		 "r9 0x%llx r10 0x%llx r11 0x%llx r12 0x%llx r13 0x%llx "
+		 "r14 0x%llx r15 0x%llx rflags 0x%llx cr2 0x%llx",
+		 (unsigned long long)r->r9, (unsigned long long)r->r10,
+		 (unsigned long long)r->r11, (unsigned long long)r->r12,
+		 (unsigned long long)r->r13, (unsigned long long)r->r14,
+		 (unsigned long long)r->r15, (unsigned long long)vmcb->rflags,
+		 (unsigned long long)vmcb->cr2);
+}
+
+/* Words around the guest's RSP, read through its own page tables: two
+ * below it (what a ret or pop just took), six from it up. */
+#define STACK_BELOW 2
+#define STACK_WORDS 8
+static void report_stack(const struct vcpu *v, const struct vmcb *vmcb)
+{
+	const struct guest_paging pg = { vmcb->cr0, vmcb->cr3, vmcb->cr4,
+					 vmcb->efer };
+	u64 from = vmcb->rsp - STACK_BELOW * 8, w[STACK_WORDS];
+	char line[STACK_WORDS * 20 + 1] = "";
+	size_t n = guest_read_virt(v->part, &pg, from, w, sizeof(w)) / 8;
+
+	if (!n) {
+		log_part(LOG_WARN, v->part,
+			 "stack at rsp-0x%x: not readable through the guest's "
+			 "page tables",
+			 STACK_BELOW * 8);
+		return;
+	}
+	for (size_t i = 0, at = 0; i < n; i++)
+		at += (size_t)fmt_snprintf(line + at, sizeof(line) - at,
+					   " %llx", (unsigned long long)w[i]);
+	log_part(LOG_WARN, v->part, "stack at rsp-0x%x:%s", STACK_BELOW * 8,
+		 line);
+}
+
 bool svm_exit_holds_host_state(const struct vmcb *vmcb)
 {
 	return vmcb->rip == (u64)svm_vmrun_host_resume &&
@@ -113,4 +163,6 @@ void svm_report_exit(const struct vcpu *v, const struct vmcb *vmcb)
 		(unsigned long long)vmcb->cr3,
 		(unsigned long long)vmcb->idtr.base,
 		(unsigned long long)v->arch.vmcb_pa, (unsigned long long)hsave);
+	report_registers(v, vmcb);
+	report_stack(v, vmcb);
 }
