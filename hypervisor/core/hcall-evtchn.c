@@ -31,12 +31,22 @@ static int decode_set_page(struct hcall_ctx *c)
 
 static int invoke_set_page(struct hcall_ctx *c)
 {
-	bool again;
-	int status =
-		evtchn_set_page(c->p, c->regs->rdx, c->budget_end_tsc, &again);
+	bool again = false;
+	int status;
 
-	if (again)
-		c->result = HCALL_RETRY; /* more ports to close */
+	if (!c->regs->rdx) {
+		status = evtchn_set_page(c->p, 0, c->budget_end_tsc, &again);
+		if (again)
+			c->result = HCALL_RETRY; /* more ports to close */
+		return status;
+	}
+	/* Checked again where no other vCPU can register the page. */
+	spin_lock(&c->p->shared_pages_lock);
+	status = partition_check_shared_pages(c->p, c->regs->rdx, 1);
+	if (!status)
+		status = evtchn_set_page(c->p, c->regs->rdx, c->budget_end_tsc,
+					 &again);
+	spin_unlock(&c->p->shared_pages_lock);
 	return status;
 }
 

@@ -19,7 +19,18 @@ static int decode_set_table(struct hcall_ctx *c)
 
 static int invoke_set_table(struct hcall_ctx *c)
 {
-	return grant_set_table(c->p, c->regs->rdx, (u32)c->regs->r8);
+	u64 gpa = c->regs->rdx, frames = c->regs->r8;
+	int status;
+
+	if (!gpa)
+		return grant_set_table(c->p, 0, 0);
+	/* Checked again where no other vCPU can register the pages. */
+	spin_lock(&c->p->shared_pages_lock);
+	status = partition_check_shared_pages(c->p, gpa, frames);
+	if (!status)
+		status = grant_set_table(c->p, gpa, (u32)frames);
+	spin_unlock(&c->p->shared_pages_lock);
+	return status;
 }
 
 static int map_element(struct hcall_ctx *c, u32 i)

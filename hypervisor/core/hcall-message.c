@@ -15,7 +15,17 @@ static int decode_set_page(struct hcall_ctx *c)
 
 static int invoke_set_page(struct hcall_ctx *c)
 {
-	return msg_set_page(c->v, c->regs->rdx);
+	int status;
+
+	if (!c->regs->rdx)
+		return msg_set_page(c->v, 0);
+	/* Checked again where no other vCPU can register the page. */
+	spin_lock(&c->p->shared_pages_lock);
+	status = partition_check_shared_pages(c->p, c->regs->rdx, 1);
+	if (!status)
+		status = msg_set_page(c->v, c->regs->rdx);
+	spin_unlock(&c->p->shared_pages_lock);
+	return status;
 }
 
 static int invoke_create(struct hcall_ctx *c)

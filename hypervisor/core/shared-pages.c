@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Pages a partition shares with the hypervisor must not overlap each other. */
+/*
+ * Pages a partition shares with the hypervisor must not overlap each other:
+ * the checks, which callers make and act on under shared_pages_lock so
+ * that two vCPUs cannot register the same page at once.
+ */
 #include <hv/partition.h>
 #include <partita/msr.h>
 #include <partita/status.h>
@@ -16,10 +20,36 @@ static bool page_in(u64 gpa, u64 lo, u64 hi)
 	return gpa && gpa >= lo && gpa < hi;
 }
 
+/*
+ * Whether [gpa, end) overlaps a page the partition shares now, leaving out
+ * the registration being replaced: the hypercall page (skip_hypercall) or
+ * `skip_vpap`'s VPAP.
+ */
+static bool overlaps_shared(const struct partition *p, u64 gpa, u64 end,
+			    bool skip_hypercall, const struct vcpu *skip_vpap)
+{
+	u64 table = p->grant.table_gpa;
+
+	if ((!skip_hypercall && msr_page_in(p->hypercall_msr, gpa, end)) ||
+	    page_in(p->evtchn.page_gpa, gpa, end))
+		return true;
+	/* Overlap of the two ranges [gpa, end) and the grant table. */
+	if (table && table < end &&
+	    gpa < table + (u64)p->grant.frames * PAGE_SIZE)
+		return true;
+	for (u32 i = 0; i < p->vcpu_count; i++) {
+		const struct vcpu *v = &p->vcpus[i];
+
+		if ((v != skip_vpap && msr_page_in(v->vpap_msr, gpa, end)) ||
+		    page_in(v->msg.page_gpa, gpa, end))
+			return true;
+	}
+	return false;
+}
+
 int partition_check_shared_pages(const struct partition *p, u64 gpa, u64 pages)
 {
 	u64 end = gpa + pages * PAGE_SIZE;
-	u64 table = p->grant.table_gpa;
 
 	if (gpa & (PAGE_SIZE - 1))
 		return PT_STATUS_INVALID_ALIGNMENT;
@@ -29,17 +59,15 @@ int partition_check_shared_pages(const struct partition *p, u64 gpa, u64 pages)
 		if (!partition_gpa_to_hva(p, page, true))
 			return PT_STATUS_INVALID_GPA;
 	}
-	if (msr_page_in(p->hypercall_msr, gpa, end) ||
-	    page_in(p->evtchn.page_gpa, gpa, end))
-		return PT_STATUS_INVALID_PARAMETER;
-	/* Overlap of the two ranges [gpa, end) and the grant table. */
-	if (table && table < end &&
-	    gpa < table + (u64)p->grant.frames * PAGE_SIZE)
-		return PT_STATUS_INVALID_PARAMETER;
-	for (u32 i = 0; i < p->vcpu_count; i++) {
-		if (msr_page_in(p->vcpus[i].vpap_msr, gpa, end) ||
-		    page_in(p->vcpus[i].msg.page_gpa, gpa, end))
-			return PT_STATUS_INVALID_PARAMETER;
-	}
-	return PT_STATUS_SUCCESS;
+	return overlaps_shared(p, gpa, end, false, NULL)
+		       ? PT_STATUS_INVALID_PARAMETER
+		       : PT_STATUS_SUCCESS;
+}
+
+bool partition_msr_page_overlaps(const struct partition *p, u64 gpa,
+				 const struct vcpu *vpap_of)
+{
+	gpa &= ~(PAGE_SIZE - 1);
+	return overlaps_shared(p, gpa, gpa + PAGE_SIZE, vpap_of == NULL,
+			       vpap_of);
 }

@@ -193,6 +193,10 @@ static void msr_read(struct fz_vcpu *z, struct msr_note *n)
 	}
 }
 
+/* want_gp for a page MSR write that may land on a page registered as
+ * shared (the event page, a message page, the grant table): #GP then. */
+#define GP_IF_SHARED 2
+
 /* Checks one write against the docs; *stored is the MSR's value after. */
 static void write_checked(struct fz_vcpu *z, struct msr_note *n, uint32_t msr,
 			  uint64_t v, int want_gp, uint64_t readback,
@@ -203,6 +207,8 @@ static void write_checked(struct fz_vcpu *z, struct msr_note *n, uint32_t msr,
 
 	z->msr_writes++;
 	z->msr_gp += vec == PT_VECTOR_GP;
+	if (want_gp == GP_IF_SHARED) /* the fuzzer does not track them all */
+		want_gp = vec == PT_VECTOR_GP;
 	if (vec != (want_gp ? (int)PT_VECTOR_GP : 0)) {
 		note(n, "wrmsr 0x%x = 0x%lx: vector %d, docs/abi.md says %s",
 		     msr, (unsigned long)v, vec,
@@ -222,9 +228,29 @@ static void write_checked(struct fz_vcpu *z, struct msr_note *n, uint32_t msr,
 }
 
 /*
+ * #GP expected for a page MSR write, GP_IF_SHARED when the page may be
+ * one the fuzzer registered as shared meanwhile: any enabled page in RAM
+ * other than where this MSR's page lives (docs/abi.md: a page MSR may not
+ * land on the event page, a message page or the grant table).
+ */
+static int page_write_want_gp(uint64_t v, int needs_os_id, uint64_t os_id,
+			      uint64_t own_page)
+{
+	if (page_write_gp(v, needs_os_id, os_id))
+		return 1;
+	if (!(v & PT_MSR_PAGE_ENABLE) || (needs_os_id && !os_id) ||
+	    (v & ~(FZ_PAGE - 1)) == own_page)
+		return 0;
+	return GP_IF_SHARED;
+}
+
+/*
  * The guest OS ID and hypercall page are the partition's: while one vCPU
  * changes them, the others' hypercalls may get #UD (expected: the window
- * is open). The page is back before the window closes.
+ * is open). The page is back before the window closes. While an enabled
+ * page is anywhere else, the others make no calls: served there, a call
+ * could register the page's home as a shared page, and the move back
+ * would be refused.
  */
 static void partition_msrs(struct fz_vcpu *z, struct msr_note *n)
 {
@@ -233,6 +259,7 @@ static void partition_msrs(struct fz_vcpu *z, struct msr_note *n)
 	int write_os_id = fz_chance(z, 35), write_hc = fz_chance(z, 85);
 	uint64_t os_v = fz_chance(z, 50) ? 0 : fz_next(z);
 	uint64_t v = page_msr_value(z, fz.hcpage), flags, now = 0;
+	int quiesced = 0;
 
 	if (!fz_msr_trylock()) {
 		z->msr_skipped++; /* another vCPU has the window */
@@ -247,19 +274,18 @@ static void partition_msrs(struct fz_vcpu *z, struct msr_note *n)
 			hc &= ~PT_MSR_PAGE_ENABLE;
 	}
 	if (write_hc) {
-		int gp = page_write_gp(v, 1, os_id);
-		int rewrites = !gp && os_id && (v & PT_MSR_PAGE_ENABLE) &&
-			       (v & ~(FZ_PAGE - 1)) == fz.hcpage;
+		int gp = page_write_want_gp(v, 1, os_id, fz.hcpage);
 
-		if (rewrites)
+		if (gp != 1 && os_id && (v & PT_MSR_PAGE_ENABLE)) {
 			fz_quiesce_begin(z->index);
+			quiesced = 1;
+		}
 		write_checked(z, n, PT_MSR_HYPERCALL, v, gp,
 			      os_id ? v : v & ~PT_MSR_PAGE_ENABLE, &hc);
-		if (rewrites)
-			fz_quiesce_end();
 	}
 	pt_wrmsr_safe(PT_MSR_GUEST_OS_ID, fz.os_id);
-	fz_quiesce_begin(z->index);
+	if (!quiesced)
+		fz_quiesce_begin(z->index);
 	pt_wrmsr_safe(PT_MSR_HYPERCALL, fz.hcpage | PT_MSR_PAGE_ENABLE);
 	fz_quiesce_end();
 	if (pt_rdmsr_safe(PT_MSR_HYPERCALL, &now) ||
@@ -271,17 +297,29 @@ static void partition_msrs(struct fz_vcpu *z, struct msr_note *n)
 	fz_msr_unlock();
 }
 
-/* The VPAP is the vCPU's own: only this vCPU loses its upcalls meanwhile. */
+/*
+ * The VPAP is the vCPU's own: only this vCPU loses its upcalls meanwhile.
+ * While it is away from home the others make no calls (one could register
+ * its home page as a shared page, and the move back would be refused);
+ * the MSR lock keeps this out of another vCPU's window, which quiesces
+ * the same way.
+ */
 static void vpap_msr(struct fz_vcpu *z, struct msr_note *n)
 {
 	uint64_t own = fz.vpap[z->index], stored = own | PT_MSR_PAGE_ENABLE;
-	uint64_t v = page_msr_value(z, own), flags = pt_irq_save();
+	uint64_t v = page_msr_value(z, own), flags;
 	uint64_t gpa = v & ~(FZ_PAGE - 1);
-	int gp = page_write_gp(v, 0, 1);
+	int gp = page_write_want_gp(v, 0, 1, own);
 
+	if (!fz_msr_trylock()) {
+		z->msr_skipped++;
+		return;
+	}
+	flags = pt_irq_save();
+	fz_quiesce_begin(z->index);
 	write_checked(z, n, PT_MSR_VP_ASSIST, v, gp, v, &stored);
 	/* a VPAP enabled in this vCPU's arena: the header must be there */
-	if (!gp && (v & PT_MSR_PAGE_ENABLE) && gpa >= z->arena &&
+	if (stored == v && (v & PT_MSR_PAGE_ENABLE) && gpa >= z->arena &&
 	    gpa < z->arena + FZ_ARENA_BYTES) {
 		volatile struct pt_vpap *p = (void *)(uintptr_t)gpa;
 
@@ -296,7 +334,9 @@ static void vpap_msr(struct fz_vcpu *z, struct msr_note *n)
 	if (!pt_vpap_enable() || pt_upcall_enable(0))
 		note(n, "VPAP of vCPU %u did not come back at 0x%lx", z->index,
 		     (unsigned long)own);
+	fz_quiesce_end();
 	pt_irq_restore(flags);
+	fz_msr_unlock();
 }
 
 void fz_msr_op(struct fz_vcpu *z)

@@ -108,6 +108,38 @@ static volatile struct pt_vpap *test_vpap(const struct pt_start_info *si,
 	return ok ? v : NULL;
 }
 
+/*
+ * A page MSR may not land on a page registered as shared (docs/abi.md):
+ * with a message page registered, moving the VPAP or the hypercall page
+ * onto it raises #GP and changes neither MSR nor the page.
+ */
+static uint8_t msg_page[4096] __attribute__((aligned(4096)));
+
+static void test_msr_overlap(void)
+{
+	uint64_t gpa = pt_gpa(msg_page), vpap_before = 0, hc_before = 0;
+	uint64_t vpap_after = 0, hc_after = 0;
+	int set = pt_call_msg_set_page(gpa), vpap_vec, hc_vec;
+	volatile struct pt_vpap *seen = (volatile struct pt_vpap *)msg_page;
+
+	pt_rdmsr_safe(PT_MSR_VP_ASSIST, &vpap_before);
+	pt_rdmsr_safe(PT_MSR_HYPERCALL, &hc_before);
+	vpap_vec = pt_wrmsr_safe(PT_MSR_VP_ASSIST, gpa | PT_MSR_PAGE_ENABLE);
+	hc_vec = pt_wrmsr_safe(PT_MSR_HYPERCALL, gpa | PT_MSR_PAGE_ENABLE);
+	pt_rdmsr_safe(PT_MSR_VP_ASSIST, &vpap_after);
+	pt_rdmsr_safe(PT_MSR_HYPERCALL, &hc_after);
+	report("msr-page-overlap",
+	       set == 0 && vpap_vec == PT_VECTOR_GP && hc_vec == PT_VECTOR_GP &&
+		       vpap_after == vpap_before && hc_after == hc_before &&
+		       seen->magic != PT_VPAP_MAGIC && msg_page[0] != 0xF3,
+	       "msg_set_page=%d vpap_vector=%d hypercall_vector=%d "
+	       "vpap_msr 0x%lx->0x%lx hypercall_msr 0x%lx->0x%lx",
+	       -set, vpap_vec, hc_vec, (unsigned long)vpap_before,
+	       (unsigned long)vpap_after, (unsigned long)hc_before,
+	       (unsigned long)hc_after);
+	pt_call_msg_set_page(0);
+}
+
 /* No other hypercall may run on this vCPU between the two reads. */
 static void test_null_stats(volatile struct pt_vpap *v)
 {
@@ -221,6 +253,7 @@ static void vcpu0_main(const struct pt_start_info *si)
 		pt_panic("no VPAP: cannot run the remaining checks");
 	test_null_stats(v);
 	test_args_area(si, v);
+	test_msr_overlap();
 	ok = vp_index_ok(0, &index);
 	report("vp-index", ok, "msr=%lu", (unsigned long)index);
 	if (pt_upcall_enable(0))

@@ -31,10 +31,16 @@ static int write_hypercall_msr(struct vcpu *v, u64 value)
 	page = msr_page(v, value);
 	if (!page)
 		return -1;
+	spin_lock(&p->shared_pages_lock);
+	if (partition_msr_page_overlaps(p, value, NULL)) {
+		spin_unlock(&p->shared_pages_lock);
+		return -1;
+	}
 	/* The overlay: the stub, then int3 so stray calls trap. */
 	memset(page, 0xCC, PT_PAGE_SIZE);
 	memcpy(page, arch_hypercall_stub, arch_hypercall_stub_len);
 	p->hypercall_msr = value;
+	spin_unlock(&p->shared_pages_lock);
 	return 0;
 }
 
@@ -54,6 +60,11 @@ static int write_vpap_msr(struct vcpu *v, u64 value)
 	vpap = msr_page(v, value);
 	if (!vpap)
 		return -1;
+	spin_lock(&v->part->shared_pages_lock);
+	if (partition_msr_page_overlaps(v->part, value, v)) {
+		spin_unlock(&v->part->shared_pages_lock);
+		return -1;
+	}
 	memset(vpap, 0, sizeof(*vpap));
 	vpap->magic = PT_VPAP_MAGIC;
 	vpap->version = PT_VPAP_VERSION;
@@ -70,6 +81,7 @@ static int write_vpap_msr(struct vcpu *v, u64 value)
 	spin_lock(&v->vpap_lock);
 	WRITE_ONCE(v->vpap, vpap);
 	spin_unlock(&v->vpap_lock);
+	spin_unlock(&v->part->shared_pages_lock);
 	vcpu_events_to_vpap(v);
 	return 0;
 }

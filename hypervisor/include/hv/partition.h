@@ -103,6 +103,10 @@ struct partition {
 	struct spinlock grant_lock;
 
 	struct spinlock lock; /* everything from here on is reset on reuse */
+	/* Held across the overlap check and the registration of a shared
+	 * page (event page, message page, grant table, hypercall page, VPAP):
+	 * taken before the messaging locks and vpap_lock. */
+	struct spinlock shared_pages_lock;
 	u32 id;
 	volatile u32 state; /* enum partition_state */
 	u64 generation;	    /* new for every partition that uses this slot */
@@ -265,8 +269,19 @@ int partition_copy_from_guest(const struct partition *p, void *dst, u64 gpa,
  * hypervisor (event page, message page, grant table): page-aligned
  * (else INVALID_ALIGNMENT), its own writable RAM (INVALID_GPA), clear of
  * its hypercall page, VPAPs, event page, message pages and grant table
- * (INVALID_PARAMETER).
+ * (INVALID_PARAMETER). Decode answers early with it; the registration
+ * checks again under shared_pages_lock, where the answer holds.
  */
 int partition_check_shared_pages(const struct partition *p, u64 gpa, u64 pages);
+
+/*
+ * Whether the page at gpa overlaps a page the partition shares, other than
+ * the one an MSR write is moving: the hypercall page (vpap_of NULL) or
+ * vpap_of's VPAP. A hypercall-page or VPAP MSR write onto the event page,
+ * a message page, the grant table or another of these pages is refused
+ * (#GP): the hypervisor would otherwise write one over the other.
+ */
+bool partition_msr_page_overlaps(const struct partition *p, u64 gpa,
+				 const struct vcpu *vpap_of);
 
 #endif

@@ -816,6 +816,53 @@ Test(evtchn, set_page_checks_the_gpa)
 		     PT_STATUS_INVALID_PARAMETER);
 }
 
+/*
+ * The MSR side of the same rule: a hypercall-page or VPAP MSR write may
+ * not land on the event page, a message page, the grant table or another
+ * of these pages, but may be rewritten where it is. (The fuzzer moved its
+ * hypercall page away, registered the old page as its event page meanwhile,
+ * and moved the hypercall page back: event deliveries then changed the
+ * call stub.)
+ */
+Test(evtchn, msr_pages_may_not_land_on_shared_pages)
+{
+	u64 hc = ENV_HCALL_GPA | PT_MSR_PAGE_ENABLE;
+
+	env_vpap(va);
+	cr_assert_eq(pa->hypercall_msr, hc);
+	cr_assert_eq(set_page(va, ENV_EVENT_GPA), PT_STATUS_SUCCESS);
+	cr_assert_eq(
+		env_fast(va1, PT_CALL_MSG_SET_PAGE, ENV_MSG_GPA, 0, NULL, NULL),
+		PT_STATUS_SUCCESS);
+	cr_assert_eq(env_fast(va, PT_CALL_GRANT_SET_TABLE, ENV_TABLE_GPA, 2,
+			      NULL, NULL),
+		     PT_STATUS_SUCCESS);
+	/* The hypercall page (vpap_of NULL). */
+	cr_assert(partition_msr_page_overlaps(pa, ENV_EVENT_GPA | 1, NULL));
+	cr_assert(partition_msr_page_overlaps(pa, ENV_MSG_GPA | 1, NULL));
+	cr_assert(partition_msr_page_overlaps(
+		pa, (ENV_TABLE_GPA + PAGE_SIZE) | 1, NULL));
+	cr_assert(partition_msr_page_overlaps(pa, ENV_VPAP_GPA | 1, NULL),
+		  "vCPU 0's VPAP");
+	cr_assert_not(partition_msr_page_overlaps(pa, hc, NULL),
+		      "rewritten where it is");
+	cr_assert_not(partition_msr_page_overlaps(pa, ENV_DATA_GPA | 1, NULL));
+	/* A VPAP. */
+	cr_assert(partition_msr_page_overlaps(pa, hc, va1));
+	cr_assert(partition_msr_page_overlaps(pa, ENV_VPAP_GPA | 1, va1),
+		  "vCPU 0's VPAP is not vCPU 1's");
+	cr_assert(partition_msr_page_overlaps(pa, ENV_EVENT_GPA | 1, va1));
+	cr_assert_not(partition_msr_page_overlaps(pa, ENV_VPAP_GPA | 1, va));
+	cr_assert_not(partition_msr_page_overlaps(pa, ENV_DATA_GPA | 1, va1));
+	/* Moved away, the old hypercall page may be registered; moving the
+	 * hypercall page back onto it is then refused. */
+	pa->hypercall_msr = ENV_DATA_GPA | PT_MSR_PAGE_ENABLE;
+	cr_assert_eq(env_fast(va, PT_CALL_MSG_SET_PAGE, ENV_HCALL_GPA, 0, NULL,
+			      NULL),
+		     PT_STATUS_SUCCESS);
+	cr_assert(partition_msr_page_overlaps(pa, hc, NULL));
+}
+
 Test(evtchn, set_page_zero_closes_every_port_and_starts_over)
 {
 	struct pt_vpap *vpapb = env_vpap(vb);
