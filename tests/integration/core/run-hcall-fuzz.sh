@@ -4,6 +4,8 @@
 #   HCALL_FUZZ_SEED=N    seed=N (reproduces a run; default: the TSC)
 #   HCALL_FUZZ_CALLS=N   calls=N, all vCPUs together
 #   HCALL_FUZZ_SECS=N    secs=N, stop earlier after N seconds
+# A boot that fails only on QEMU's known emulator fault runs once more
+# (below).
 # usage: run-hcall-fuzz.sh BUILD_DIR CONFIG check-boot.sh options...
 set -euo pipefail
 here=$(dirname "$0")
@@ -28,4 +30,25 @@ set_arg seed "${HCALL_FUZZ_SEED:-}"
 set_arg calls "${HCALL_FUZZ_CALLS:-}"
 set_arg secs "${HCALL_FUZZ_SECS:-}"
 grep -E '^cmdline = .*calls=' "$cfg" | sed 's/^/run-hcall-fuzz: fuzzer /'
-"$here/../check-boot.sh" "$build" "$cfg" "$@"
+
+# QEMU 7.2's TCG now and then saves the hypervisor's own state as the
+# fuzzer's at an exit (docs/testing.md, "Known emulator issues"), about one
+# boot in 70; the hypervisor recognises exactly that state and kills with
+# "killed: emulator fault:". A boot whose one kill is that, with no
+# hypervisor error, runs once more (a new seed unless HCALL_FUZZ_SEED is
+# set) and says so; anything else, or the same twice, fails.
+out=$tmp/check-boot.out
+for attempt in 1 2; do
+	status=0
+	"$here/../check-boot.sh" "$build" "$cfg" "$@" >"$out" 2>&1 || status=$?
+	cat "$out"
+	[ $status -ne 0 ] || exit 0
+	kills=$(grep -cE 'ERR p[0-9]+:[^ ]+: killed: ' "$out" || true)
+	emulator=$(grep -cE 'ERR p[0-9]+:[^ ]+: killed: emulator fault: ' "$out" || true)
+	if [ $attempt -eq 1 ] && [ "$kills" -eq 1 ] && [ "$emulator" -eq 1 ] &&
+		! grep -qE '\] ERR (hv|PANIC|root): |frame table check failed' "$out"; then
+		echo "run-hcall-fuzz: RETRY: the only failure above is QEMU's known emulator fault (docs/testing.md, Known emulator issues); running once more"
+		continue
+	fi
+	exit $status
+done

@@ -67,25 +67,37 @@ static u32 stack_cpu(u64 rsp)
 	return MAX_CPUS;
 }
 
+/* Every general register with RFLAGS and CR2, in two lines. */
 static void report_registers(const struct vcpu *v, const struct vmcb *vmcb)
 {
 	const struct guest_gprs *r = &v->arch.regs;
+	const struct {
+		const char *name;
+		u64 value;
+	} regs[] = {
+		{ "rax", vmcb->rax }, { "rbx", r->rbx },
+		{ "rcx", r->rcx },    { "rdx", r->rdx },
+		{ "rsi", r->rsi },    { "rdi", r->rdi },
+		{ "rbp", r->rbp },    { "r8", r->r8 },
+		{ "r9", r->r9 },      { "r10", r->r10 },
+		{ "r11", r->r11 },    { "r12", r->r12 },
+		{ "r13", r->r13 },    { "r14", r->r14 },
+		{ "r15", r->r15 },    { "rflags", vmcb->rflags },
+		{ "cr2", vmcb->cr2 },
+	};
+	char line[200];
+	size_t at = 0;
 
-	log_part(LOG_WARN, v->part,
-		 "rax 0x%llx rbx 0x%llx rcx 0x%llx rdx 0x%llx rsi 0x%llx "
-		 "rdi 0x%llx rbp 0x%llx r8 0x%llx",
-		 (unsigned long long)vmcb->rax, (unsigned long long)r->rbx,
-		 (unsigned long long)r->rcx, (unsigned long long)r->rdx,
-		 (unsigned long long)r->rsi, (unsigned long long)r->rdi,
-		 (unsigned long long)r->rbp, (unsigned long long)r->r8);
-	log_part(LOG_WARN, v->part,
-		 "r9 0x%llx r10 0x%llx r11 0x%llx r12 0x%llx r13 0x%llx "
-		 "r14 0x%llx r15 0x%llx rflags 0x%llx cr2 0x%llx",
-		 (unsigned long long)r->r9, (unsigned long long)r->r10,
-		 (unsigned long long)r->r11, (unsigned long long)r->r12,
-		 (unsigned long long)r->r13, (unsigned long long)r->r14,
-		 (unsigned long long)r->r15, (unsigned long long)vmcb->rflags,
-		 (unsigned long long)vmcb->cr2);
+	for (size_t i = 0; i < ARRAY_SIZE(regs); i++) {
+		at += (size_t)fmt_snprintf(line + at, sizeof(line) - at,
+					   "%s%s 0x%llx", at ? " " : "",
+					   regs[i].name,
+					   (unsigned long long)regs[i].value);
+		if (i == 7 || i + 1 == ARRAY_SIZE(regs)) {
+			log_part(LOG_WARN, v->part, "%s", line);
+			at = 0;
+		}
+	}
 }
 
 /* Words around the guest's RSP, read through its own page tables: two
