@@ -5,6 +5,8 @@
  * guest's own fault from an emulator that recorded the wrong state
  * (docs/testing.md, known emulator issues) and to see how a guest got
  * where it died (a return address just popped is still below RSP).
+ * Also the two exits QEMU's TCG gets wrong (docs/testing.md, known
+ * emulator issues), recognised so that their kills say so.
  */
 #include "svm.h"
 #include "vmcb.h"
@@ -130,6 +132,21 @@ bool svm_exit_holds_host_state(const struct vmcb *vmcb)
 {
 	return vmcb->rip == (u64)svm_vmrun_host_resume &&
 	       vmcb->cr3 == read_cr3();
+}
+
+#define VECTOR_PF 14
+bool svm_shutdown_lost_paging(const struct vcpu *v, const struct vmcb *vmcb)
+{
+	const struct guest_paging pg = { vmcb->cr0, vmcb->cr3, vmcb->cr4,
+					 vmcb->efer };
+	u64 info = vmcb->exit_int_info, gpa;
+
+	if ((info & (SVM_EVENT_VALID | 0x7FFull)) !=
+	    (SVM_EVENT_VALID | SVM_EVENT_TYPE_EXCEPTION | VECTOR_PF))
+		return false;
+	return vmcb->rip == v->arch.entry_rip &&
+	       !guest_walk(v->part, &pg, vmcb->rip, &gpa) &&
+	       !guest_walk(v->part, &pg, vmcb->cr2, &gpa);
 }
 
 void svm_report_exit(const struct vcpu *v, const struct vmcb *vmcb)

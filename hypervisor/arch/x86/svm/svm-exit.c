@@ -284,6 +284,13 @@ static enum vcpu_action handle_exit(struct vcpu *v, struct vmcb *vmcb,
 	case SVM_EXIT_NPF:
 		return handle_npf(v, vmcb);
 	case SVM_EXIT_SHUTDOWN:
+		if (svm_shutdown_lost_paging(v, vmcb))
+			return kill(v,
+				    "emulator fault: triple fault on a #PF at "
+				    "the entry rip 0x%llx, cr2 0x%llx, both "
+				    "mapped by the guest's page tables",
+				    (unsigned long long)vmcb->rip,
+				    (unsigned long long)vmcb->cr2);
 		return kill(v, "triple fault at rip 0x%llx",
 			    (unsigned long long)vmcb->rip);
 	case SVM_EXIT_IOIO:

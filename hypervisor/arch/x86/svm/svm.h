@@ -27,6 +27,12 @@ void svm_report_exit(const struct vcpu *v, const struct vmcb *vmcb);
  * set both on purpose would be killed all the same, under that name.
  */
 bool svm_exit_holds_host_state(const struct vmcb *vmcb);
+/*
+ * A shutdown the emulator caused: a #PF raised by the very instruction
+ * the last VMRUN entered at (nothing of the guest ran), for a RIP and a
+ * fault address the guest's page tables map as they stand.
+ */
+bool svm_shutdown_lost_paging(const struct vcpu *v, const struct vmcb *vmcb);
 
 /* Set by vendor_init_global from CPUID 0x8000000A and the EFER probe. */
 extern bool svm_has_nrip;
