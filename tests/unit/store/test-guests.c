@@ -609,6 +609,51 @@ Test(hostile, oversized_header_and_bad_reply_indices)
 	root_write("/tool/ok", "1");
 }
 
+/* The @releaseDomain events queued to c, taking every event it has. */
+static int release_events(struct store_conn *c)
+{
+	struct reply ev;
+	int n = 0;
+
+	while (take(c, 1, &ev))
+		n += !strcmp(ev.data, "@releaseDomain");
+	return n;
+}
+
+/*
+ * XSA-325: a guest that breaks its ring loses its connection, but only
+ * the toolstack's RELEASE may tell @releaseDomain's watchers that a
+ * partition is gone; a back-end that believed a broken ring would tear
+ * down a live guest's devices.
+ */
+Test(hostile, a_broken_ring_does_not_fire_release_domain)
+{
+	uint8_t hdr[16];
+
+	make_guest(3);
+	make_guest(4);
+	call(root, PT_STORE_OP_WATCH, 0, S("@releaseDomain\0rel"));
+	drain_events(root);
+	pages[3].req_prod = pages[3].req_cons + PT_STORE_RING_SIZE + 1;
+	store_hdr_encode(hdr, PT_STORE_OP_WRITE, 1, 0,
+			 PT_STORE_PAYLOAD_MAX + 1);
+	store_ring_write(pages[4].req, &pages[4].req_prod, &pages[4].req_cons,
+			 hdr, 16);
+	store_guest_wake(store_guest_find(&st, 3));
+	store_guest_wake(store_guest_find(&st, 4));
+	store_guests_serve(&st, STORE_GUEST_BUDGET);
+	cr_assert(store_guest_find(&st, 3)->broken);
+	cr_assert(store_guest_find(&st, 4)->broken);
+	cr_assert_eq(release_events(root), 0,
+		     "a broken ring raised @releaseDomain");
+	cr_assert(is_ok(path_op_root(PT_STORE_OP_RELEASE, "3"),
+			PT_STORE_OP_RELEASE));
+	cr_assert_eq(release_events(root), 1, "RELEASE raises it once");
+	cr_assert(is_ok(path_op_root(PT_STORE_OP_RELEASE, "4"),
+			PT_STORE_OP_RELEASE));
+	cr_assert_eq(release_events(root), 1);
+}
+
 static uint32_t tree_nodes(void)
 {
 	return store_tree_count(st.root);
