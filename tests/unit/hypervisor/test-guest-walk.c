@@ -119,3 +119,115 @@ Test(guest_walk, read_stops_at_the_first_unmapped_page)
 	cr_assert_eq(guest_read_virt(&part, &boot, 0x1FF8, words, 16), 16);
 	cr_assert_eq(words[1], 0xBBBB);
 }
+
+/*
+ * guest_walk_permits: whether the guest's own tables let a supervisor
+ * access through. Fresh tables at 0x20000 map VA 0x200000 + n * 4 KiB
+ * through one page table; each test sets the leaf's (or a level's) bits.
+ */
+#define CR0_WP (1ull << 16)
+#define CR4_SMEP (1ull << 20)
+#define EFER_NXE (1ull << 11)
+#define PTE_USER 0x4ull
+#define PTE_NX (1ull << 63)
+#define PTE_PS 0x80ull
+
+static const struct guest_paging strict = { CR0_PG | CR0_WP, 0x20000,
+					    CR4_PAE | CR4_SMEP,
+					    EFER_LME_LMA | EFER_NXE };
+
+/* Tables for VA 0x200000: PML4[0] -> 0x21000, PDPT[0] -> 0x22000,
+ * PD[1] -> 0x23000, PT[0] = `leaf` (frame 0x5000). */
+static void strict_tables(u64 upper, u64 leaf)
+{
+	put(0x20000, 0x21000 | upper);
+	put(0x21000, 0x22000 | upper);
+	put(0x22000 + 8, 0x23000 | upper);
+	put(0x23000, 0x5000 | leaf);
+}
+
+static bool permits(const struct guest_paging *pg, u64 gva,
+		    enum guest_access access)
+{
+	u64 gpa;
+
+	return guest_walk_permits(&part, pg, gva, access, &gpa) == 0;
+}
+
+Test(guest_walk, permits_a_clean_mapping_for_every_access)
+{
+	strict_tables(P_W, P_W);
+	cr_assert(permits(&strict, 0x200010, GUEST_ACCESS_READ));
+	cr_assert(permits(&strict, 0x200010, GUEST_ACCESS_WRITE));
+	cr_assert(permits(&strict, 0x200010, GUEST_ACCESS_FETCH));
+	cr_assert_eq(walk(&strict, 0x200010), 0x5010);
+}
+
+Test(guest_walk, permits_refuses_nx_for_a_fetch_only)
+{
+	strict_tables(P_W, P_W | PTE_NX);
+	cr_assert(permits(&strict, 0x200000, GUEST_ACCESS_READ));
+	cr_assert_not(permits(&strict, 0x200000, GUEST_ACCESS_FETCH));
+	/* NX on an upper level counts the same. */
+	strict_tables(P_W | PTE_NX, P_W);
+	cr_assert_not(permits(&strict, 0x200000, GUEST_ACCESS_FETCH));
+	/* Without EFER.NXE bit 63 is reserved: nothing goes through, while
+	 * the report's walk still shows the memory. */
+	{
+		struct guest_paging no_nxe = strict;
+
+		no_nxe.efer &= ~EFER_NXE;
+		strict_tables(P_W, P_W | PTE_NX);
+		cr_assert_not(permits(&no_nxe, 0x200000, GUEST_ACCESS_READ));
+		cr_assert_eq(walk(&no_nxe, 0x200000), 0x5000);
+	}
+}
+
+Test(guest_walk, permits_refuses_read_only_writes_under_wp)
+{
+	struct guest_paging no_wp = strict;
+
+	strict_tables(P_W, 0x1 /* present, read-only */);
+	cr_assert(permits(&strict, 0x200000, GUEST_ACCESS_READ));
+	cr_assert_not(permits(&strict, 0x200000, GUEST_ACCESS_WRITE));
+	no_wp.cr0 &= ~CR0_WP;
+	cr_assert(permits(&no_wp, 0x200000, GUEST_ACCESS_WRITE));
+	/* Read-only at an upper level is read-only too. */
+	strict_tables(0x1, P_W);
+	cr_assert_not(permits(&strict, 0x200000, GUEST_ACCESS_WRITE));
+}
+
+Test(guest_walk, permits_refuses_user_code_under_smep)
+{
+	struct guest_paging no_smep = strict;
+
+	strict_tables(P_W | PTE_USER, P_W | PTE_USER);
+	cr_assert_not(permits(&strict, 0x200000, GUEST_ACCESS_FETCH));
+	cr_assert(permits(&strict, 0x200000, GUEST_ACCESS_READ));
+	no_smep.cr4 &= ~CR4_SMEP;
+	cr_assert(permits(&no_smep, 0x200000, GUEST_ACCESS_FETCH));
+	/* One supervisor level makes it a supervisor page. */
+	strict_tables(P_W, P_W | PTE_USER);
+	cr_assert(permits(&strict, 0x200000, GUEST_ACCESS_FETCH));
+}
+
+Test(guest_walk, permits_refuses_reserved_bits_and_frames_outside_ram)
+{
+	/* PS in a PML4 entry is reserved. */
+	strict_tables(P_W, P_W);
+	put(0x20000, 0x21000 | P_W | PTE_PS);
+	cr_assert_not(permits(&strict, 0x200000, GUEST_ACCESS_READ));
+	/* A 2 MiB page with an address bit below 2 MiB set (bit 12, PAT,
+	 * is allowed; bit 13 is reserved). */
+	strict_tables(P_W, P_W);
+	put(0x22000 + 8, (2ull << 20) | P_W | PTE_PS | 0x1000);
+	cr_assert(permits(&strict, 0x200000, GUEST_ACCESS_READ));
+	put(0x22000 + 8, (2ull << 20) | P_W | PTE_PS | 0x2000);
+	cr_assert_not(permits(&strict, 0x200000, GUEST_ACCESS_READ));
+	/* A leaf past RAM (bit 51 set, say) is not the guest's memory. */
+	strict_tables(P_W, P_W | (1ull << 51));
+	cr_assert_not(permits(&strict, 0x200000, GUEST_ACCESS_READ));
+	/* Not present anywhere stays refused. */
+	strict_tables(P_W, 0);
+	cr_assert_not(permits(&strict, 0x200000, GUEST_ACCESS_READ));
+}

@@ -135,18 +135,53 @@ bool svm_exit_holds_host_state(const struct vmcb *vmcb)
 }
 
 #define VECTOR_PF 14
+#define VECTOR_DF 8
+#define PF_ERROR_FETCH 0x10 /* I/D set; not present, read, supervisor */
+#define IDT_GATE_BYTES 16
+
+/* A whole 16-byte IDT gate readable through the guest's own tables. */
+static bool gate_readable(const struct vcpu *v, const struct guest_paging *pg,
+			  u64 gate)
+{
+	u64 gpa;
+
+	return !guest_walk_permits(v->part, pg, gate, GUEST_ACCESS_READ,
+				   &gpa) &&
+	       !guest_walk_permits(v->part, pg, gate + IDT_GATE_BYTES - 1,
+				   GUEST_ACCESS_READ, &gpa);
+}
+
+/*
+ * The one shape the emulator was seen to produce (docs/testing.md, "Known
+ * emulator issues"): the first fetch after VMRUN faults "not present" at
+ * the entry RIP, delivering that #PF faults on its gate, and the #DF gate
+ * (CR2) faults too -- while the guest's tables, read now, would have let
+ * all three through. Anything else a guest can make by itself (NX,
+ * reserved bits, a read-only stack, an event injected on entry, another
+ * error code or CR2) stays a plain triple fault. A guest that races its
+ * own tables back into place from another vCPU can still fake it; it only
+ * changes the kill's wording, never whether it is killed.
+ */
 bool svm_shutdown_lost_paging(const struct vcpu *v, const struct vmcb *vmcb)
 {
 	const struct guest_paging pg = { vmcb->cr0, vmcb->cr3, vmcb->cr4,
 					 vmcb->efer };
 	u64 info = vmcb->exit_int_info, gpa;
+	u64 idt = vmcb->idtr.base;
 
-	if ((info & (SVM_EVENT_VALID | 0x7FFull)) !=
-	    (SVM_EVENT_VALID | SVM_EVENT_TYPE_EXCEPTION | VECTOR_PF))
+	if ((info & (SVM_EVENT_VALID | SVM_EVENT_ERROR_VALID | 0x7FFull)) !=
+		    (SVM_EVENT_VALID | SVM_EVENT_ERROR_VALID |
+		     SVM_EVENT_TYPE_EXCEPTION | VECTOR_PF) ||
+	    (u32)(info >> 32) != PF_ERROR_FETCH)
 		return false;
-	return vmcb->rip == v->arch.entry_rip &&
-	       !guest_walk(v->part, &pg, vmcb->rip, &gpa) &&
-	       !guest_walk(v->part, &pg, vmcb->cr2, &gpa);
+	if (vmcb->rip != v->arch.entry_rip ||
+	    (v->arch.entry_event_inject & SVM_EVENT_VALID) ||
+	    vmcb->cr2 != idt + VECTOR_DF * IDT_GATE_BYTES)
+		return false;
+	return !guest_walk_permits(v->part, &pg, vmcb->rip, GUEST_ACCESS_FETCH,
+				   &gpa) &&
+	       gate_readable(v, &pg, idt + VECTOR_PF * IDT_GATE_BYTES) &&
+	       gate_readable(v, &pg, idt + VECTOR_DF * IDT_GATE_BYTES);
 }
 
 void svm_report_exit(const struct vcpu *v, const struct vmcb *vmcb)

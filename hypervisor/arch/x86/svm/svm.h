@@ -28,9 +28,10 @@ void svm_report_exit(const struct vcpu *v, const struct vmcb *vmcb);
  */
 bool svm_exit_holds_host_state(const struct vmcb *vmcb);
 /*
- * A shutdown the emulator caused: a #PF raised by the very instruction
- * the last VMRUN entered at (nothing of the guest ran), for a RIP and a
- * fault address the guest's page tables map as they stand.
+ * A shutdown the emulator caused: a "not present" fetch #PF at the very
+ * RIP the last VMRUN entered at (nothing of the guest ran), then faults
+ * on the #PF and #DF gates, while the guest's page tables, as they stand,
+ * permit all three accesses.
  */
 bool svm_shutdown_lost_paging(const struct vcpu *v, const struct vmcb *vmcb);
 

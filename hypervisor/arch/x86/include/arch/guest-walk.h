@@ -22,6 +22,27 @@ struct guest_paging {
 int guest_walk(const struct partition *p, const struct guest_paging *pg,
 	       u64 gva, u64 *gpa);
 
+/* What kind of supervisor access guest_walk_permits asks about. */
+enum guest_access {
+	GUEST_ACCESS_ANY, /* present entries only (guest_walk) */
+	GUEST_ACCESS_READ,
+	GUEST_ACCESS_WRITE,
+	GUEST_ACCESS_FETCH,
+};
+
+/*
+ * Like guest_walk, but 0 only when a supervisor `access` to `gva` would
+ * complete without a page fault, as far as the guest's own tables say:
+ * every entry present, no reserved bit (NX without EFER.NXE, PS in a
+ * PML4 entry, low address bits of a large page), not NX for a fetch, not
+ * read-only for a write under CR0.WP, not a user page for a fetch under
+ * SMEP, and the GPA inside the guest's RAM. For classifying a fault the
+ * guest took, never to emulate one.
+ */
+int guest_walk_permits(const struct partition *p,
+		       const struct guest_paging *pg, u64 gva,
+		       enum guest_access access, u64 *gpa);
+
 /* Copies up to `len` bytes from guest-virtual `gva`; returns how many
  * could be read (stops at the first page that does not translate). */
 size_t guest_read_virt(const struct partition *p, const struct guest_paging *pg,
