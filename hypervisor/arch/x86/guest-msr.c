@@ -23,16 +23,17 @@ static int write_hypercall_msr(struct vcpu *v, u64 value)
 
 	if (value & PT_MSR_PAGE_RESERVED_MASK)
 		return -1;
+	page = (value & PT_MSR_PAGE_ENABLE) ? msr_page(v, value) : NULL;
+	/* The OS ID is read under the lock its write takes: another vCPU
+	 * forgetting the OS meanwhile must leave the page disabled. */
+	spin_lock(&p->shared_pages_lock);
 	if (!(value & PT_MSR_PAGE_ENABLE) || !p->guest_os_id) {
 		/* Accepted, but without a guest OS ID it stays disabled. */
 		p->hypercall_msr = value & ~PT_MSR_PAGE_ENABLE;
+		spin_unlock(&p->shared_pages_lock);
 		return 0;
 	}
-	page = msr_page(v, value);
-	if (!page)
-		return -1;
-	spin_lock(&p->shared_pages_lock);
-	if (partition_msr_page_overlaps(p, value, NULL)) {
+	if (!page || partition_msr_page_overlaps(p, value, NULL)) {
 		spin_unlock(&p->shared_pages_lock);
 		return -1;
 	}
@@ -109,9 +110,11 @@ int guest_wrmsr(struct vcpu *v, u32 msr, u64 value)
 {
 	switch (msr) {
 	case PT_MSR_GUEST_OS_ID:
+		spin_lock(&v->part->shared_pages_lock);
 		v->part->guest_os_id = value;
 		if (!value) /* forgetting the OS also disables the page */
 			v->part->hypercall_msr &= ~PT_MSR_PAGE_ENABLE;
+		spin_unlock(&v->part->shared_pages_lock);
 		return 0;
 	case PT_MSR_HYPERCALL:
 		return write_hypercall_msr(v, value);
