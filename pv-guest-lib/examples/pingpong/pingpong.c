@@ -35,6 +35,31 @@ static volatile uint32_t last_type, last_value, bad_messages;
 static volatile uint32_t timer_fired, failed_sends;
 static uint32_t post_full, post_unknown; /* for the failure report */
 
+/*
+ * Where vCPU 0 is and since when, for a failure report: a stall shows
+ * whether a guest waited for its peer, for its own timer, or was inside
+ * a call. The first unexpected post status is kept too.
+ */
+enum where { W_START, W_WAIT, W_POST, W_POSTED, W_POST_SLEEP };
+static const char *const where_names[] = { "start", "wait", "post",
+					   "posted", "post-sleep" };
+static volatile enum where where_now;
+static volatile uint64_t where_since_ns, where_exits, where_runtime_ns;
+static uint32_t first_refusal, first_refusal_value;
+static uint64_t first_refusal_ns;
+
+static void at(enum where w)
+{
+	volatile struct pt_vpap *v = pt_vpap();
+
+	where_now = w;
+	where_since_ns = pt_time_ns();
+	/* The hypervisor's view of this vCPU then, to compare with now: did
+	 * it run or exit at all while the guest seemed stuck? */
+	where_exits = v ? v->stat_exits : 0;
+	where_runtime_ns = v ? v->stat_runtime_ns : 0;
+}
+
 static uint64_t event_cycles[ROUNDS], message_cycles[ROUNDS];
 
 static void on_event(uint32_t port, void *ctx)
@@ -80,6 +105,19 @@ static void print_state(void)
 		  (unsigned long)v->evtchn_pending_sel,
 		  (unsigned long)pt_upcall_count(),
 		  (unsigned long)pt_upcall_events_seen());
+	pt_printf("pingpong: state where=%s since=%lu now=%lu "
+		  "first-refusal=0x%x value=%u at=%lu\n",
+		  where_names[where_now], (unsigned long)where_since_ns,
+		  (unsigned long)pt_time_ns(), first_refusal,
+		  first_refusal_value, (unsigned long)first_refusal_ns);
+	pt_printf("pingpong: state exits=%lu (then %lu) runtime_ns=%lu "
+		  "(then %lu) hypercalls=%lu upcalls=%lu timer_fires=%lu\n",
+		  (unsigned long)v->stat_exits, (unsigned long)where_exits,
+		  (unsigned long)v->stat_runtime_ns,
+		  (unsigned long)where_runtime_ns,
+		  (unsigned long)v->stat_hypercalls,
+		  (unsigned long)v->stat_upcalls,
+		  (unsigned long)v->stat_timer_fires);
 	/* Our own connection answers ACCESS_DENIED (not the allowed
 	 * sender) while it exists, INVALID_CONNECTION_ID once it is gone. */
 	pt_printf(
@@ -119,6 +157,7 @@ static int wait_count(volatile uint32_t *counter, uint32_t want,
 {
 	uint64_t stall = one_round ? pt_time_ns() + STALL_NS : 0, halts = 0;
 
+	at(W_WAIT);
 	while (pt_atomic_load32(counter) < want) {
 		uint64_t now = pt_time_ns();
 
@@ -161,17 +200,26 @@ static int post(uint32_t type, uint32_t value, uint64_t deadline)
 	int ret;
 
 	for (;;) {
+		at(W_POST);
 		ret = pt_msg_post_retry(conn, type, &value, sizeof(value), 1000,
 					&retries);
+		at(W_POSTED);
 		post_full += retries;
+		if (ret && !first_refusal) {
+			first_refusal = (uint32_t)-ret;
+			first_refusal_value = value;
+			first_refusal_ns = pt_time_ns();
+		}
 		if (ret == -PT_STATUS_INVALID_CONNECTION_ID)
 			post_unknown++;
 		if ((ret != -PT_STATUS_INVALID_CONNECTION_ID &&
 		     ret != -PT_STATUS_INSUFFICIENT_BUFFERS) ||
 		    pt_time_ns() >= deadline)
 			return ret;
-		if (ret == -PT_STATUS_INVALID_CONNECTION_ID)
+		if (ret == -PT_STATUS_INVALID_CONNECTION_ID) {
+			at(W_POST_SLEEP);
 			pt_sleep_ns(1000000);
+		}
 	}
 }
 
