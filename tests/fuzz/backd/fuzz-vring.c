@@ -22,7 +22,8 @@
  *   1  bit 0 INDIRECT_DESC, bit 1 EVENT_IDX, bits 2-3 the mode:
  *      0 pop, parse as block and as net transmit, push (by hand);
  *      1 net_back_tx to a socketpair "TAP"; 2 net_back_rx from it
- *   2  pool pages: 1 + byte % 4
+ *   2  pool pages: 1, 2, 4 or 17 (byte % 4); 17 holds a segment over
+ *      the block device's 64 KiB size-max
  *   3  in-flight limit: byte % (size + 1), 0 meaning the queue size
  *   4  block: bit 0 read-only, bit 1 4096-byte blocks, bit 2 DISCARD,
  *      bit 3 WRITE_ZEROES negotiated
@@ -41,7 +42,7 @@
 #define MOVES 9u
 #define MOVE_BYTES 4u
 #define RING_AT (HDR_BYTES + MOVES * MOVE_BYTES)
-#define POOL_PAGES_MAX 4u
+#define POOL_PAGES_MAX 17u
 
 /* Explicit checks: a violated invariant aborts even without sanitizers. */
 #define check(cond)                                                        \
@@ -357,6 +358,14 @@ static void serve(struct run *u, uint32_t arg)
 		serve_by_hand(u);
 	(void)vring_back_need_notify(&u->q, old_used);
 	(void)vring_back_arm(&u->q);
+	if (u->mode) {
+		char line[512];
+
+		(void)net_back_poll_events(&nb);
+		(void)net_back_needs_timer(&nb);
+		if (net_back_note(&nb, u->now_ms, line, sizeof(line)))
+			check(strlen(line) < sizeof(line) - 1);
+	}
 	check(memcmp(before, u->ring, u->q.l.used) == 0);
 	free(before);
 }
@@ -378,7 +387,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (hdr[1] & 2)
 		features |= PT_VIRTIO_FEATURE(PT_VIRTIO_F_EVENT_IDX);
 	u.mode = (hdr[1] >> 2) % 3;
-	u.pool.npages = 1u + hdr[2] % POOL_PAGES_MAX;
+	u.pool.npages = (const uint32_t[]){ 1, 2, 4, POOL_PAGES_MAX }[hdr[2] % 4];
 	for (unsigned int i = 0; i < u.pool.npages; i++) {
 		u.pool.page[i] = pages[i];
 		memset(pages[i], 0, VRING_POOL_PAGE);

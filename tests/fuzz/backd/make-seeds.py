@@ -32,7 +32,8 @@ def vring_seed(size_log2, flags, pages, inflight, blk, capacity, chains,
     mv = bytearray(36)
     for k, m in enumerate(moves):
         mv[4 * k:4 * k + 4] = bytes(m)
-    hdr = bytes([size_log2, flags, pages - 1, inflight, blk,
+    hdr = bytes([size_log2, flags, {1: 0, 2: 1, 4: 2, 17: 3}[pages],
+                 inflight, blk,
                  capacity & 0xff, capacity >> 8, len(moves)])
     return hdr + bytes(mv) + bytes(ring) + bytes(pool)
 
@@ -107,6 +108,28 @@ def vring_seeds():
         ({0: (0, 1600, W, 0), 1: (2048, 1600, W, 0)}, [0, 1]),
         pool_with(1, []),
         moves=[(1, 0, 60, 0), (1, 0, 0xee, 5), (1, 0, 13, 0)])
+    # A chain one segment longer than the queue: a descriptor, then an
+    # indirect table as long as the queue allows.
+    table = b''.join(desc(16 * k, 16, N if k < 7 else 0, k + 1)
+                     for k in range(8))
+    s['chain-longer-than-queue'] = vring_seed(
+        3, 1, 1, 0, 0, 0,
+        ({0: (0, 16, N, 1), 1: (2048, 128, I, 0)}, [0]),
+        pool_with(1, [(2048, table)]))
+    # A block read of 33 data segments (seg-max is 32), on a 64 queue.
+    descs = {0: (0, 16, N, 1)}
+    for k in range(33):
+        descs[1 + k] = (512 * (k + 1), 512, N | W, k + 2)
+    descs[34] = (32, 1, W, 0)
+    s['blk-too-many-segments'] = vring_seed(
+        6, 0, 17, 0, 0, 0xffff, (descs, [0]),
+        pool_with(1, [(0, blk_hdr(0, 0))]))
+    # A block write with one 65536 + 512 byte segment (size-max 64 KiB).
+    s['blk-segment-over-size-max'] = vring_seed(
+        2, 0, 17, 0, 0, 0xffff,
+        ({0: (0, 16, N, 1), 1: (2048, 65536 + 512, N, 2), 2: (32, 1, W, 0)},
+         [0]),
+        pool_with(1, [(0, blk_hdr(1, 0))]))
     return s
 
 
