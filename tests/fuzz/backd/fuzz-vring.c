@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "blk-req.h"
+#include "console-back.h"
 #include "net-back.h"
 #include "net-frame.h"
 #include "vring-back.h"
@@ -21,7 +22,8 @@
  *   0  queue size: 1 << (byte % 9)
  *   1  bit 0 INDIRECT_DESC, bit 1 EVENT_IDX, bits 2-3 the mode:
  *      0 pop, parse as block and as net transmit, push (by hand);
- *      1 net_back_tx to a socketpair "TAP"; 2 net_back_rx from it
+ *      1 net_back_tx to a socketpair "TAP"; 2 net_back_rx from it;
+ *      3 console_back_tx into the console's history (nobody attached)
  *   2  pool pages: 1, 2, 4 or 17 (byte % 4); 17 holds a segment over
  *      the block device's 64 KiB size-max
  *   3  in-flight limit: byte % (size + 1), 0 meaning the queue size
@@ -57,6 +59,7 @@
 static uint8_t *pages[POOL_PAGES_MAX];
 static int sv[2] = { -1, -1 }; /* sv[0] the back-end's "TAP", sv[1] the root */
 static struct net_back nb;
+static struct console_back cb;
 static int verbose; /* FUZZ_VERBOSE=1: a line per input, to check seeds */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -69,6 +72,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv))
 		abort();
 	if (net_back_init(&nb))
+		abort();
+	/* A small history, so that guest output overflows it often. */
+	if (console_back_init(&cb, 4096))
 		abort();
 	return 0;
 }
@@ -343,6 +349,22 @@ static void serve_rx(struct run *u, uint32_t frame_len)
 	}
 }
 
+/* Mode 3: guest output into the history, bounded whatever the chains. */
+static void serve_console(struct run *u)
+{
+	struct vring_back *q = &u->q;
+	uint64_t out = cb.bytes_out, req = cb.requests;
+	uint64_t kept = cb.out.len + cb.out.dropped, pushed = q->pushed;
+	int more = 0, r;
+
+	r = console_back_tx(&cb, u->size + 1u, &more);
+	check(r == 0 || (r == -EPROTO && q->broken));
+	check(cb.requests - req == q->pushed - pushed);
+	/* Every byte taken is kept or counted as dropped, none twice. */
+	check(cb.out.len + cb.out.dropped - kept == cb.bytes_out - out);
+	check(cb.out.len <= cb.out.cap && cb.out.start < cb.out.cap);
+}
+
 static void serve(struct run *u, uint32_t arg)
 {
 	/* The back-end never writes the driver's descriptors or avail ring. */
@@ -354,11 +376,13 @@ static void serve(struct run *u, uint32_t arg)
 		serve_tx(u);
 	else if (u->mode == 2)
 		serve_rx(u, arg);
+	else if (u->mode == 3)
+		serve_console(u);
 	else
 		serve_by_hand(u);
 	(void)vring_back_need_notify(&u->q, old_used);
 	(void)vring_back_arm(&u->q);
-	if (u->mode) {
+	if (u->mode == 1 || u->mode == 2) {
 		char line[512];
 
 		(void)net_back_poll_events(&nb);
@@ -386,7 +410,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		features |= PT_VIRTIO_FEATURE(PT_VIRTIO_F_INDIRECT_DESC);
 	if (hdr[1] & 2)
 		features |= PT_VIRTIO_FEATURE(PT_VIRTIO_F_EVENT_IDX);
-	u.mode = (hdr[1] >> 2) % 3;
+	u.mode = (hdr[1] >> 2) % 4;
 	u.pool.npages = (const uint32_t[]){ 1, 2, 4, POOL_PAGES_MAX }[hdr[2] % 4];
 	for (unsigned int i = 0; i < u.pool.npages; i++) {
 		u.pool.page[i] = pages[i];
@@ -431,6 +455,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		net_back_connect(&nb, NULL, &u.q, sv[0]);
 	else if (u.mode == 2)
 		net_back_connect(&nb, &u.q, NULL, sv[0]);
+	else if (u.mode == 3)
+		console_back_connect(&cb, NULL, &u.q);
 	memset(&nb.st, 0, sizeof(nb.st));
 
 	serve(&u, 0);
@@ -481,6 +507,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(unsigned long long)nb.st.rx_frames,
 			u.q.broken ? u.q.why : "not broken");
 	net_back_disconnect(&nb);
+	console_back_disconnect(&cb);
 	free(u.ring);
 	return 0;
 }

@@ -108,6 +108,11 @@ def vring_seeds():
         ({0: (0, 1600, W, 0), 1: (2048, 1600, W, 0)}, [0, 1]),
         pool_with(1, []),
         moves=[(1, 0, 60, 0), (1, 0, 0xee, 5), (1, 0, 13, 0)])
+    # Console output: a line, then 20 KiB in one chain (history 4 KiB).
+    s['console-tx'] = vring_seed(
+        3, 12, 17, 0, 0, 0,
+        ({0: (0, 14, 0, 0), 1: (4096, 20480, 0, 0)}, [0, 1]),
+        pool_with(1, [(0, b'hello, world\r\n')]))
     # A chain one segment longer than the queue: a descriptor, then an
     # indirect table as long as the queue allows.
     table = b''.join(desc(16 * k, 16, N if k < 7 else 0, k + 1)
