@@ -153,6 +153,43 @@ def xenbus_seeds():
     return s
 
 
+def device_key(index, value):
+    """fuzz-device: write front-end key keys[index] (no watch fires)."""
+    return bytes([0, index]) + value.encode() + b'\0'
+
+
+def device_state(state):
+    return bytes([2, state])
+
+
+def device_poke(frame, off, data):
+    """Byte writes on a granted frame, as the guest's driver makes them."""
+    return b''.join(bytes([4, frame, (off + k) & 0xff, (off + k) >> 8, b])
+                    for k, b in enumerate(data))
+
+
+def device_seeds():
+    keys = device_key(0, '17') + device_key(1, '130000000') + \
+        device_key(2, '2') + device_key(3, '8') + device_key(4, '2') + \
+        device_key(5, '8') + device_key(6, '3') + device_key(7, '4') + \
+        device_key(8, '8 9 10 11')
+    # Console output: descriptor 0 (pool offset 100, 8 bytes) on the
+    # transmit queue (ring frame 3), published in avail slot 0, idx 1.
+    avail = 16 * 8
+    output = device_poke(8, 100, b'hi there') + \
+        device_poke(3, 0, struct.pack('<QIHH', 100, 8, 0, 0)) + \
+        device_poke(3, avail + 2, struct.pack('<H', 1)) + bytes([3])
+    s = {}
+    s['connect'] = keys + device_state(3) + device_state(4)
+    s['connect-output'] = s['connect'] + output + bytes([7])
+    s['connect-close-restart'] = s['connect'] + device_state(5) + \
+        device_state(6) + device_state(1) + device_state(3)
+    s['connect-vanish'] = s['connect'] + output + bytes([6])
+    s['bad-refs'] = keys + device_key(8, '8 9  10') + device_state(3)
+    s['revoked'] = keys + bytes([5, 9]) + device_state(3)
+    return s
+
+
 def write(folder, seeds):
     os.makedirs(folder, exist_ok=True)
     for name, data in seeds.items():
@@ -165,3 +202,4 @@ if __name__ == '__main__':
     out = sys.argv[1] if len(sys.argv) > 1 else HERE
     write(os.path.join(out, 'corpus-vring'), vring_seeds())
     write(os.path.join(out, 'corpus-xenbus'), xenbus_seeds())
+    write(os.path.join(out, 'corpus-device'), device_seeds())
