@@ -25,16 +25,16 @@ static struct vring_back rx, tx;
 static struct net_back nb;
 static int sv[2] = { -1, -1 }; /* sv[0] the back-end's "TAP", sv[1] the root */
 
-static void setup(void)
+static void setup_sized(uint16_t qsize)
 {
 	signal(SIGPIPE, SIG_IGN);
 	tpool_init(&pool, POOL_PAGES);
-	tq_init(&trx, QSIZE);
-	tq_init(&ttx, QSIZE);
-	cr_assert_eq(vring_back_init(&rx, trx.ring, trx.bytes, &pool, QSIZE,
+	tq_init(&trx, qsize);
+	tq_init(&ttx, qsize);
+	cr_assert_eq(vring_back_init(&rx, trx.ring, trx.bytes, &pool, qsize,
 				     ALL_FEATURES, 0),
 		     0);
-	cr_assert_eq(vring_back_init(&tx, ttx.ring, ttx.bytes, &pool, QSIZE,
+	cr_assert_eq(vring_back_init(&tx, ttx.ring, ttx.bytes, &pool, qsize,
 				     ALL_FEATURES, 0),
 		     0);
 	vring_back_resume(&rx);
@@ -44,6 +44,11 @@ static void setup(void)
 		     0);
 	cr_assert_eq(net_back_init(&nb), 0);
 	net_back_connect(&nb, &rx, &tx, sv[0]);
+}
+
+static void setup(void)
+{
+	setup_sized(QSIZE);
 }
 
 static void teardown(void)
@@ -587,4 +592,132 @@ Test(net_back, nothing_moves_while_disconnected)
 	cr_assert_eq(tx.popped + rx.popped, 0);
 	cr_assert_eq(root_recv(buf, sizeof(buf)), -1);
 	cr_assert_eq(net_back_poll_events(&nb), 0);
+}
+
+/*
+ * XSA-432/423 through a real ring: a frame spread over more readable
+ * segments than NET_TX_SEGS_MAX. The queue holds 64 descriptors so the
+ * ring itself accepts chains that long; the net layer must drop them.
+ */
+#define WIDE_QSIZE 64u
+#define SPLIT_DATA 0u	      /* header and one-byte pieces: pool page 0 */
+#define SPLIT_TABLE 4096u     /* an indirect table: pool page 1 */
+#define GOOD_DATA (2u * 4096u) /* a well-formed frame: pool page 2 */
+
+static void setup_wide(void)
+{
+	setup_sized(WIDE_QSIZE);
+}
+
+TestSuite(net_back_split, .init = setup_wide, .fini = teardown);
+
+/*
+ * A header and a frame of `pieces` one-byte segments, pieces + 1
+ * readable descriptors: from ring slot d onwards, or from an indirect
+ * table that slot d names.
+ */
+static void guest_send_pieces(uint16_t d, unsigned int pieces, int indirect,
+			      unsigned int seq)
+{
+	uint8_t frame[64];
+	unsigned int k;
+
+	cr_assert(pieces <= sizeof(frame) && pieces + 1u < WIDE_QSIZE);
+	vring_pool_write(&pool, SPLIT_DATA, &plain_hdr, NET_HDR_LEN);
+	make_frame(frame, pieces, seq);
+	vring_pool_write(&pool, SPLIT_DATA + NET_HDR_LEN, frame, pieces);
+	for (k = 0; k <= pieces; k++) {
+		uint64_t off = k ? SPLIT_DATA + NET_HDR_LEN + k - 1u
+				 : SPLIT_DATA;
+		uint32_t len = k ? 1u : NET_HDR_LEN;
+		uint16_t flags = k < pieces ? N : 0;
+
+		if (indirect)
+			tpool_desc(&pool, SPLIT_TABLE + 16u * k, off, len,
+				   flags, (uint16_t)(k + 1u));
+		else
+			tq_desc(&ttx, (uint16_t)(d + k), off, len, flags,
+				(uint16_t)(d + k + 1u));
+	}
+	if (indirect)
+		tq_desc(&ttx, d, SPLIT_TABLE, 16u * (pieces + 1u),
+			PT_VRING_DESC_F_INDIRECT, 0);
+	tq_publish(&ttx, d);
+}
+
+/* A plain 60-byte frame in two descriptors from slot d. */
+static void guest_send_good(uint16_t d, unsigned int seq)
+{
+	uint8_t frame[60];
+
+	vring_pool_write(&pool, GOOD_DATA, &plain_hdr, NET_HDR_LEN);
+	make_frame(frame, sizeof(frame), seq);
+	vring_pool_write(&pool, GOOD_DATA + 64, frame, sizeof(frame));
+	tq_desc(&ttx, d, GOOD_DATA, NET_HDR_LEN, N, (uint16_t)(d + 1u));
+	tq_desc(&ttx, (uint16_t)(d + 1u), GOOD_DATA + 64, sizeof(frame), 0, 0);
+	tq_publish(&ttx, d);
+}
+
+/* The over-split chain at head came back empty, the good one went out. */
+static void expect_split_dropped_then_good(uint16_t head, uint16_t good)
+{
+	uint8_t buf[4096];
+
+	cr_assert_not(tx.broken, "the ring broke: %s", tx.why);
+	cr_assert_eq(tq_used_idx(&ttx), 2, "both chains returned");
+	cr_assert_eq(tq_used(&ttx, 0).id, head);
+	cr_assert_eq(tq_used(&ttx, 0).len, 0);
+	cr_assert_eq(tq_used(&ttx, 1).id, good);
+	cr_assert_eq(tq_used(&ttx, 1).len, 0);
+	cr_assert_eq(nb.st.tx_errors, 1);
+	cr_assert_eq(nb.last_bad, NET_TX_TOO_SPLIT);
+	cr_assert_eq(nb.st.tx_frames, 1);
+	cr_assert_eq(nb.st.tx_bytes, 60);
+	cr_assert_eq(nb.st.requests, 2);
+	cr_assert_eq(root_recv(buf, sizeof(buf)), 60, "only the good frame");
+	expect_frame(buf, 60, 2);
+	cr_assert_eq(root_recv(buf, sizeof(buf)), -1);
+}
+
+Test(net_back_split, forty_pieces_in_the_ring_are_dropped_not_sent)
+{
+	int more = 0;
+
+	/* Descriptors 0-40: the header and 40 one-byte pieces. */
+	guest_send_pieces(0, 40, 0, 1);
+	guest_send_good(50, 2);
+	cr_assert_eq(net_back_tx(&nb, 64, &more), 0);
+	cr_assert_eq(tx.popped, 2);
+	expect_split_dropped_then_good(0, 50);
+}
+
+Test(net_back_split, forty_pieces_in_an_indirect_table_are_dropped_not_sent)
+{
+	int more = 0;
+
+	guest_send_pieces(0, 40, 1, 1);
+	guest_send_good(50, 2);
+	cr_assert_eq(net_back_tx(&nb, 64, &more), 0);
+	cr_assert_eq(tx.popped, 2);
+	expect_split_dropped_then_good(0, 50);
+}
+
+Test(net_back_split, the_cap_is_exactly_thirty_two_segments)
+{
+	uint8_t buf[4096];
+	int more = 0;
+
+	/* A header and 31 pieces pass; a header and 32 do not. */
+	guest_send_pieces(0, 31, 1, 3);
+	cr_assert_eq(net_back_tx(&nb, 64, &more), 0);
+	cr_assert_eq(root_recv(buf, sizeof(buf)), 31);
+	expect_frame(buf, 31, 3);
+	guest_send_pieces(0, 32, 1, 4);
+	cr_assert_eq(net_back_tx(&nb, 64, &more), 0);
+	cr_assert_eq(root_recv(buf, sizeof(buf)), -1);
+	cr_assert_eq(tq_used_idx(&ttx), 2);
+	cr_assert_eq(tq_used(&ttx, 1).len, 0);
+	cr_assert_eq(nb.st.tx_frames, 1);
+	cr_assert_eq(nb.st.tx_errors, 1);
+	cr_assert_not(tx.broken);
 }
