@@ -103,6 +103,14 @@ static int vdev_unwind(struct pt_vdev *d, uint64_t deadline_ns)
 	int busy = 0;
 
 	if (d->port) {
+		/*
+		 * The mask bit is ours, in the event page, and outlives the
+		 * port; the next port allocated is the lowest free number,
+		 * likely this one. Left set by a storm, it would make that
+		 * port deaf with nobody to unmask it.
+		 */
+		if (d->throttled)
+			pt_evtchn_unmask(d->port);
 		pt_evtchn_set_handler(d->port, NULL, NULL);
 		pt_evtchn_close(d->port);
 		d->port = 0;

@@ -159,3 +159,24 @@ Test(vdev_storm, kicks_still_reach_backend_while_masked)
 	cr_assert_eq(fake_sends, 1);
 	cr_assert_eq(d->stats.notifies, 1);
 }
+
+/*
+ * The mask bit is the guest's and survives EVTCHN_CLOSE, and the next
+ * port allocated is the lowest free number: the one just closed. A
+ * release in mid-throttle must not hand the next connection a port that
+ * is masked with nobody left to unmask it.
+ */
+Test(vdev_storm, release_while_masked_leaves_next_connections_port_unmasked)
+{
+	struct pt_vdev_config c = fix_config(FIX_POOL_PAGES);
+	uint32_t old_port = d->port;
+
+	storm();
+	cr_assert_eq(pt_vdev_release(d, fake_now_ns + FIX_MS), 0);
+	cr_assert_eq(pt_vdev_alloc(d, &c, fake_now_ns + FIX_MS), 0);
+	cr_assert_eq(pt_vdev_start(d, 0), 0);
+	cr_assert_eq(d->port, old_port); /* the case that matters */
+	cr_assert_not(fake_ports[d->port].masked);
+	fake_backend_send(d->port);
+	cr_assert_eq(pt_vdev_wait(d, fake_now_ns + FIX_MS), 1);
+}
