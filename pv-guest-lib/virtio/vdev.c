@@ -43,15 +43,21 @@ static int check_config(const struct pt_vdev_config *cfg)
 	return 0;
 }
 
-/* Zeroed pages: the old ones if big enough and free of grants, else new. */
+/*
+ * Zeroed pages: the old ones if big enough and free of grants, else new.
+ * New ones are cleared here too, not only by the allocator: whether a
+ * page about to be granted holds anything but zeroes (XSA-403) is
+ * decided in this file.
+ */
 static void *take_pages(void **mem, uint32_t *have, uint32_t want)
 {
-	if (*mem && *have >= want) {
-		memset(*mem, 0, (size_t)want * PT_PAGE_SIZE);
-		return *mem;
+	if (!*mem || *have < want) {
+		*mem = pt_pages_alloc(want);
+		*have = *mem ? want : 0;
+		if (!*mem)
+			return NULL;
 	}
-	*mem = pt_pages_alloc(want);
-	*have = *mem ? want : 0;
+	memset(*mem, 0, (size_t)want * PT_PAGE_SIZE);
 	return *mem;
 }
 
