@@ -102,6 +102,17 @@ static int grant_pages(struct pt_vdev *d, void *mem, uint32_t n, uint32_t *refs)
 	return 0;
 }
 
+/*
+ * The grants of quarantined pages stay the back-end's for good. Their
+ * refs must not linger: a later pt_vdev_alloc that fails half-way would
+ * find them past the refs it wrote, try to end them, and quarantine the
+ * fresh pages in their place.
+ */
+static void forget_refs(uint32_t *refs, size_t bytes)
+{
+	memset(refs, 0, bytes);
+}
+
 /* Gives back everything pt_vdev_alloc set up; what stays mapped is lost
  * to us for good. Returns 0 or -PT_DEV_EBUSY. */
 static int vdev_unwind(struct pt_vdev *d, uint64_t deadline_ns)
@@ -127,6 +138,7 @@ static int vdev_unwind(struct pt_vdev *d, uint64_t deadline_ns)
 			d->stats.quarantined += d->ring_mem_pages[q];
 			d->ring_mem[q] = NULL;
 			d->ring_mem_pages[q] = 0;
+			forget_refs(d->ring_refs[q], sizeof(d->ring_refs[q]));
 			busy = 1;
 		}
 		d->ring_pages[q] = 0;
@@ -135,6 +147,7 @@ static int vdev_unwind(struct pt_vdev *d, uint64_t deadline_ns)
 		d->stats.quarantined += d->pool_mem_pages;
 		d->pool_mem = NULL;
 		d->pool_mem_pages = 0;
+		forget_refs(d->pool_refs, sizeof(d->pool_refs));
 		busy = 1;
 	}
 	d->pool_pages = 0;

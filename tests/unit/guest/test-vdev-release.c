@@ -188,3 +188,29 @@ Test(vdev_release, failed_alloc_leaves_nothing_granted)
 	cr_assert_eq(fake_grant_live(), 0);
 	cr_assert_not(d->allocated);
 }
+
+/*
+ * After a quarantine the old grants belong to the back-end for good. A
+ * later failed pt_vdev_alloc must not try to end them again: they are
+ * still mapped, and the fresh pages it just took would be quarantined
+ * in their place.
+ */
+Test(vdev_release, failed_alloc_after_quarantine_leaves_old_grants_alone)
+{
+	struct pt_vdev_config c = cfg();
+	unsigned ends;
+
+	fix_map(d->pool_mem, FIX_POOL_PAGES, FAKE_GRANT_BUSY_FOREVER);
+	cr_assert_eq(pt_vdev_release(d, FIX_T0 + FIX_MS), -PT_DEV_EBUSY);
+	/* Rings: 3 grants, then pool pages 1, 2 work and 3 fails. */
+	fake_grant_fail_at = FIX_RING0_PAGES + FIX_RING1_PAGES + 3;
+	ends = fake_grant_ends;
+	cr_assert_eq(pt_vdev_alloc(d, &c, fake_now_ns + FIX_MS),
+		     -PT_DEV_EGRANT);
+	/* Only the five new grants were ended, each at the first try. */
+	cr_assert_eq(fake_grant_ends - ends,
+		     FIX_RING0_PAGES + FIX_RING1_PAGES + 2u);
+	cr_assert_eq(d->stats.quarantined, FIX_POOL_PAGES);
+	cr_assert_not_null(d->pool_mem);
+	cr_assert_eq(fake_grant_live(), FIX_POOL_PAGES);
+}
