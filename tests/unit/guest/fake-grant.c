@@ -63,7 +63,7 @@ int pt_grant_alloc(uint32_t target, uint64_t gpfn, int readonly, uint32_t *ref)
 		return -PT_STATUS_NO_RESOURCES;
 	memset(&fake_grants[r], 0, sizeof(fake_grants[r]));
 	fake_grants[r].used = 1;
-	fake_grants[r].readonly = (uint8_t)!!readonly;
+	fake_grants[r].readonly = (uint8_t) !!readonly;
 	fake_grants[r].target = target;
 	fake_grants[r].gpfn = gpfn;
 	if (!page_is_zero(gpfn)) {

@@ -42,7 +42,7 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
 
 void fake_irq_install(void)
 {
-	struct sigaction sa = {0};
+	struct sigaction sa = { 0 };
 
 	sa.sa_sigaction = on_segv;
 	sa.sa_flags = SA_SIGINFO;

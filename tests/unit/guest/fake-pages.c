@@ -37,11 +37,6 @@ void *pt_pages_alloc(size_t count)
 	return mem;
 }
 
-size_t pt_pages_left(void)
-{
-	return (FAKE_ALLOCS_MAX - nallocs) * 16u;
-}
-
 void fake_pages_reset(void)
 {
 	for (unsigned i = 0; i < nallocs; i++)

@@ -19,7 +19,7 @@
 
 /* Frees every page handed out and forgets them. */
 void fake_pages_reset(void);
-/* Pages pt_pages_alloc handed out so far, and calls that got NULL. */
+/* Pages pt_pages_alloc handed out since the last reset. */
 size_t fake_pages_handed_out(void);
 /* 1 if the page at gpfn came from pt_pages_alloc. */
 int fake_pages_owns(uint64_t gpfn);
@@ -30,19 +30,20 @@ int fake_pages_owns(uint64_t gpfn);
 #define FAKE_GRANT_BUSY_FOREVER UINT32_MAX
 
 struct fake_grant {
-	uint8_t used;	   /* granted and not ended */
+	uint8_t used; /* granted and not ended */
 	uint8_t readonly;
-	uint8_t dirty;	   /* the page held non-zero bytes when granted */
+	uint8_t dirty; /* the page held non-zero bytes when granted */
 	uint32_t target;
 	uint64_t gpfn;
-	uint32_t busy;	   /* end calls still to answer OBJECT_IN_USE */
+	uint32_t busy; /* end calls still to answer OBJECT_IN_USE */
 };
 
 extern struct fake_grant fake_grants[FAKE_GRANT_REFS];
-extern unsigned fake_grant_allocs;  /* pt_grant_alloc calls that worked */
-extern unsigned fake_grant_ends;    /* pt_grant_end_access calls */
-extern unsigned fake_grant_dirty;   /* grants of a page that was not zero */
-extern int fake_grant_fail_at;	    /* fail the n-th alloc from 1 (0: no) */
+extern unsigned fake_grant_allocs; /* pt_grant_alloc calls that worked */
+extern unsigned fake_grant_ends;   /* pt_grant_end_access calls */
+extern unsigned fake_grant_dirty;  /* grants of a page that was not zero */
+/* Non-zero n: the n-th pt_grant_alloc counted from when it was set fails. */
+extern int fake_grant_fail_at;
 
 void fake_grant_reset(void);
 /* The back-end maps ref: its next `tries` end calls answer in use. */

@@ -69,8 +69,7 @@ Test(vdev_release, pool_mapped_past_deadline_returns_ebusy_and_quarantines_it)
 	void *pool = d->pool_mem;
 
 	fix_map(pool, FIX_POOL_PAGES, FAKE_GRANT_BUSY_FOREVER);
-	cr_assert_eq(pt_vdev_release(d, FIX_T0 + 5 * FIX_MS),
-		     -PT_DEV_EBUSY);
+	cr_assert_eq(pt_vdev_release(d, FIX_T0 + 5 * FIX_MS), -PT_DEV_EBUSY);
 	cr_assert_eq(d->stats.quarantined, FIX_POOL_PAGES);
 	cr_assert_null(d->pool_mem);
 	cr_assert_not(d->allocated);
@@ -84,8 +83,7 @@ Test(vdev_release, deadline_covers_whole_release_one_retry_per_ms)
 {
 	fix_map(d->pool_mem, FIX_POOL_PAGES, FAKE_GRANT_BUSY_FOREVER);
 	fake_grant_ends = 0;
-	cr_assert_eq(pt_vdev_release(d, FIX_T0 + 10 * FIX_MS),
-		     -PT_DEV_EBUSY);
+	cr_assert_eq(pt_vdev_release(d, FIX_T0 + 10 * FIX_MS), -PT_DEV_EBUSY);
 	/* Ten 1 ms sleeps on the first stuck page, none on the others. */
 	cr_assert_eq(fake_sleeps, 10);
 	cr_assert_eq(fake_now_ns, FIX_T0 + 10 * FIX_MS);
@@ -117,7 +115,8 @@ Test(vdev_release, quarantined_pages_are_never_granted_again)
 		cr_assert_eq(fake_pages_handed_out() - before, pages);
 		assert_no_quarantined_page_regranted(live);
 	}
-	cr_assert_eq(d->stats.quarantined, 2 * FIX_POOL_PAGES + FIX_RING1_PAGES);
+	cr_assert_eq(d->stats.quarantined,
+		     2 * FIX_POOL_PAGES + FIX_RING1_PAGES);
 	cr_assert_neq(d->ring_mem[1], ring1);
 }
 

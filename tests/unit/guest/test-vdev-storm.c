@@ -150,7 +150,7 @@ Test(vdev_storm, unthrottled_wait_wakes_on_event_without_touching_mask)
 
 Test(vdev_storm, kicks_still_reach_backend_while_masked)
 {
-	struct pt_vq_seg seg = {.len = 64};
+	struct pt_vq_seg seg = { .len = 64 };
 
 	storm();
 	cr_assert_eq(pt_vpool_alloc(&d->pool, seg.len, &seg.off), 0);

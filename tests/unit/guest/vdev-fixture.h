@@ -23,7 +23,7 @@ static inline struct pt_vdev_config fix_config(uint32_t pool_pages)
 	struct pt_vdev_config c = {
 		.backend_id = FIX_BACKEND,
 		.num_queues = 2,
-		.queue_size = {8, 256},
+		.queue_size = { 8, 256 },
 		.pool_pages = pool_pages,
 	};
 
@@ -36,8 +36,7 @@ static inline struct pt_vdev *fix_device(void)
 	struct pt_vdev *d = calloc(1, sizeof(*d));
 	struct pt_vdev_config c = fix_config(FIX_POOL_PAGES);
 
-	if (!d || pt_vdev_alloc(d, &c, FIX_T0 + FIX_MS) ||
-	    pt_vdev_start(d, 0))
+	if (!d || pt_vdev_alloc(d, &c, FIX_T0 + FIX_MS) || pt_vdev_start(d, 0))
 		abort();
 	return d;
 }
