@@ -43,15 +43,21 @@ static int check_config(const struct pt_vdev_config *cfg)
 	return 0;
 }
 
-/* Zeroed pages: the old ones if big enough and free of grants, else new. */
+/*
+ * Zeroed pages: the old ones if big enough and free of grants, else new.
+ * New ones are cleared here too, not only by the allocator: whether a
+ * page about to be granted holds anything but zeroes (XSA-403) is
+ * decided in this file.
+ */
 static void *take_pages(void **mem, uint32_t *have, uint32_t want)
 {
-	if (*mem && *have >= want) {
-		memset(*mem, 0, (size_t)want * PT_PAGE_SIZE);
-		return *mem;
+	if (!*mem || *have < want) {
+		*mem = pt_pages_alloc(want);
+		*have = *mem ? want : 0;
+		if (!*mem)
+			return NULL;
 	}
-	*mem = pt_pages_alloc(want);
-	*have = *mem ? want : 0;
+	memset(*mem, 0, (size_t)want * PT_PAGE_SIZE);
 	return *mem;
 }
 
@@ -96,6 +102,17 @@ static int grant_pages(struct pt_vdev *d, void *mem, uint32_t n, uint32_t *refs)
 	return 0;
 }
 
+/*
+ * The grants of quarantined pages stay the back-end's for good. Their
+ * refs must not linger: a later pt_vdev_alloc that fails half-way would
+ * find them past the refs it wrote, try to end them, and quarantine the
+ * fresh pages in their place.
+ */
+static void forget_refs(uint32_t *refs, size_t bytes)
+{
+	memset(refs, 0, bytes);
+}
+
 /* Gives back everything pt_vdev_alloc set up; what stays mapped is lost
  * to us for good. Returns 0 or -PT_DEV_EBUSY. */
 static int vdev_unwind(struct pt_vdev *d, uint64_t deadline_ns)
@@ -103,6 +120,14 @@ static int vdev_unwind(struct pt_vdev *d, uint64_t deadline_ns)
 	int busy = 0;
 
 	if (d->port) {
+		/*
+		 * The mask bit is ours, in the event page, and outlives the
+		 * port; the next port allocated is the lowest free number,
+		 * likely this one. Left set by a storm, it would make that
+		 * port deaf with nobody to unmask it.
+		 */
+		if (d->throttled)
+			pt_evtchn_unmask(d->port);
 		pt_evtchn_set_handler(d->port, NULL, NULL);
 		pt_evtchn_close(d->port);
 		d->port = 0;
@@ -113,6 +138,7 @@ static int vdev_unwind(struct pt_vdev *d, uint64_t deadline_ns)
 			d->stats.quarantined += d->ring_mem_pages[q];
 			d->ring_mem[q] = NULL;
 			d->ring_mem_pages[q] = 0;
+			forget_refs(d->ring_refs[q], sizeof(d->ring_refs[q]));
 			busy = 1;
 		}
 		d->ring_pages[q] = 0;
@@ -121,6 +147,7 @@ static int vdev_unwind(struct pt_vdev *d, uint64_t deadline_ns)
 		d->stats.quarantined += d->pool_mem_pages;
 		d->pool_mem = NULL;
 		d->pool_mem_pages = 0;
+		forget_refs(d->pool_refs, sizeof(d->pool_refs));
 		busy = 1;
 	}
 	d->pool_pages = 0;
