@@ -14,7 +14,9 @@
  *                     at sector 2^63 (FAIL if any is answered OK)
  *   blk-ro-write      a write (and a discard) to a read-only disk: FAIL
  *                     unless answered IOERR (UNSUPP also for the discard)
- *   blk-seg-max       a read of seg-max + 1 data segments (indirect)
+ *   blk-seg-max       a read of seg-max + 1 data segments (indirect):
+ *                     FAIL unless answered IOERR (a request too long
+ *                     to serve, not a broken ring)
  *   blk-bad-type      request type 0x7fff (FAIL if answered OK)
  *   blk-no-status     the status descriptor not device-writable (FAIL if
  *                     the back-end wrote into it anyway)
@@ -228,7 +230,8 @@ static void seg_max(void)
 	char a[160];
 
 	/* Without SEG_MAX, or with one the queue is shorter than, the
-	 * chain is longer than the queue instead. */
+	 * chain is longer than the queue instead (backd offers SEG_MAX;
+	 * IOERR is the answer required either way). */
 	if (!limit || limit >= PT_VIRTQ_SIZE_MAX)
 		n = PT_VIRTQ_SIZE_MAX;
 	data = pool_buf(n * 512u);
@@ -239,9 +242,15 @@ static void seg_max(void)
 	s[n + 1] = (struct hostile_seg){ meta + 16, 1, W };
 	header(PT_VIRTIO_BLK_T_IN, 0);
 	hostile_chain_indirect(dev(), RQ, s, n + 2, table, ANSWER_NS, &u);
-	hostile_done("read of %u data segments, seg-max %u, queue size %u: "
-		     "%s",
-		     n, limit, dev()->vq[RQ].size, answer(&u, a, sizeof(a)));
+	answer(&u, a, sizeof(a));
+	if (u.answered && pool(meta)[16] == PT_VIRTIO_BLK_S_IOERR)
+		hostile_done("read of %u data segments, seg-max %u, queue "
+			     "size %u: %s",
+			     n, limit, dev()->vq[RQ].size, a);
+	else
+		hostile_fail("read of %u data segments, seg-max %u, queue "
+			     "size %u: %s (expected IOERR)",
+			     n, limit, dev()->vq[RQ].size, a);
 }
 
 static void bad_type(void)

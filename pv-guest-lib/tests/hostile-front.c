@@ -13,6 +13,11 @@
  *   case=long-chain     an indirect table longer than the queue
  *   case=outside-pool   a descriptor ending past the granted pool
  *   case=bad-ref        pool-refs naming a revoked and an unknown grant
+ *   case=bad-ref-late   pool-refs naming two good grants, then unknown ref
+ *                       30000: the root's map call fails at element 2, so
+ *                       it must take back elements 0 and 1; FAIL unless
+ *                       the back-end goes Closing and both good grants
+ *                       show no mapping
  *   case=not-connected  chains and a kick after the front-end went Closing
  *   case=state-toggle   rapid, out-of-order front-end state writes
  *   case=store-oversize a store request header announcing 5000 bytes
@@ -186,16 +191,62 @@ static void ring_case(void)
 	}
 }
 
-/* Negotiates by hand up to Initialised, with pool-refs that lie. */
-static void bad_ref_case(void)
+/* After the back-end gave up on bad-ref-late: both good grants unmapped? */
+static void bad_ref_late_check(struct pt_xenbus *xb, const uint32_t *good,
+			       const char *refs)
+{
+	uint64_t maps[2] = { 0, 0 };
+	char says[160];
+	int ret;
+
+	/* backd writes `broken` before Closing, after its map call ended. */
+	ret = pt_xenbus_wait_backend(xb,
+				     (1u << PT_XENBUS_STATE_CLOSING) |
+					     (1u << PT_XENBUS_STATE_CLOSED),
+				     0, pt_time_ns() + 30 * SEC, NULL);
+	hostile_backend_says(xb, says, sizeof(says));
+	if (ret) {
+		hostile_fail("pool-refs '%s': the back-end never gave up (%s; "
+			     "%s)",
+			     refs, pt_dev_strerror(ret), says);
+		return;
+	}
+	for (unsigned i = 0; i < 2; i++) {
+		ret = pt_grant_query(good[i], &maps[i], NULL);
+		if (ret) {
+			hostile_fail("pool-refs '%s': cannot query grant %u "
+				     "(status 0x%x)",
+				     refs, good[i], (unsigned)-ret);
+			return;
+		}
+	}
+	if (maps[0] || maps[1])
+		hostile_fail("pool-refs '%s': good grants %u and %u still "
+			     "mapped %llu and %llu times after the failed "
+			     "map (%s)",
+			     refs, good[0], good[1],
+			     (unsigned long long)maps[0],
+			     (unsigned long long)maps[1], says);
+	else
+		hostile_done("pool-refs '%s' (good, good, unknown): good "
+			     "grants %u and %u mapped 0 times; %s",
+			     refs, good[0], good[1], says);
+}
+
+/*
+ * Negotiates by hand up to Initialised, with pool-refs that lie: bad-ref
+ * names a revoked grant first (the map fails at element 0), bad-ref-late
+ * two good grants first (it fails at element 2, after two mapped).
+ */
+static void bad_ref_case(int late)
 {
 	struct pt_xenbus *xb = &con.front.xb;
 	struct pt_vdev *d = &con.front.dev;
 	struct pt_vdev_config cfg = { .num_queues = 2,
 				      .queue_size = { 64, 64 },
 				      .pool_pages = 2 };
-	char port[16], q0[24], q1[24], refs[32];
-	uint32_t revoked;
+	char port[16], q0[24], q1[24], refs[40];
+	uint32_t revoked, good[2];
 	int ret;
 
 	ret = pt_xenbus_open_self(xb, PT_XENBUS_TYPE_CONSOLE, 0);
@@ -210,18 +261,26 @@ static void bad_ref_case(void)
 		ret = pt_vdev_start(d,
 				    PT_VIRTIO_FEATURE(PT_VIRTIO_F_VERSION_1));
 	if (ret) {
-		pt_printf("RESULT hostile-bad-ref FAIL setup: %s (%s)\n",
-			  pt_dev_strerror(ret), xb->why);
+		pt_printf("RESULT hostile-%s FAIL setup: %s (%s)\n",
+			  hostile_which, pt_dev_strerror(ret), xb->why);
 		return;
 	}
-	/* Revoked: granted, then ended before the back-end could map it. */
-	revoked = d->pool_refs[0];
-	pt_grant_end_access(revoked);
-	d->pool_refs[0] = 0;
+	good[0] = d->pool_refs[0];
+	good[1] = d->pool_refs[1];
+	if (late) {
+		/* Three pool pages: the third names no grant of ours. */
+		fmt_snprintf(refs, sizeof(refs), "%u %u 30000", good[0],
+			     good[1]);
+	} else {
+		/* Revoked: granted, then ended before the back-end mapped it. */
+		revoked = d->pool_refs[0];
+		pt_grant_end_access(revoked);
+		d->pool_refs[0] = 0;
+		fmt_snprintf(refs, sizeof(refs), "%u 30000", revoked);
+	}
 	fmt_snprintf(port, sizeof(port), "%u", d->port);
 	fmt_snprintf(q0, sizeof(q0), "%u", d->ring_refs[0][0]);
 	fmt_snprintf(q1, sizeof(q1), "%u", d->ring_refs[1][0]);
-	fmt_snprintf(refs, sizeof(refs), "%u 30000", revoked);
 	{
 		const struct pt_xenbus_kv kv[] = {
 			{ "event-channel", port },
@@ -231,14 +290,20 @@ static void bad_ref_case(void)
 			{ "queue-0-ring-refs", q0 },
 			{ "queue-1-size", "64" },
 			{ "queue-1-ring-refs", q1 },
-			{ "pool-pages", "2" },
+			{ "pool-pages", late ? "3" : "2" },
 			{ "pool-refs", refs },
 		};
 
 		ret = pt_xenbus_publish(xb, kv, 9, PT_XENBUS_STATE_INITIALISED);
 	}
-	hostile_done("pool-refs '%s' (revoked, unknown): publish %s", refs,
-		     pt_dev_strerror(ret));
+	if (ret)
+		hostile_fail("pool-refs '%s': publish %s", refs,
+			     pt_dev_strerror(ret));
+	else if (late)
+		bad_ref_late_check(xb, good, refs);
+	else
+		hostile_done("pool-refs '%s' (revoked, unknown): publish %s",
+			     refs, pt_dev_strerror(ret));
 }
 
 static void not_connected_case(void)
@@ -355,8 +420,9 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 		if (!hostile_net_case())
 			pt_printf("RESULT hostile-%s FAIL unknown case\n",
 				  hostile_which);
-	} else if (!strcmp(hostile_which, "bad-ref")) {
-		bad_ref_case();
+	} else if (!strcmp(hostile_which, "bad-ref") ||
+		   !strcmp(hostile_which, "bad-ref-late")) {
+		bad_ref_case(!strcmp(hostile_which, "bad-ref-late"));
 	} else if (!strncmp(hostile_which, "store-", 6)) {
 		if (!connect())
 			store_case();
