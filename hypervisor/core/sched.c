@@ -414,9 +414,11 @@ void sched_run_cpu(void)
 			/*
 			 * An idle CPU looks at its queue again within
 			 * IDLE_RECHECK_NS even without a kick: a wake-up whose
-			 * kick went missing (seen under TCG, about once in
-			 * eight cross-CPU ping-pong runs of 10,000 rounds)
-			 * costs that much, not a sleep until the next timer.
+			 * kick went missing would cost that much, not a sleep
+			 * until the next timer. (Added for cross-CPU ping-pong
+			 * stalls under TCG that later proved to be upcalls
+			 * taken inside an interrupt shadow, svm-upcall.h; kept
+			 * as a bound.)
 			 */
 			now = time_now_ns();
 			arm_timer(sc, next && next < now + IDLE_RECHECK_NS

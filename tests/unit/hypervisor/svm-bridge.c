@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Calls svm-exit-report.c's fault classifier from a test built on the
- * shim. This file sees the real x86 and SVM headers (the shim's vcpu has
+ * Calls svm-exit-report.c's fault classifier and svm-upcall.h's upcall
+ * line from tests built on the shim. This file sees the real x86 and SVM headers (the shim's vcpu has
  * no SVM state); the test hands over the partition, which both builds lay
  * out alike, and the VMCB fields the classifier reads.
  */
 #include "svm-bridge.h"
 #include "svm.h"
+#include "svm-upcall.h"
 #include "vmcb.h"
 #include <arch/cpu-local.h>
 #include <hv/partition.h>
@@ -37,4 +38,16 @@ bool bridge_shutdown_lost_paging(struct partition *p,
 	vmcb.idtr.base = s->idt;
 	vmcb.exit_int_info = s->exit_int_info;
 	return svm_shutdown_lost_paging(&v, &vmcb);
+}
+
+u64 bridge_prepare_upcall(const struct pt_vpap *vpap, u64 int_state,
+			  u64 int_ctl)
+{
+	static struct vmcb vmcb;
+
+	memset(&vmcb, 0, sizeof(vmcb));
+	vmcb.int_state = int_state;
+	vmcb.int_ctl = int_ctl;
+	svm_prepare_upcall(vpap, &vmcb);
+	return vmcb.int_ctl;
 }

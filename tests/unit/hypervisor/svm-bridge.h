@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The VMCB fields of a shutdown exit, for svm-bridge.c's classifier call. */
+/* SVM code called from shim tests: the fault classifier, the upcall line. */
 #ifndef TEST_SVM_BRIDGE_H
 #define TEST_SVM_BRIDGE_H
 
 #include <hv/types.h>
 
 struct partition;
+struct pt_vpap;
 
 struct bridge_shutdown {
 	u64 cr0, cr3, cr4, efer;
@@ -16,5 +17,9 @@ struct bridge_shutdown {
 /* svm_shutdown_lost_paging() on a vCPU of `p` with these fields. */
 bool bridge_shutdown_lost_paging(struct partition *p,
 				 const struct bridge_shutdown *s);
+
+/* The int_ctl svm_prepare_upcall() leaves for an entry with these. */
+u64 bridge_prepare_upcall(const struct pt_vpap *vpap, u64 int_state,
+			  u64 int_ctl);
 
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Running a vCPU under SVM and handling the exit it comes back with. */
 #include "svm.h"
+#include "svm-upcall.h"
 #include "vmcb.h"
 #include <arch/cpu-local.h>
 #include <arch/guest-emul.h>
@@ -367,21 +368,6 @@ void arch_npt_flush(struct partition *p)
 	}
 }
 
-/* Mirrors the VPAP's upcall state into the virtual interrupt line. */
-static void prepare_upcall(struct vcpu *v, struct vmcb *vmcb)
-{
-	const struct pt_vpap *vpap = v->vpap;
-	u64 ctl = vmcb->int_ctl & ~(SVM_V_IRQ | (0xFFull << 32) |
-				    (0xFull << SVM_V_INTR_PRIO_SHIFT));
-
-	if (vpap && READ_ONCE(vpap->upcall_pending) &&
-	    !READ_ONCE(vpap->upcall_mask) && vpap->upcall_vector >= 32)
-		ctl |= SVM_V_IRQ | SVM_V_IGN_TPR |
-		       (0xFull << SVM_V_INTR_PRIO_SHIFT) |
-		       ((u64)vpap->upcall_vector << SVM_V_INTR_VECTOR_SHIFT);
-	vmcb->int_ctl = ctl;
-}
-
 /* One entry into the guest and the exit it comes back with. */
 static inline __attribute__((always_inline)) enum vcpu_action
 run_once(struct vcpu *v, struct cpu_local *cl, bool moved)
@@ -390,7 +376,7 @@ run_once(struct vcpu *v, struct cpu_local *cl, bool moved)
 	bool irq_requested;
 	u64 entry_tsc;
 
-	prepare_upcall(v, vmcb);
+	svm_prepare_upcall(v->vpap, vmcb);
 	if (READ_ONCE(cl->nmi_for_root) &&
 	    !(vmcb->event_inject & SVM_EVENT_VALID)) {
 		WRITE_ONCE(cl->nmi_for_root, false);
