@@ -45,6 +45,33 @@ static int write_hypercall_msr(struct vcpu *v, u64 value)
 	return 0;
 }
 
+/*
+ * Takes the VPAP away from the event raisers (they keep events inside the
+ * hypervisor from now on, under the same lock) and keeps there what the
+ * guest had not yet taken from it: a VPAP disabled, moved or enabled
+ * again on its own page loses no event, and the page can be zeroed with
+ * nobody writing into it.
+ */
+static void vpap_detach(struct vcpu *v)
+{
+	struct pt_vpap *old;
+
+	spin_lock(&v->vpap_lock);
+	old = v->vpap;
+	if (old) {
+		WRITE_ONCE(v->vpap, NULL);
+		__atomic_fetch_or(&v->pending_events,
+				  __atomic_exchange_n(&old->pending_events, 0,
+						      __ATOMIC_SEQ_CST),
+				  __ATOMIC_SEQ_CST);
+		v->evtchn.sel_pending |= __atomic_exchange_n(
+			&old->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+		v->msg.slots_pending |= __atomic_exchange_n(
+			&old->msg_slots_pending, 0, __ATOMIC_SEQ_CST);
+	}
+	spin_unlock(&v->vpap_lock);
+}
+
 static int write_vpap_msr(struct vcpu *v, u64 value)
 {
 	struct pt_vpap *vpap;
@@ -52,9 +79,7 @@ static int write_vpap_msr(struct vcpu *v, u64 value)
 	if (value & PT_MSR_PAGE_RESERVED_MASK)
 		return -1;
 	if (!(value & PT_MSR_PAGE_ENABLE)) {
-		spin_lock(&v->vpap_lock);
-		WRITE_ONCE(v->vpap, NULL);
-		spin_unlock(&v->vpap_lock);
+		vpap_detach(v);
 		v->vpap_msr = value;
 		return 0;
 	}
@@ -66,6 +91,7 @@ static int write_vpap_msr(struct vcpu *v, u64 value)
 		spin_unlock(&v->part->shared_pages_lock);
 		return -1;
 	}
+	vpap_detach(v);
 	memset(vpap, 0, sizeof(*vpap));
 	vpap->magic = PT_VPAP_MAGIC;
 	vpap->version = PT_VPAP_VERSION;

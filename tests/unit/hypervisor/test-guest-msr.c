@@ -2,12 +2,15 @@
 /*
  * Unit tests of the synthetic MSRs (arch/x86/guest-msr.c, compiled for
  * this program alone): the guest OS ID gates the hypercall page, also
- * when another vCPU changes it in the middle of an enable.
+ * when another vCPU changes it in the middle of an enable; a VPAP moved,
+ * enabled again or disabled loses no pending bit.
  */
 #include <arch/guest-emul.h>
 #include <criterion/criterion.h>
+#include <hv/events.h>
 #include <hv/partition.h>
 #include <partita/msr.h>
+#include <partita/vpap.h>
 #include <pthread.h>
 
 #include "hv-shim.h"
@@ -110,4 +113,58 @@ Test(guest_msr, forgetting_the_os_during_an_enable_leaves_the_page_off)
 	cr_assert_eq(g->hypercall_msr & EN, 0,
 		     "hypercall_msr 0x%llx enabled with no guest OS ID",
 		     (unsigned long long)g->hypercall_msr);
+}
+
+#define VPAP_A (ENV_VPAP_GPA | EN)
+#define VPAP_B ((ENV_VPAP_GPA + 2 * PT_PAGE_SIZE) | EN) /* past both vCPUs' */
+
+/* Events, a port selector and a message slot pending, none taken yet. */
+static struct pt_vpap *vpap_with_pending_bits(u64 msr)
+{
+	struct pt_vpap *vpap;
+
+	cr_assert_eq(guest_wrmsr(v0, PT_MSR_VP_ASSIST, msr), 0);
+	vpap = env_gpa(g, msr & ~(u64)EN);
+	vcpu_raise_event(v0, PT_EVENT_MESSAGES);
+	vpap->evtchn_pending_sel = 0x5;
+	vpap->msg_slots_pending = 0x2;
+	return vpap;
+}
+
+static void assert_bits_arrived(const struct pt_vpap *vpap)
+{
+	cr_assert_eq(vpap->magic, PT_VPAP_MAGIC);
+	cr_assert_eq(vpap->pending_events, BIT(PT_EVENT_MESSAGES));
+	cr_assert_eq(vpap->evtchn_pending_sel, 0x5);
+	cr_assert_eq(vpap->msg_slots_pending, 0x2);
+	cr_assert_eq(vpap->upcall_pending, 1);
+}
+
+Test(guest_msr, moving_the_vpap_carries_what_the_guest_had_not_taken)
+{
+	struct pt_vpap *a = vpap_with_pending_bits(VPAP_A);
+
+	cr_assert_eq(guest_wrmsr(v0, PT_MSR_VP_ASSIST, VPAP_B), 0);
+	assert_bits_arrived(env_gpa(g, VPAP_B & ~(u64)EN));
+	/* Taken from the old page, not copied: nothing is seen twice. */
+	cr_assert_eq(a->pending_events | a->evtchn_pending_sel |
+			     a->msg_slots_pending,
+		     0);
+}
+
+Test(guest_msr, enabling_the_vpap_again_on_its_page_keeps_its_bits)
+{
+	vpap_with_pending_bits(VPAP_A);
+	cr_assert_eq(guest_wrmsr(v0, PT_MSR_VP_ASSIST, VPAP_A), 0);
+	assert_bits_arrived(env_gpa(g, VPAP_A & ~(u64)EN));
+}
+
+Test(guest_msr, bits_pending_at_a_disable_arrive_at_the_next_enable)
+{
+	vpap_with_pending_bits(VPAP_A);
+	cr_assert_eq(guest_wrmsr(v0, PT_MSR_VP_ASSIST, ENV_VPAP_GPA), 0);
+	cr_assert_null(v0->vpap);
+	cr_assert(vcpu_events_pending(v0), "the wake-up went with the page");
+	cr_assert_eq(guest_wrmsr(v0, PT_MSR_VP_ASSIST, VPAP_B), 0);
+	assert_bits_arrived(env_gpa(g, VPAP_B & ~(u64)EN));
 }
