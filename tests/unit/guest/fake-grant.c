@@ -40,16 +40,6 @@ int pt_grant_table_init(uint32_t frames)
 	return 0;
 }
 
-static int page_is_zero(uint64_t gpfn)
-{
-	const uint8_t *p = (const uint8_t *)(uintptr_t)(gpfn << PT_PAGE_SHIFT);
-
-	for (unsigned i = 0; i < PT_PAGE_SIZE; i++)
-		if (p[i])
-			return 0;
-	return 1;
-}
-
 int pt_grant_alloc(uint32_t target, uint64_t gpfn, int readonly, uint32_t *ref)
 {
 	uint32_t r;
@@ -66,7 +56,7 @@ int pt_grant_alloc(uint32_t target, uint64_t gpfn, int readonly, uint32_t *ref)
 	fake_grants[r].readonly = (uint8_t) !!readonly;
 	fake_grants[r].target = target;
 	fake_grants[r].gpfn = gpfn;
-	if (!page_is_zero(gpfn)) {
+	if (!fake_page_is_zero(gpfn)) {
 		fake_grants[r].dirty = 1;
 		fake_grant_dirty++;
 	}

@@ -60,3 +60,13 @@ int fake_pages_owns(uint64_t gpfn)
 	}
 	return 0;
 }
+
+int fake_page_is_zero(uint64_t gpfn)
+{
+	const uint8_t *p = (const uint8_t *)(uintptr_t)(gpfn << PT_PAGE_SHIFT);
+
+	for (unsigned i = 0; i < PT_PAGE_SIZE; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}

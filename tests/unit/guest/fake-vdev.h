@@ -23,6 +23,8 @@ void fake_pages_reset(void);
 size_t fake_pages_handed_out(void);
 /* 1 if the page at gpfn came from pt_pages_alloc. */
 int fake_pages_owns(uint64_t gpfn);
+/* 1 if every byte of the page at gpfn is 0. */
+int fake_page_is_zero(uint64_t gpfn);
 
 /* --- grant table (fake-grant.c) --- */
 

@@ -28,16 +28,6 @@ static void teardown(void)
 
 TestSuite(vdev_pages, .init = setup, .fini = teardown);
 
-static int page_is_zero(uint64_t gpfn)
-{
-	const uint8_t *p = (const uint8_t *)(uintptr_t)(gpfn << PT_PAGE_SHIFT);
-
-	for (unsigned i = 0; i < PT_PAGE_SIZE; i++)
-		if (p[i])
-			return 0;
-	return 1;
-}
-
 /* 1 if gpfn is page i of one of d's rings or of its pool. */
 static int device_page(uint64_t gpfn)
 {
@@ -109,7 +99,7 @@ Test(vdev_pages, started_device_shares_only_zeroes_to_the_last_byte)
 	cr_assert_lt(pt_vring_layout(256).bytes, 2u * PT_PAGE_SIZE);
 	for (uint32_t r = 1; r < FAKE_GRANT_REFS; r++)
 		if (fake_grants[r].used)
-			cr_assert(page_is_zero(fake_grants[r].gpfn),
+			cr_assert(fake_page_is_zero(fake_grants[r].gpfn),
 				  "ref %u: page not zero after start", r);
 }
 

@@ -42,20 +42,6 @@ counts() {
 	echo "$(store_nodes) store lines, $(held) root mappings, $(root_ports) root ports, $(fds partita-backd)/$(fds partita-stored) backd/stored files, $(ls /sys/class/net | wc -l) interfaces"
 }
 
-# settled WHAT: the counts are back to $counts0 (backd tears a device down
-# after the guest is gone, so wait up to 10 s), and the pool gave back
-# every frame but at most 16 the root keeps (more than for consoles: the
-# first block guest's 4 MiB pool makes it grow its mapping slots and
-# window page tables, for good).
-settled() {
-	_w=0
-	while [ "$(counts)" != "$counts0" ]; do
-		_w=$((_w + 1))
-		[ $_w -lt 50 ] || fail "after $1: $(counts), not $counts0"
-		sleep 0.2
-	done
-	pool_back "$free0" 16 "$1"
-}
 
 # The defence's outcome for each case: "broken REGEX" (backd gave up on
 # the device for that reason) or "kept" (the request was answered or the
@@ -184,7 +170,10 @@ EOT
 	pings "after $c"
 	pidof partita-backd >/dev/null || fail "partita-backd died in $c"
 	p destroy "hf-$c" >/dev/null 2>&1 || fail "partita destroy hf-$c"
-	settled "$c"
+	# The root may keep 16 frames (more than for consoles: the first
+	# block guest's 4 MiB pool makes it grow its mapping slots and window
+	# page tables, for good).
+	settled "$c" 16
 done
 step "after the hostile guests: $(counts), $(pool_free) bytes free ($kept frames kept by the root)"
 

@@ -127,6 +127,20 @@ pool_back() {
 		fail "after $3 the pool has $_now bytes free, not $1 (less at most $2 frame(s) the root keeps)"
 }
 
+# settled WHAT KEEP: the caller's counts (its function `counts`) are back
+# to $counts0 (backd tears a device down after the guest is gone, so this
+# waits up to 10 s), and the pool gave back every frame of $free0 but at
+# most KEEP the root keeps.
+settled() {
+	_w=0
+	while [ "$(counts)" != "$counts0" ]; do
+		_w=$((_w + 1))
+		[ $_w -lt 50 ] || fail "after $1: $(counts), not $counts0: $(xenstore-ls / | head -n 20 | tr '\n' ' ')"
+		sleep 0.2
+	done
+	pool_back "$free0" "$2" "$1"
+}
+
 # partita-stored and partita-backd keep /dev/partita open, so a test that
 # unloads partita.ko stops them first and starts them again after, as
 # /init does (the store starts empty again: no guest is running then).

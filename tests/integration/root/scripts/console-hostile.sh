@@ -57,18 +57,6 @@ counts() {
 	echo "$(store_nodes) store lines, $(held) root mappings, $(root_ports) root ports, $(fds partita-backd)/$(fds partita-stored) backd/stored files"
 }
 
-# settled WHAT: the counts are back to $counts0 (backd tears a device down
-# after the guest is gone, so wait up to 10 s), and the pool gave back
-# every frame but at most 8 the root keeps.
-settled() {
-	_w=0
-	while [ "$(counts)" != "$counts0" ]; do
-		_w=$((_w + 1))
-		[ $_w -lt 50 ] || fail "after $1: $(counts), not $counts0: $(xenstore-ls / | head -n 20 | tr '\n' ' ')"
-		sleep 0.2
-	done
-	pool_back "$free0" 8 "$1"
-}
 
 # broken_as ID CASE REGEX: backd marked ID's console/0 broken with a reason
 # matching REGEX (extended). It does so once it has looked at what the
@@ -197,7 +185,7 @@ for c in avail-jump idx-beyond loop indirect-loop long-chain outside-pool \
 	answers "$c" "after hostile $c"
 	pidof partita-backd >/dev/null || fail "partita-backd died in $c"
 	p destroy "hf-$c" >/dev/null 2>&1 || fail "partita destroy hf-$c"
-	settled "$c"
+	settled "$c" 8
 done
 step "after the hostile guests: $(counts), $(pool_free) bytes free"
 step "partita-backd killed with SIGKILL and started again"
