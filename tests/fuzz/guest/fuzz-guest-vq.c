@@ -9,6 +9,18 @@
 #include <partita-guest/vnet.h>
 
 /*
+ * The front-ends are compiled in here with pt_vq_get_used interposed, so
+ * that a back-end racing on another CPU can act between any two of their
+ * looks at a used ring (the RACE step). The bare queue's own calls below
+ * are not interposed.
+ */
+static int race_get_used(struct pt_vq *q, void **cookie, uint32_t *len);
+#define pt_vq_get_used race_get_used
+#include "../../../pv-guest-lib/block-front/vblk-req.c"
+#include "../../../pv-guest-lib/net-front/vnet-queues.c"
+#undef pt_vq_get_used
+
+/*
  * The input is what the back-end in the root does over time, interleaved
  * with what the front-end's caller does (tests/fuzz/guest/make-seeds.py
  * writes the same layout):
@@ -25,7 +37,7 @@
  *   6-7 block capacity in sectors, little-endian
  *   8.. steps of 8 bytes: op, x, y, z, then u32 v little-endian
  *
- * (op & 15) % 13 is the step; for net, bit 4 of op picks the queue the
+ * (op & 15) % 14 is the step; for net, bit 4 of op picks the queue the
  * back-end's steps and EVENTS act on (0 receive, 1 transmit). The
  * back-end's steps:
  *
@@ -43,6 +55,10 @@
  *               v >> 16 at (v & 0xffff) % its length
  *   7 STATUS    the last writable byte of taken chain y (a block request's
  *               status byte) = x
+ *  13 RACE      the next x % 32 + 1 steps are the back-end's on another
+ *               CPU during the step after them (blk, net): one of them
+ *               runs each time the front-end looks at a used ring; front-
+ *               end steps among them, and those not run, are dropped
  *
  * and the caller's:
  *
@@ -67,19 +83,18 @@
  * what it must accept; the block engine's completions are checked
  * against the status byte as it was and must come once per submitted
  * request; the net queues must hand back frames no longer than a buffer
- * and equal to what the pool held. At the end everything in flight is
+ * and equal to what the pool held, and no harvest may take more than a
+ * queue's worth of entries (a racing back-end must not hold the guest in
+ * its loop). At the end everything in flight is
  * detached and the pool must be empty again.
  */
 #define HDR_BYTES 8u
 #define STEP_BYTES 8u
 #define MODES 3u
-#define OPS 13u
+#define OPS 14u
 #define TAKEN_MAX 512u
 #define SEGS_MAX 6u
 #define BLK_REQS 64u
-/* Where vblk-req.c keeps a request's status byte in its 64-byte meta unit
- * (META_STATUS there): the oracle needs the byte the engine judged. */
-#define BLK_META_STATUS 32u
 
 enum { MODE_VQ, MODE_BLK, MODE_NET };
 enum {
@@ -96,16 +111,17 @@ enum {
 	F_KICK,
 	F_EVENTS,
 	F_OTHER,
+	H_RACE,
 };
 
 /* Explicit checks: a violated invariant aborts even without sanitizers. */
-#define check(cond)                                                       \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			fprintf(stderr, "fuzz-guest-vq: %s:%d: %s\n",     \
-				__FILE__, __LINE__, #cond);               \
-			abort();                                          \
-		}                                                         \
+#define check(cond)                                                   \
+	do {                                                          \
+		if (!(cond)) {                                        \
+			fprintf(stderr, "fuzz-guest-vq: %s:%d: %s\n", \
+				__FILE__, __LINE__, #cond);           \
+			abort();                                      \
+		}                                                     \
 	} while (0)
 
 /* One queue and what the back-end remembers of it. */
@@ -113,10 +129,10 @@ struct be_queue {
 	struct pt_vq vq;
 	uint8_t *ring;
 	struct pt_vring_layout l;
-	uint16_t last_avail;	       /* the back-end's next avail entry */
-	uint16_t taken[TAKEN_MAX];     /* heads taken and not completed */
+	uint16_t last_avail;	   /* the back-end's next avail entry */
+	uint16_t taken[TAKEN_MAX]; /* heads taken and not completed */
 	unsigned ntaken;
-	const char *broken;	       /* the reason first seen, or NULL */
+	const char *broken; /* the reason first seen, or NULL */
 };
 
 /* A bare-queue chain as the caller knows it. */
@@ -131,8 +147,8 @@ struct vq_chain {
 /* A block request slot. */
 struct blk_slot {
 	struct pt_vblk_req r;
-	int live;      /* submitted and not yet completed */
-	int zc;	       /* buf lies in the pool (the caller's, freed by it) */
+	int live; /* submitted and not yet completed */
+	int zc;	  /* buf lies in the pool (the caller's, freed by it) */
 	uint8_t *buf;
 	uint32_t buf_bytes;
 	unsigned done; /* callbacks seen */
@@ -157,6 +173,9 @@ static struct {
 	/* MODE_NET */
 	struct pt_vnet_queues net;
 	uint64_t completions;
+	/* RACE: the back-end's steps still to run inside the front-end. */
+	const uint8_t *race_at;
+	size_t race_left;
 } g;
 
 static int verbose; /* FUZZ_VERBOSE=1: a line per input, to check seeds */
@@ -293,8 +312,7 @@ static unsigned be_writable(struct be_queue *b, uint16_t head,
 						(uint32_t)d.addr, d.len
 					};
 			}
-			if (!(d.flags & PT_VRING_DESC_F_NEXT) ||
-			    d.next >= size)
+			if (!(d.flags & PT_VRING_DESC_F_NEXT) || d.next >= size)
 				break;
 			d = desc[d.next];
 		}
@@ -357,7 +375,9 @@ static void be_step(struct be_queue *b, unsigned op, uint8_t x, uint8_t y,
 			break;
 		}
 		be_publish(b, b->taken[i], len,
-			   x % 8u == 6 ? 0 : x % 8u == 7 ? 2 : 1);
+			   x % 8u == 6	 ? 0
+			   : x % 8u == 7 ? 2
+					 : 1);
 		b->taken[i] = b->taken[--b->ntaken];
 		break;
 	case H_PUSH_RAW:
@@ -408,6 +428,31 @@ static void be_step(struct be_queue *b, unsigned op, uint8_t x, uint8_t y,
 			g.pool_mem[w[n - 1].off + w[n - 1].len - 1u] = x;
 		break;
 	}
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* The front-ends' pt_vq_get_used: first, while a RACE window is open,
+ * the next of its back-end steps. */
+static int race_get_used(struct pt_vq *q, void **cookie, uint32_t *len)
+{
+	while (g.race_left) {
+		const uint8_t *s = g.race_at;
+		unsigned op = (s[0] & 15u) % OPS;
+		unsigned qi = g.mode == MODE_NET ? (s[0] >> 4) & 1u : 0u;
+
+		g.race_at += STEP_BYTES;
+		g.race_left--;
+		if (op < F_ADD) {
+			be_step(&g.bq[qi], op, s[1], s[2], s[3], le32(s + 4));
+			break;
+		}
+	}
+	return pt_vq_get_used(q, cookie, len);
 }
 
 /* --- mode 0: the bare virtqueue --- */
@@ -624,8 +669,7 @@ static int status_of(uint8_t s)
 static void blk_release_buf(struct blk_slot *s)
 {
 	if (s->zc)
-		check(pt_vpool_free(&g.pool,
-				    (uint32_t)(s->buf - g.pool_mem),
+		check(pt_vpool_free(&g.pool, (uint32_t)(s->buf - g.pool_mem),
 				    s->buf_bytes) == 0);
 	else
 		free(s->buf);
@@ -645,7 +689,7 @@ static void blk_done(struct pt_vblk_req *r)
 	} else {
 		/* The byte the engine judged: nothing wrote the pool since. */
 		check(r->status ==
-		      status_of(g.pool_mem[r->meta_off + BLK_META_STATUS]));
+		      status_of(g.pool_mem[r->meta_off + META_STATUS]));
 		/* A read hands back what the device left in the pool. */
 		if (!r->status && !s->zc &&
 		    (r->type == PT_VIRTIO_BLK_T_IN ||
@@ -685,8 +729,8 @@ static void blk_check_all(void)
 }
 
 static const uint32_t blk_types[6] = {
-	PT_VIRTIO_BLK_T_IN,	 PT_VIRTIO_BLK_T_OUT,
-	PT_VIRTIO_BLK_T_FLUSH,	 PT_VIRTIO_BLK_T_DISCARD,
+	PT_VIRTIO_BLK_T_IN,	      PT_VIRTIO_BLK_T_OUT,
+	PT_VIRTIO_BLK_T_FLUSH,	      PT_VIRTIO_BLK_T_DISCARD,
 	PT_VIRTIO_BLK_T_WRITE_ZEROES, PT_VIRTIO_BLK_T_GET_ID,
 };
 
@@ -713,9 +757,9 @@ static void blk_submit(uint8_t x, uint8_t y, uint8_t z, uint32_t v)
 		len = PT_VIRTIO_BLK_ID_BYTES;
 	s->buf_bytes = len;
 	s->zc = 0;
-	if ((z & 0x80u) && (type == PT_VIRTIO_BLK_T_IN ||
-			    type == PT_VIRTIO_BLK_T_OUT ||
-			    type == PT_VIRTIO_BLK_T_GET_ID)) {
+	if ((z & 0x80u) &&
+	    (type == PT_VIRTIO_BLK_T_IN || type == PT_VIRTIO_BLK_T_OUT ||
+	     type == PT_VIRTIO_BLK_T_GET_ID)) {
 		uint32_t off;
 
 		/* As pt_vblk_buf_alloc: zero-copy, used in place. */
@@ -842,8 +886,8 @@ static void net_check_all(void)
 	check_vq(tx);
 	check(q->filled_count <= q->nbufs);
 	for (unsigned k = 0; k < q->filled_count; k++) {
-		unsigned i = q->filled[(q->filled_head + k) %
-				       PT_VNET_RX_BUFS_MAX];
+		unsigned i =
+			q->filled[(q->filled_head + k) % PT_VNET_RX_BUFS_MAX];
 
 		check(i < q->nbufs && !filled[i] && !q->rx[i].posted);
 		check(q->rx[i].len >= PT_VIRTIO_NET_FRAME_MIN &&
@@ -866,8 +910,8 @@ static void net_check_all(void)
 	check(q->stats.tx_frames - q->stats.tx_done == tx->vq.in_flight);
 	for (uint16_t h = 0; h < tx->vq.size; h++)
 		if (tx->vq.heads[h].busy)
-			held += units((uint32_t)(uintptr_t)
-					      tx->vq.heads[h].cookie);
+			held += units(
+				(uint32_t)(uintptr_t)tx->vq.heads[h].cookie);
 	check(g.pool.used_units ==
 	      held + indirect_units(&rx->vq) + indirect_units(&tx->vq));
 }
@@ -918,8 +962,8 @@ static void net_take(uint32_t v)
 	free(buf);
 }
 
-static void net_step(unsigned op, unsigned qi, uint8_t x, uint8_t y,
-		     uint8_t z, uint32_t v)
+static void net_step(unsigned op, unsigned qi, uint8_t x, uint8_t y, uint8_t z,
+		     uint32_t v)
 {
 	struct be_queue *b = &g.bq[qi];
 
@@ -933,6 +977,8 @@ static void net_step(unsigned op, unsigned qi, uint8_t x, uint8_t y,
 		int n = pt_vnet_queues_harvest(&g.net, &reposted);
 
 		check(reposted == 0 || reposted == 1);
+		/* Bounded work per call, whatever a racing back-end does. */
+		check(n <= (int)(g.bq[0].vq.size + g.bq[1].vq.size));
 		if (was_broken)
 			check(n == -PT_DEV_EBROKEN);
 		if (n < 0)
@@ -1007,8 +1053,8 @@ static int setup(const uint8_t *data)
 
 		pt_vblk_queue_init(&g.blk, &g.bq[0].vq, &g.pool, &in);
 	} else if (g.mode == MODE_NET) {
-		int ret = pt_vnet_queues_init(&g.net, &g.bq[0].vq,
-					      &g.bq[1].vq, &g.pool);
+		int ret = pt_vnet_queues_init(&g.net, &g.bq[0].vq, &g.bq[1].vq,
+					      &g.pool);
 
 		/* Too small a pool has nothing to fuzz. */
 		if (ret) {
@@ -1064,17 +1110,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < steps; i++) {
 			const uint8_t *s = data + HDR_BYTES + i * STEP_BYTES;
 			unsigned op = (s[0] & 15u) % OPS;
-			uint32_t v = (uint32_t)s[4] | (uint32_t)s[5] << 8 |
-				     (uint32_t)s[6] << 16 |
-				     (uint32_t)s[7] << 24;
+			uint32_t v = le32(s + 4);
+
+			if (op == H_RACE) {
+				/* The window is open during the step after
+				 * the racing ones. */
+				size_t k = s[1] % 32u + 1u;
+
+				if (k > steps - i - 1u)
+					k = steps - i - 1u;
+				g.race_at = s + STEP_BYTES;
+				g.race_left = k;
+				i += k;
+				continue;
+			}
 
 			if (g.mode == MODE_VQ)
 				vq_step(op, s[1], s[2], s[3], v);
 			else if (g.mode == MODE_BLK)
 				blk_step(op, s[1], s[2], s[3], v);
 			else
-				net_step(op, (s[0] >> 4) & 1u, s[1], s[2],
-					 s[3], v);
+				net_step(op, (s[0] >> 4) & 1u, s[1], s[2], s[3],
+					 v);
+			g.race_left = 0;
 		}
 		teardown();
 		if (verbose)

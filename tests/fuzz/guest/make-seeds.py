@@ -8,7 +8,7 @@ OUT = os.path.join(HERE, 'corpus-vq')
 
 # Steps, as in fuzz-guest-vq.c; TX is bit 4 of op (net: the transmit queue).
 (TAKE, PUSH, PUSH_RAW, USED_IDX, RING, POOL, FILL, STATUS,
- ADD, HARVEST, KICK, EVENTS, OTHER) = range(13)
+ ADD, HARVEST, KICK, EVENTS, OTHER, RACE) = range(14)
 TX = 0x10
 EVENT_IDX, INDIRECT = 1, 2
 VQ, BLK, NET = 0, 1, 2
@@ -29,6 +29,12 @@ def step(op, x=0, y=0, z=0, v=0):
 def chain(nout, nin):
     """ADD's x for a chain of nout read and nin write segments."""
     return nout | nin << 2
+
+
+def race(steps):
+    """The back-end runs these on another CPU during the next step."""
+    assert 1 <= len(steps) <= 32
+    return step(RACE, len(steps) - 1) + b''.join(steps)
 
 
 def serve(n, status=None, fill=True):
@@ -134,6 +140,19 @@ def seeds():
                          step(KICK, 0, 0, 0, 100) + step(ADD, 1, 0, 0, 60) +
                          step(TAKE | TX, 7) + step(PUSH | TX) +
                          step(HARVEST))
+    # A racing back-end: completions arriving while the engine harvests.
+    s['blk-race'] = (hdr(BLK, EVENT_IDX, 4, 8, blk, 8, 2048) + reqs +
+                     step(TAKE, 7) + step(STATUS, 0) + step(PUSH) +
+                     race([step(TAKE, 7)] +
+                          [step(STATUS, 0), step(PUSH)] * 6) +
+                     step(HARVEST, 0) + step(HARVEST, 0))
+    # ... and one that hands every reposted receive buffer straight back
+    # too short (head 0: the free list gives the same one back each time):
+    # the harvest must still end after a queue's worth.
+    s['net-race-short'] = (hdr(NET, EVENT_IDX, 2, 4) + step(TAKE, 7) +
+                           step(PUSH, 0, 0, 1, 0) +
+                           race([step(PUSH_RAW, 1, 0, 0, 0)] * 32) +
+                           step(HARVEST) + step(HARVEST) + step(HARVEST))
     return s
 
 
