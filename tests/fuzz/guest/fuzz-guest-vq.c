@@ -62,11 +62,15 @@ static int race_get_used(struct pt_vq *q, void **cookie, uint32_t *len);
  *
  * and the caller's:
  *
- *   8 ADD       vq: a chain of x & 3 read and (x >> 2) & 3 write segments
- *               sized from v (x bit 7: one segment outside the pool);
- *               blk: request slot y % 64, type x % 6, sector v, length
- *               (z & 15) + 1 blocks of 512, z bit 7 a buffer in the pool
- *               (zero-copy); net: send a frame of v % 1540 bytes
+ *   8 ADD       vq: a chain of x & 3 read and (x >> 2) & 3 write
+ *               segments, segment i 1 + ((v >> 4i) & 15) * 97 + y bytes
+ *               (x bit 7: the last one runs off the pool); blk: request
+ *               slot y % 64, type x % 6 (read, write, flush, discard,
+ *               write-zeroes, get-id), sector v % (capacity + 16), read
+ *               and write (z & 15) + 1 sectors' bytes, discard that many
+ *               sectors, write-zeroes 8 times that, z bit 7 a read, write
+ *               or get-id buffer in the pool (zero-copy); net: send a
+ *               frame of v % 1540 bytes
  *   9 HARVEST   vq: up to x % 4 + 1 pt_vq_get_used; blk: complete with
  *               max x % 4; net: harvest both queues
  *  10 KICK      vq, blk: kick_prepare; net: take a frame into v % 1600
