@@ -73,11 +73,18 @@ static void push_filled(struct pt_vnet_queues *q, unsigned i)
 
 static int harvest_rx(struct pt_vnet_queues *q, int *reposted)
 {
-	int count = 0, ret;
+	int count = 0, ret = 0;
 	uint32_t len;
 	void *cookie;
+	/*
+	 * At most a queue's worth per call: a short buffer is posted again
+	 * inside the loop, and a back-end on another CPU that hands each one
+	 * straight back would otherwise keep the guest here for ever. What
+	 * is left is harvested next time (pt_vq_enable_events sees it).
+	 */
+	unsigned budget = q->rxq->size;
 
-	while ((ret = pt_vq_get_used(q->rxq, &cookie, &len)) == 1) {
+	while (budget-- && (ret = pt_vq_get_used(q->rxq, &cookie, &len)) == 1) {
 		unsigned i = (unsigned)(uintptr_t)cookie - 1u;
 
 		count++;
