@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* XSA-155 double-fetch tests: a second thread rewrites the ring and pool while backd pops and parses. */
+#define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <errno.h>
-#include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 #include "backd-test-util.h"
 #include "blk-req.h"
+#include "race-test-util.h"
 #include "vring-back.h"
 
 #define W PT_VRING_DESC_F_WRITE
@@ -18,66 +18,17 @@
 #define POOL_END ((uint64_t)PAGES * VRING_POOL_PAGE)
 /* Outside the pool; any byte-wise mix with 0 is 0 or itself. */
 #define FAR (1ull << 40)
-/* Each case races for at most this long (the whole file stays < 2 s). */
-#define RACE_NS 200000000ll
-#define RACE_ROUNDS 400000u
 
 /*
- * The values each flipped field takes are chosen so that a torn read (a
- * byte-wise copy catching half of each) can only give one of the two
- * values or one the checks refuse: so a handed-out value that is neither
- * is a second fetch, not a torn first one. The pool's pages are exact
- * allocations, so a length used unchecked also trips the address
- * sanitizer when the chain is read.
+ * Flipped values are chosen as race-test-util.h says. The pool's pages
+ * are exact allocations, so a length used unchecked also trips the
+ * address sanitizer when the chain is read.
  */
-struct flip {
-	void *at;
-	unsigned int bytes; /* 2, 4 or 8 */
-	uint64_t v[2];
-};
 
 static struct vring_pool pool;
 static struct tq t;
 static struct vring_back q;
 static struct vring_chain c;
-static struct flip flips[4];
-static unsigned int nflips;
-static int stop, running;
-static pthread_t flipper;
-
-static void store(const struct flip *f, uint64_t v)
-{
-	switch (f->bytes) {
-	case 2:
-		__atomic_store_n((uint16_t *)f->at, (uint16_t)v,
-				 __ATOMIC_RELAXED);
-		break;
-	case 4:
-		__atomic_store_n((uint32_t *)f->at, (uint32_t)v,
-				 __ATOMIC_RELAXED);
-		break;
-	default:
-		__atomic_store_n((uint64_t *)f->at, v, __ATOMIC_RELAXED);
-	}
-}
-
-/* The hostile guest: toggles every registered field, as fast as it can. */
-static void *flip_loop(void *arg)
-{
-	unsigned int n = 0;
-
-	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
-		for (unsigned int i = 0; i < nflips; i++)
-			store(&flips[i], flips[i].v[(n >> i) & 1]);
-		n++;
-	}
-	return NULL;
-}
-
-static void flip(void *at, unsigned int bytes, uint64_t a, uint64_t b)
-{
-	flips[nflips++] = (struct flip){ at, bytes, { a, b } };
-}
 
 /* Addresses of a ring descriptor's fields, and of a pool table entry's. */
 static void *rdesc(uint16_t i, size_t field)
@@ -95,11 +46,8 @@ static void setup(void)
 {
 	tpool_init(&pool, PAGES);
 	tq_init(&t, QSIZE);
-	nflips = 0;
-	stop = running = 0;
+	race_reset();
 }
-
-static void finish(void);
 
 static void teardown(void)
 {
@@ -107,29 +55,6 @@ static void teardown(void)
 	finish();
 	tq_free(&t);
 	tpool_free(&pool);
-}
-
-static void start(void)
-{
-	cr_assert_eq(pthread_create(&flipper, NULL, flip_loop, NULL), 0);
-	running = 1;
-}
-
-static void finish(void)
-{
-	if (!running)
-		return;
-	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
-	pthread_join(flipper, NULL);
-	running = 0;
-}
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ll + ts.tv_nsec;
 }
 
 /* A fresh queue with `head` available: the ring may have broken last round. */
