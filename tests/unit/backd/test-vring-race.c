@@ -90,11 +90,11 @@ static void touch_chain(void)
  */
 static void race(uint16_t head, void (*expect)(void))
 {
-	long long end = now_ns() + RACE_NS;
+	long long begin = now_ns();
 	unsigned long ok = 0, refused = 0, rounds;
 
 	start();
-	for (rounds = 0; rounds < RACE_ROUNDS && now_ns() < end; rounds++) {
+	for (rounds = 0; racing(begin, rounds, ok && refused); rounds++) {
 		int r = pop_fresh(head);
 
 		if (r == 1) {
@@ -231,7 +231,7 @@ Test(vring_race, block_header_flips_during_the_parse)
 {
 	struct pt_virtio_blk_req_hdr h = { .type = PT_VIRTIO_BLK_T_OUT,
 					   .sector = 8 };
-	long long end = now_ns() + RACE_NS;
+	long long begin = now_ns();
 	unsigned long pending = 0, refused = 0, rounds;
 	struct blk_req r;
 
@@ -242,7 +242,7 @@ Test(vring_race, block_header_flips_during_the_parse)
 	flip(pdesc(8, 0), 8, 8, 8 + FAR);
 	flip(pdesc(0, 0), 4, PT_VIRTIO_BLK_T_OUT, 0x80000001u);
 	start();
-	for (rounds = 0; rounds < RACE_ROUNDS && now_ns() < end; rounds++) {
+	for (rounds = 0; racing(begin, rounds, pending && refused); rounds++) {
 		cr_assert_eq(pop_fresh(0), 1, "%s", q.why);
 		blk_req_parse(&q, &c, &disk, &r);
 		if (r.status != BLK_S_PENDING) {
@@ -286,7 +286,7 @@ static void race_ranges(uint32_t type)
 		{ .sector = 100, .num_sectors = 8 },
 		{ .sector = 8, .num_sectors = 16 },
 	};
-	long long end = now_ns() + RACE_NS;
+	long long begin = now_ns();
 	unsigned long pending = 0, refused = 0, rounds;
 	struct blk_req r;
 
@@ -299,7 +299,7 @@ static void race_ranges(uint32_t type)
 	flip(pdesc(512 + 16, 8), 4, 16, 0xff000010u);
 	flip(pdesc(512 + 16, 12), 4, 0, 0x80000000u);
 	start();
-	for (rounds = 0; rounds < RACE_ROUNDS && now_ns() < end; rounds++) {
+	for (rounds = 0; racing(begin, rounds, pending && refused); rounds++) {
 		cr_assert_eq(pop_fresh(0), 1, "%s", q.why);
 		blk_req_parse(&q, &c, &ranged, &r);
 		if (r.status != BLK_S_PENDING) {
