@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The hostile guest of the XSA-155 race tests: a thread that flips shared fields (include with _GNU_SOURCE). */
+/* The XSA-155 race tests' hostile guest: a thread flipping shared fields (needs _GNU_SOURCE). */
 #ifndef PARTITA_BACKD_RACE_TEST_UTIL_H
 #define PARTITA_BACKD_RACE_TEST_UTIL_H
 

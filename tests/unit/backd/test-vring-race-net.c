@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* XSA-155 double-fetch tests of the net transmit path: the guest rewrites the header and lengths while frames are taken. */
+/* XSA-155 double-fetch tests of net transmit: a thread rewrites header and lengths as frames go out. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <errno.h>

@@ -317,8 +317,8 @@ static void race_ranges(uint32_t type)
 		cr_assert_eq(r.range[1].num_sectors, 16,
 			     "num_sectors %#x was never checked",
 			     r.range[1].num_sectors);
-		cr_assert_eq(r.range[1].flags, 0, "flags %#x were never checked",
-			     r.range[1].flags);
+		cr_assert_eq(r.range[1].flags, 0,
+			     "flags %#x were never checked", r.range[1].flags);
 	}
 	finish();
 	cr_assert(pending && refused,
