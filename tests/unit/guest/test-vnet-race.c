@@ -21,6 +21,8 @@ static int race_vq_add(struct pt_vq *q, const struct pt_vq_seg *out,
 	(PT_VIRTIO_FEATURE(PT_VIRTIO_F_VERSION_1) | \
 	 PT_VIRTIO_FEATURE(PT_VIRTIO_F_EVENT_IDX))
 
+#include "vring-device.h"
+
 static uint8_t rxring[4096] __attribute__((aligned(4096)));
 static uint8_t txring[4096] __attribute__((aligned(4096)));
 static uint8_t mem[POOL_BYTES] __attribute__((aligned(4096)));
@@ -28,21 +30,6 @@ static struct pt_vpool pool;
 static struct pt_vq rxq, txq;
 static struct pt_vnet_queues q;
 static unsigned answers_left, answered; /* the racing back-end's */
-
-static struct pt_vring_used *used(uint8_t *ring)
-{
-	return (void *)(ring + pt_vring_layout(QSIZE).used);
-}
-
-/* Returns the chain at head as used with len, as the back-end does. */
-static void push(uint8_t *ring, uint32_t id, uint32_t len)
-{
-	struct pt_vring_used *u = used(ring);
-
-	u->ring[u->idx % QSIZE].id = id;
-	u->ring[u->idx % QSIZE].len = len;
-	u->idx++;
-}
 
 /* The real add; then, while armed, the back-end hands a receive buffer
  * straight back, too short to hold a frame. */
@@ -53,10 +40,9 @@ static int race_vq_add(struct pt_vq *vq, const struct pt_vq_seg *out,
 	int ret = pt_vq_add(vq, out, nout, in, nin, cookie);
 
 	if (!ret && vq == &rxq && answers_left) {
-		struct pt_vring_avail *a =
-			(void *)(rxring + pt_vring_layout(QSIZE).avail);
+		struct pt_vring_avail *a = ring_avail(rxring);
 
-		push(rxring, a->ring[(uint16_t)(a->idx - 1u) % QSIZE], 3);
+		ring_push(rxring, a->ring[(uint16_t)(a->idx - 1u) % QSIZE], 3);
 		answers_left--;
 		answered++;
 	}
@@ -79,14 +65,13 @@ TestSuite(vnet_race, .init = setup);
 
 Test(vnet_race, a_backend_answering_every_repost_cannot_hold_the_harvest)
 {
-	struct pt_vring_avail *a =
-		(void *)(rxring + pt_vring_layout(QSIZE).avail);
+	struct pt_vring_avail *a = ring_avail(rxring);
 	unsigned total;
 	int n, reposted;
 
 	/* A thousand answers stand in for "for ever". */
 	answers_left = 1000;
-	push(rxring, a->ring[0], 3);
+	ring_push(rxring, a->ring[0], 3);
 	n = pt_vnet_queues_harvest(&q, &reposted);
 	cr_expect_leq(n, (int)QSIZE, "at most a queue's worth per harvest");
 	cr_expect_leq(answered, QSIZE);

@@ -13,6 +13,8 @@
 	(PT_VIRTIO_FEATURE(PT_VIRTIO_F_VERSION_1) | \
 	 PT_VIRTIO_FEATURE(PT_VIRTIO_F_EVENT_IDX))
 
+#include "vring-device.h"
+
 static uint8_t rxring[4096] __attribute__((aligned(4096)));
 static uint8_t txring[4096] __attribute__((aligned(4096)));
 static uint8_t mem[POOL_BYTES] __attribute__((aligned(4096)));
@@ -35,25 +37,6 @@ static void setup(void)
 
 TestSuite(vnet, .init = setup);
 
-static struct pt_vring_avail *avail(uint8_t *ring)
-{
-	return (void *)(ring + pt_vring_layout(QSIZE).avail);
-}
-
-static struct pt_vring_used *used(uint8_t *ring)
-{
-	return (void *)(ring + pt_vring_layout(QSIZE).used);
-}
-
-static void push(uint8_t *ring, uint32_t id, uint32_t len)
-{
-	struct pt_vring_used *u = used(ring);
-
-	u->ring[u->idx % QSIZE].id = id;
-	u->ring[u->idx % QSIZE].len = len;
-	u->idx++;
-}
-
 /* Puts a frame of len bytes (byte i = seed + i) into the next posted
  * receive buffer, header first, and returns it as used. */
 static void deliver(uint32_t len, uint8_t seed, uint32_t used_len)
@@ -63,21 +46,21 @@ static void deliver(uint32_t len, uint8_t seed, uint32_t used_len)
 	uint16_t head;
 	uint8_t *b;
 
-	cr_assert_neq(avail(rxring)->idx, rx_taken, "a buffer is posted");
-	head = avail(rxring)->ring[rx_taken++ % QSIZE];
+	cr_assert_neq(ring_avail(rxring)->idx, rx_taken, "a buffer is posted");
+	head = ring_avail(rxring)->ring[rx_taken++ % QSIZE];
 	cr_assert_eq(desc[head].len, PT_VNET_RX_BUF_BYTES);
 	cr_assert(desc[head].flags & PT_VRING_DESC_F_WRITE);
 	b = mem + desc[head].addr;
 	memcpy(b, &h, sizeof(h));
 	for (uint32_t i = 0; i < len; i++)
 		b[PT_VNET_HDR_BYTES + i] = (uint8_t)(seed + i);
-	push(rxring, head, used_len);
+	ring_push(rxring, head, used_len);
 }
 
 Test(vnet, every_receive_descriptor_gets_a_whole_frame_buffer)
 {
 	cr_expect_eq(q.nbufs, QSIZE);
-	cr_expect_eq(avail(rxring)->idx, QSIZE);
+	cr_expect_eq(ring_avail(rxring)->idx, QSIZE);
 	cr_expect_eq(PT_VNET_RX_BUF_BYTES, 12u + 1518u);
 	cr_expect_leq(POOL_BYTES - pt_vpool_free_bytes(&pool), QSIZE * 1536u);
 }
@@ -115,7 +98,7 @@ Test(vnet, frames_are_taken_in_order_and_buffers_posted_again)
 	cr_assert_eq(pt_vnet_queues_take(&q, f, sizeof(f)), 1518);
 	cr_expect_eq(f[1517], (uint8_t)(2 + 1517));
 	cr_expect_eq(pt_vnet_queues_take(&q, f, sizeof(f)), 0, "none left");
-	cr_expect_eq(avail(rxring)->idx, QSIZE + 2, "both posted again");
+	cr_expect_eq(ring_avail(rxring)->idx, QSIZE + 2, "both posted again");
 	cr_expect_eq(q.stats.rx_frames, 2);
 	cr_expect_eq(q.stats.rx_bytes, 60 + 1518);
 }
@@ -144,7 +127,7 @@ Test(vnet, entries_too_short_for_a_frame_go_straight_back)
 	cr_expect(reposted);
 	cr_expect_eq(q.filled_count, 0);
 	cr_expect_eq(q.stats.rx_short, 3);
-	cr_expect_eq(avail(rxring)->idx, QSIZE + 3);
+	cr_expect_eq(ring_avail(rxring)->idx, QSIZE + 3);
 }
 
 Test(vnet, a_length_beyond_the_buffer_breaks_the_queue)
@@ -168,15 +151,15 @@ Test(vnet, sent_frames_carry_a_zero_header_and_come_back_to_the_pool)
 	for (int i = 0; i < 64; i++)
 		f[i] = (uint8_t)i;
 	cr_assert_eq(pt_vnet_queues_send(&q, f, sizeof(f)), 0);
-	cr_assert_eq(avail(txring)->idx, 1);
-	head = avail(txring)->ring[tx_taken++];
+	cr_assert_eq(ring_avail(txring)->idx, 1);
+	head = ring_avail(txring)->ring[tx_taken++];
 	cr_expect_eq(desc[head].len, PT_VNET_HDR_BYTES + 64);
 	cr_expect_not(desc[head].flags & PT_VRING_DESC_F_WRITE);
 	memcpy(&h, mem + desc[head].addr, sizeof(h));
 	cr_expect_arr_eq(&h, &zero, sizeof(h));
 	cr_expect_arr_eq(mem + desc[head].addr + PT_VNET_HDR_BYTES, f, 64);
 	cr_expect_lt(pt_vpool_free_bytes(&pool), before);
-	push(txring, head, 0);
+	ring_push(txring, head, 0);
 	cr_assert_eq(pt_vnet_queues_harvest(&q, &reposted), 1);
 	cr_expect_eq(pt_vpool_free_bytes(&pool), before);
 	cr_expect_eq(q.stats.tx_done, 1);
@@ -191,7 +174,7 @@ Test(vnet, frame_lengths_outside_ethernet_are_refused)
 	cr_expect_eq(pt_vnet_queues_send(&q, f, sizeof(f)), -PT_DEV_EINVAL);
 	cr_expect_eq(pt_vnet_queues_send(&q, f, 14), 0);
 	cr_expect_eq(pt_vnet_queues_send(&q, f, sizeof(f) - 1), 0);
-	cr_expect_eq(avail(txring)->idx, 2);
+	cr_expect_eq(ring_avail(txring)->idx, 2);
 }
 
 Test(vnet, a_full_transmit_queue_is_eagain)
@@ -204,7 +187,7 @@ Test(vnet, a_full_transmit_queue_is_eagain)
 	cr_expect_eq(sent, QSIZE);
 	cr_expect_eq(pt_vnet_queues_send(&q, f, sizeof(f)), -PT_DEV_EAGAIN);
 	cr_expect_gt(q.stats.tx_full, 0);
-	push(txring, avail(txring)->ring[0], 0);
+	ring_push(txring, ring_avail(txring)->ring[0], 0);
 	cr_assert_eq(pt_vnet_queues_harvest(&q, &reposted), 1);
 	cr_expect_eq(pt_vnet_queues_send(&q, f, sizeof(f)), 0);
 }
