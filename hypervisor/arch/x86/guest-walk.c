@@ -114,9 +114,8 @@ int guest_walk(const struct partition *p, const struct guest_paging *pg,
 	return walk(p, pg, gva, GUEST_ACCESS_ANY, gpa);
 }
 
-int guest_walk_permits(const struct partition *p,
-		       const struct guest_paging *pg, u64 gva,
-		       enum guest_access access, u64 *gpa)
+int guest_walk_permits(const struct partition *p, const struct guest_paging *pg,
+		       u64 gva, enum guest_access access, u64 *gpa)
 {
 	return walk(p, pg, gva, access, gpa);
 }

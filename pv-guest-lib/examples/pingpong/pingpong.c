@@ -41,8 +41,8 @@ static uint32_t post_full, post_unknown; /* for the failure report */
  * a call. The first unexpected post status is kept too.
  */
 enum where { W_START, W_WAIT, W_POST, W_POSTED, W_POST_SLEEP };
-static const char *const where_names[] = { "start", "wait", "post",
-					   "posted", "post-sleep" };
+static const char *const where_names[] = { "start", "wait", "post", "posted",
+					   "post-sleep" };
 static volatile enum where where_now;
 static volatile uint64_t where_since_ns, where_exits, where_runtime_ns;
 static uint32_t first_refusal, first_refusal_value;

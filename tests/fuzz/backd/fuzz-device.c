@@ -22,21 +22,29 @@
 #define BE "/local/domain/0/backend/console/5/0"
 #define VALUE_MAX 48
 
-#define check(cond)                                                          \
-	do {                                                                 \
-		if (!(cond)) {                                               \
+#define check(cond)                                                           \
+	do {                                                                  \
+		if (!(cond)) {                                                \
 			fprintf(stderr, "fuzz-device: %s:%d: %s\n", __FILE__, \
-				__LINE__, #cond);                            \
-			abort();                                             \
-		}                                                            \
+				__LINE__, #cond);                             \
+			abort();                                              \
+		}                                                             \
 	} while (0)
 
 /* The front-end keys backd reads (docs/split-drivers.md), and one it ignores. */
 static const char *const keys[] = {
-	"event-channel", "driver-features", "num-queues",
-	"queue-0-size",	 "queue-0-ring-refs", "queue-1-size",
-	"queue-1-ring-refs", "pool-pages", "pool-refs",
-	"pool-refs-1",	 "state", "other",
+	"event-channel",
+	"driver-features",
+	"num-queues",
+	"queue-0-size",
+	"queue-0-ring-refs",
+	"queue-1-size",
+	"queue-1-ring-refs",
+	"pool-pages",
+	"pool-refs",
+	"pool-refs-1",
+	"state",
+	"other",
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -137,7 +145,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				break;
 			}
 			fk.frames[(size_t)(data[at] % 16u) * 4096u +
-				  (((size_t)data[at + 1] | (size_t)data[at + 2] << 8) &
+				  (((size_t)data[at + 1] | (size_t)data[at + 2]
+								   << 8) &
 				   4095u)] = data[at + 3];
 			at += 4;
 			break;

@@ -47,13 +47,13 @@
 #define POOL_PAGES_MAX 17u
 
 /* Explicit checks: a violated invariant aborts even without sanitizers. */
-#define check(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
+#define check(cond)                                                          \
+	do {                                                                 \
+		if (!(cond)) {                                               \
 			fprintf(stderr, "fuzz-vring: %s:%d: %s\n", __FILE__, \
-				__LINE__, #cond);                          \
-			abort();                                           \
-		}                                                          \
+				__LINE__, #cond);                            \
+			abort();                                             \
+		}                                                            \
 	} while (0)
 
 static uint8_t *pages[POOL_PAGES_MAX];
@@ -185,9 +185,10 @@ static uint32_t check_blk(const struct run *u, const struct vring_chain *c)
 	case PT_VIRTIO_BLK_T_WRITE_ZEROES:
 		check(r.nranges >= 1 && r.bytes == 16u * r.nranges);
 		check(lim->features &
-		      PT_VIRTIO_FEATURE(r.type == PT_VIRTIO_BLK_T_DISCARD
-						? PT_VIRTIO_BLK_F_DISCARD
-						: PT_VIRTIO_BLK_F_WRITE_ZEROES));
+		      PT_VIRTIO_FEATURE(
+			      r.type == PT_VIRTIO_BLK_T_DISCARD
+				      ? PT_VIRTIO_BLK_F_DISCARD
+				      : PT_VIRTIO_BLK_F_WRITE_ZEROES));
 		for (unsigned int i = 0; i < r.nranges; i++) {
 			check(r.range[i].sector <= lim->capacity &&
 			      r.range[i].num_sectors <=
@@ -251,7 +252,8 @@ static void serve_by_hand(struct run *u)
 		}
 		if (r == 0) {
 			/* Nothing new, or the in-flight limit holds it back. */
-			uint16_t avail = *(uint16_t *)(u->ring + q->l.avail + 2u);
+			uint16_t avail =
+				*(uint16_t *)(u->ring + q->l.avail + 2u);
 
 			check(avail == q->last_avail ||
 			      q->inflight >= q->inflight_max);
@@ -287,7 +289,8 @@ static void serve_by_hand(struct run *u)
 		check(r == 0);
 		pushed++;
 		/* The element and then the index, both as we meant them. */
-		elem = q->l.used + 4u + 8u * ((uint16_t)(q->used_idx - 1) % q->size);
+		elem = q->l.used + 4u +
+		       8u * ((uint16_t)(q->used_idx - 1) % q->size);
 		check(*(uint32_t *)(u->ring + elem) == head);
 		check(*(uint32_t *)(u->ring + elem + 4) == 1);
 		check(*(uint16_t *)(u->ring + q->l.used + 2) == q->used_idx);
@@ -344,8 +347,9 @@ static void serve_rx(struct run *u, uint32_t frame_len)
 		uint32_t len = *(uint32_t *)(u->ring + elem + 4);
 
 		check(*(uint32_t *)(u->ring + elem) < u->size);
-		check(len == 0 || (len > NET_HDR_LEN &&
-				   len <= NET_HDR_LEN + PT_VIRTIO_NET_FRAME_MAX));
+		check(len == 0 ||
+		      (len > NET_HDR_LEN &&
+		       len <= NET_HDR_LEN + PT_VIRTIO_NET_FRAME_MAX));
 	}
 }
 
@@ -411,7 +415,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (hdr[1] & 2)
 		features |= PT_VIRTIO_FEATURE(PT_VIRTIO_F_EVENT_IDX);
 	u.mode = (hdr[1] >> 2) % 4;
-	u.pool.npages = (const uint32_t[]){ 1, 2, 4, POOL_PAGES_MAX }[hdr[2] % 4];
+	u.pool.npages =
+		(const uint32_t[]){ 1, 2, 4, POOL_PAGES_MAX }[hdr[2] % 4];
 	for (unsigned int i = 0; i < u.pool.npages; i++) {
 		u.pool.page[i] = pages[i];
 		memset(pages[i], 0, VRING_POOL_PAGE);
@@ -444,8 +449,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	check(vring_back_init(&u.q, u.ring, u.ring_bytes, &u.pool, u.size,
-			      features, (uint16_t)(hdr[3] % (u.size + 1u))) ==
-	      0);
+			      features,
+			      (uint16_t)(hdr[3] % (u.size + 1u))) == 0);
 	vring_back_resume(&u.q);
 	check(u.q.used_idx == u.q.last_avail && u.q.inflight == 0);
 	memcpy(&avail, u.ring + u.q.l.avail + 2u, 2);

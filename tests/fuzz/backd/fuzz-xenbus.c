@@ -14,13 +14,13 @@
  * contract, both ways (what one accepts the other must), and an accepted
  * value must print back to exactly the input (the parsers are strict).
  */
-#define check(cond)                                                         \
-	do {                                                                \
-		if (!(cond)) {                                              \
+#define check(cond)                                                           \
+	do {                                                                  \
+		if (!(cond)) {                                                \
 			fprintf(stderr, "fuzz-xenbus: %s:%d: %s\n", __FILE__, \
-				__LINE__, #cond);                           \
-			abort();                                            \
-		}                                                           \
+				__LINE__, #cond);                             \
+			abort();                                              \
+		}                                                             \
 	} while (0)
 
 /* The contract of xb_parse_u32: strict decimal, no leading 0, <= max. */
@@ -45,8 +45,9 @@ static int oracle_u32(const char *s, uint32_t max, uint32_t *out)
 static void fuzz_u32(const char *s, uint8_t lim)
 {
 	/* Limits around the edges the daemon uses, and the widest. */
-	static const uint32_t maxes[] = { 0, 1, 6, 99, 256, 1024, 65535,
-					  UINT32_MAX - 1, UINT32_MAX };
+	static const uint32_t maxes[] = {
+		0, 1, 6, 99, 256, 1024, 65535, UINT32_MAX - 1, UINT32_MAX
+	};
 	uint32_t max = maxes[lim % (sizeof(maxes) / sizeof(maxes[0]))];
 	uint32_t got = 0xa5a5a5a5u, want = 0;
 	int r = xb_parse_u32(s, max, &got);
@@ -175,8 +176,9 @@ static void fuzz_refs(const char *s, uint8_t lim)
 static int pick_state(uint8_t b)
 {
 	/* Mostly real states, also the malformed, missing and out of range. */
-	static const int states[] = { XB_STATE_MISSING, XB_STATE_MALFORMED,
-				      0, 1, 2, 3, 4, 5, 6, 7, 99 };
+	static const int states[] = {
+		XB_STATE_MISSING, XB_STATE_MALFORMED, 0, 1, 2, 3, 4, 5, 6, 7, 99
+	};
 
 	return states[b % (sizeof(states) / sizeof(states[0]))];
 }
@@ -196,9 +198,9 @@ static void fuzz_decide(const uint8_t *data, size_t size)
 	if (back == XB_STATE_MISSING)
 		return; /* backd stops before deciding: the device is gone */
 	for (steps = 0;; steps++) {
-		struct xb_step s = offline ? xb_decide_offline(back, front,
-							       attached)
-					   : xb_decide(back, front, attached);
+		struct xb_step s =
+			offline ? xb_decide_offline(back, front, attached)
+				: xb_decide(back, front, attached);
 
 		check(strcmp(xb_action_name(s.action), "?") != 0);
 		check((s.action == XB_BROKEN) == (s.why != NULL));

@@ -600,8 +600,8 @@ Test(net_back, nothing_moves_while_disconnected)
  * ring itself accepts chains that long; the net layer must drop them.
  */
 #define WIDE_QSIZE 64u
-#define SPLIT_DATA 0u	      /* header and one-byte pieces: pool page 0 */
-#define SPLIT_TABLE 4096u     /* an indirect table: pool page 1 */
+#define SPLIT_DATA 0u	       /* header and one-byte pieces: pool page 0 */
+#define SPLIT_TABLE 4096u      /* an indirect table: pool page 1 */
 #define GOOD_DATA (2u * 4096u) /* a well-formed frame: pool page 2 */
 
 static void setup_wide(void)
@@ -627,8 +627,8 @@ static void guest_send_pieces(uint16_t d, unsigned int pieces, int indirect,
 	make_frame(frame, pieces, seq);
 	vring_pool_write(&pool, SPLIT_DATA + NET_HDR_LEN, frame, pieces);
 	for (k = 0; k <= pieces; k++) {
-		uint64_t off = k ? SPLIT_DATA + NET_HDR_LEN + k - 1u
-				 : SPLIT_DATA;
+		uint64_t off =
+			k ? SPLIT_DATA + NET_HDR_LEN + k - 1u : SPLIT_DATA;
 		uint32_t len = k ? 1u : NET_HDR_LEN;
 		uint16_t flags = k < pieces ? N : 0;
 

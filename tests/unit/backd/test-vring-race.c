@@ -76,10 +76,10 @@ static void touch_chain(void)
 	static uint8_t sink[PAGES * VRING_POOL_PAGE];
 
 	for (unsigned int i = 0; i < c.nread + c.nwrite; i++)
-		cr_assert(vring_pool_contains(&pool, c.seg[i].off,
-					      c.seg[i].len),
-			  "segment %u at %#llx length %u handed out", i,
-			  (unsigned long long)c.seg[i].off, c.seg[i].len);
+		cr_assert(
+			vring_pool_contains(&pool, c.seg[i].off, c.seg[i].len),
+			"segment %u at %#llx length %u handed out", i,
+			(unsigned long long)c.seg[i].off, c.seg[i].len);
 	vring_chain_read(&q, &c, 0, sink, sizeof(sink));
 }
 

@@ -42,9 +42,9 @@ static void connect(struct partition *from, struct partition *to,
 {
 	cr_assert_eq(evtchn_alloc_unbound(from, to->id, 0, from_port),
 		     PT_STATUS_SUCCESS);
-	cr_assert_eq(evtchn_bind_interdomain(to, from->id, *from_port, 0,
-					     to_port),
-		     PT_STATUS_SUCCESS);
+	cr_assert_eq(
+		evtchn_bind_interdomain(to, from->id, *from_port, 0, to_port),
+		PT_STATUS_SUCCESS);
 }
 
 static u32 state_of(struct partition *p, u32 port)
@@ -196,8 +196,7 @@ static bool status_is_sane(u32 n, const struct pt_evtchn_status *s)
 	if (s->pending)
 		return false; /* nothing is ever sent to them */
 	if (s->state == PT_EVTCHN_STATE_FREE)
-		return s->vcpu == 0 && s->remote_id == 0 &&
-		       s->remote_port == 0;
+		return s->vcpu == 0 && s->remote_id == 0 && s->remote_port == 0;
 	return s->state == PT_EVTCHN_STATE_UNBOUND && s->vcpu == 1 &&
 	       s->remote_id == pb->id && s->remote_port == 0;
 }
@@ -226,9 +225,10 @@ static void *reader(void *arg)
 			if (evtchn_status(pa, n, &s) || !status_is_sane(n, &s))
 				count_bad();
 			st = evtchn_mask(pa, n, false);
-			if (n <= GROW_PAIRS ? st != PT_STATUS_SUCCESS
-					    : st != PT_STATUS_SUCCESS &&
-						      st != PT_STATUS_INVALID_PORT_ID)
+			if (n <= GROW_PAIRS
+				    ? st != PT_STATUS_SUCCESS
+				    : st != PT_STATUS_SUCCESS &&
+					      st != PT_STATUS_INVALID_PORT_ID)
 				count_bad();
 			st = evtchn_mask(pa, n, true);
 			if (st && st != PT_STATUS_INVALID_PORT_ID)
@@ -360,7 +360,8 @@ Test(evtchn_race, close_races_bind_vcpu_and_unmask_on_the_same_port)
 		cr_assert_fail("the racers never finished (deadlock)");
 	race_join_all();
 	cr_assert_eq(bad, 0, "%u bad results", bad);
-	cr_assert_geq(saw_closed, REBIND_ROUNDS, "the mover met the closed port");
+	cr_assert_geq(saw_closed, REBIND_ROUNDS,
+		      "the mover met the closed port");
 	cr_assert_eq(pa->evtchn.in_use, 1);
 	cr_assert_eq(pb->evtchn.in_use, 1);
 	cr_assert_eq(evtchn_status(pa, race_a, &s), PT_STATUS_SUCCESS);

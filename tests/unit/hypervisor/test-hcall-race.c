@@ -26,7 +26,7 @@
 #define GOOD_SIZE 4u
 #define BAD_SIZE 0x04040404u
 #define RACE_NS 1000000000ull /* the main thread's posting time */
-#define MIN_POSTS 2000u	     /* and at least this many calls */
+#define MIN_POSTS 2000u	      /* and at least this many calls */
 
 static struct partition *pa, *pb;
 static struct vcpu *va, *vb;
@@ -42,12 +42,12 @@ static void setup(void)
 	va = &pa->vcpus[0];
 	vb = &pb->vcpus[0];
 	in.sender = pa->id;
-	cr_assert_eq(env_fast(vb, PT_CALL_MSG_SET_PAGE, ENV_MSG_GPA, 0, NULL,
-			      NULL),
-		     PT_STATUS_SUCCESS);
-	cr_assert_eq(env_mem(vb, PT_CALL_MSG_CREATE_CONNECTION, &in,
-			     sizeof(in)),
-		     PT_STATUS_SUCCESS);
+	cr_assert_eq(
+		env_fast(vb, PT_CALL_MSG_SET_PAGE, ENV_MSG_GPA, 0, NULL, NULL),
+		PT_STATUS_SUCCESS);
+	cr_assert_eq(
+		env_mem(vb, PT_CALL_MSG_CREATE_CONNECTION, &in, sizeof(in)),
+		PT_STATUS_SUCCESS);
 	conn = ((struct pt_msg_connection_out *)env_out(vb))->connection_id;
 }
 
@@ -66,8 +66,7 @@ static void *flipper(void *arg)
 
 	race_line_up(&ready, 2);
 	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE)) {
-		WRITE_ONCE(in->payload_size,
-			   (pass & 1) ? BAD_SIZE : GOOD_SIZE);
+		WRITE_ONCE(in->payload_size, (pass & 1) ? BAD_SIZE : GOOD_SIZE);
 		WRITE_ONCE(in->message_type, (pass & 2) ? 0u : 1u);
 		pass++;
 	}
@@ -79,8 +78,7 @@ static void *flipper(void *arg)
 /* The receiver takes what is in its slot; returns how many it took. */
 static u32 drain(u32 *bad)
 {
-	struct pt_msg_slot *s =
-		(struct pt_msg_slot *)env_gpa(pb, ENV_MSG_GPA);
+	struct pt_msg_slot *s = (struct pt_msg_slot *)env_gpa(pb, ENV_MSG_GPA);
 	u32 taken = 0;
 
 	while (__atomic_load_n(&s->header.message_type, __ATOMIC_ACQUIRE)) {
@@ -112,9 +110,9 @@ Test(hcall_race, a_post_uses_only_the_input_it_checked)
 	race_line_up(&ready, 2);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
-		u16 st = pt_hc_status(env_call(
-			va, pt_hc_input(PT_CALL_MSG_POST, 0, 0, 0), ENV_IN_GPA,
-			ENV_OUT_GPA, NULL));
+		u16 st = pt_hc_status(
+			env_call(va, pt_hc_input(PT_CALL_MSG_POST, 0, 0, 0),
+				 ENV_IN_GPA, ENV_OUT_GPA, NULL));
 
 		if (st == PT_STATUS_SUCCESS)
 			accepted++;

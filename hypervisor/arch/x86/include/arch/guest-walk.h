@@ -39,9 +39,8 @@ enum guest_access {
  * SMEP, and the GPA inside the guest's RAM. For classifying a fault the
  * guest took, never to emulate one.
  */
-int guest_walk_permits(const struct partition *p,
-		       const struct guest_paging *pg, u64 gva,
-		       enum guest_access access, u64 *gpa);
+int guest_walk_permits(const struct partition *p, const struct guest_paging *pg,
+		       u64 gva, enum guest_access access, u64 *gpa);
 
 /* Copies up to `len` bytes from guest-virtual `gva`; returns how many
  * could be read (stops at the first page that does not translate). */

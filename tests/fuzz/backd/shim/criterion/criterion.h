@@ -7,14 +7,14 @@
 #include <stdlib.h>
 
 /* A fake's broken expectation is a finding: report it and crash. */
-#define cr_assert(cond, ...)                                              \
-	do {                                                              \
-		if (!(cond)) {                                            \
+#define cr_assert(cond, ...)                                                  \
+	do {                                                                  \
+		if (!(cond)) {                                                \
 			fprintf(stderr, "fake: %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                     \
-			fputc('\n', stderr);                              \
-			abort();                                          \
-		}                                                         \
+			fprintf(stderr, __VA_ARGS__);                         \
+			fputc('\n', stderr);                                  \
+			abort();                                              \
+		}                                                             \
 	} while (0)
 #define cr_assert_lt(a, b, ...) cr_assert((a) < (b), __VA_ARGS__)
 
