@@ -15,20 +15,8 @@ static int race_vq_add(struct pt_vq *q, const struct pt_vq_seg *out,
 #include "../../../pv-guest-lib/net-front/vnet-queues.c"
 #undef pt_vq_add
 
-#define QSIZE 8u
-#define POOL_BYTES (16u * 4096u)
-#define FEATURES                                    \
-	(PT_VIRTIO_FEATURE(PT_VIRTIO_F_VERSION_1) | \
-	 PT_VIRTIO_FEATURE(PT_VIRTIO_F_EVENT_IDX))
+#include "vnet-fixture.h"
 
-#include "vring-device.h"
-
-static uint8_t rxring[4096] __attribute__((aligned(4096)));
-static uint8_t txring[4096] __attribute__((aligned(4096)));
-static uint8_t mem[POOL_BYTES] __attribute__((aligned(4096)));
-static struct pt_vpool pool;
-static struct pt_vq rxq, txq;
-static struct pt_vnet_queues q;
 static unsigned answers_left, answered; /* the racing back-end's */
 
 /* The real add; then, while armed, the back-end hands a receive buffer
@@ -51,14 +39,8 @@ static int race_vq_add(struct pt_vq *vq, const struct pt_vq_seg *out,
 
 static void setup(void)
 {
-	memset(rxring, 0, sizeof(rxring));
-	memset(txring, 0, sizeof(txring));
-	memset(&q, 0, sizeof(q));
 	answers_left = answered = 0;
-	cr_assert_eq(pt_vpool_init(&pool, mem, sizeof(mem)), 0);
-	cr_assert_eq(pt_vq_init(&rxq, rxring, QSIZE, FEATURES, &pool), 0);
-	cr_assert_eq(pt_vq_init(&txq, txring, QSIZE, FEATURES, &pool), 0);
-	cr_assert_eq(pt_vnet_queues_init(&q, &rxq, &txq, &pool), 0);
+	vnet_fixture_init();
 }
 
 TestSuite(vnet_race, .init = setup);

@@ -7,32 +7,14 @@
 #include <criterion/criterion.h>
 #include <partita-guest/vnet.h>
 
-#define QSIZE 8u
-#define POOL_BYTES (16u * 4096u)
-#define FEATURES                                    \
-	(PT_VIRTIO_FEATURE(PT_VIRTIO_F_VERSION_1) | \
-	 PT_VIRTIO_FEATURE(PT_VIRTIO_F_EVENT_IDX))
+#include "vnet-fixture.h"
 
-#include "vring-device.h"
-
-static uint8_t rxring[4096] __attribute__((aligned(4096)));
-static uint8_t txring[4096] __attribute__((aligned(4096)));
-static uint8_t mem[POOL_BYTES] __attribute__((aligned(4096)));
-static struct pt_vpool pool;
-static struct pt_vq rxq, txq;
-static struct pt_vnet_queues q;
 static uint16_t rx_taken, tx_taken; /* the fake back-end's avail indexes */
 
 static void setup(void)
 {
-	memset(rxring, 0, sizeof(rxring));
-	memset(txring, 0, sizeof(txring));
-	memset(&q, 0, sizeof(q));
 	rx_taken = tx_taken = 0;
-	cr_assert_eq(pt_vpool_init(&pool, mem, sizeof(mem)), 0);
-	cr_assert_eq(pt_vq_init(&rxq, rxring, QSIZE, FEATURES, &pool), 0);
-	cr_assert_eq(pt_vq_init(&txq, txring, QSIZE, FEATURES, &pool), 0);
-	cr_assert_eq(pt_vnet_queues_init(&q, &rxq, &txq, &pool), 0);
+	vnet_fixture_init();
 }
 
 TestSuite(vnet, .init = setup);
