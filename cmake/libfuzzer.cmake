@@ -11,7 +11,14 @@
 # integration): a run of SECONDS through tests/fuzz/run-fuzz.sh from the
 # seeds in CORPUS.
 # DEPENDS: files that rebuild it besides the sources (included ones).
+# Without clang the fuzzer is left out, with a message.
+find_program(PARTITA_CLANG NAMES clang clang-14)
+
 function(partita_libfuzzer name)
+	if(NOT PARTITA_CLANG)
+		message(STATUS "${name}: clang not found, not built")
+		return()
+	endif()
 	cmake_parse_arguments(F "" "TEST;SECONDS;CORPUS;TIMEOUT"
 		"SOURCES;FLAGS;LIBS;DEPENDS" ${ARGN})
 	if(NOT F_TIMEOUT)
