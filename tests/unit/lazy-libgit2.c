@@ -24,6 +24,11 @@ int git_diff_buffers(const void *old_buffer, size_t old_len,
 		     const void *options, void *file_cb, void *binary_cb,
 		     void *hunk_cb, void *line_cb, void *payload);
 
+typedef int libgit2_call_fn(void);
+typedef int diff_buffers_fn(const void *, size_t, const char *, const void *,
+			    size_t, const char *, const void *, void *, void *,
+			    void *, void *, void *);
+
 /* Real inits made through the shim, so that shutdown balances them. */
 static int real_inits;
 
@@ -48,12 +53,13 @@ int git_libgit2_init(void)
 
 int git_libgit2_shutdown(void)
 {
-	int (*real_shutdown)(void);
+	libgit2_call_fn *real_shutdown;
 
 	if (!real_inits)
 		return 0;
 	real_inits--;
-	real_shutdown = (int (*)(void))libgit2_symbol("git_libgit2_shutdown");
+	real_shutdown =
+		(libgit2_call_fn *)libgit2_symbol("git_libgit2_shutdown");
 	return real_shutdown();
 }
 
@@ -63,22 +69,17 @@ int git_diff_buffers(const void *old_buffer, size_t old_len,
 		     const void *options, void *file_cb, void *binary_cb,
 		     void *hunk_cb, void *line_cb, void *payload)
 {
-	int (*real_diff)(const void *, size_t, const char *, const void *,
-			 size_t, const char *, const void *, void *, void *,
-			 void *, void *, void *);
+	diff_buffers_fn *real_diff;
 
 	if (!real_inits) {
-		int (*real_init)(void) =
-			(int (*)(void))libgit2_symbol("git_libgit2_init");
+		libgit2_call_fn *real_init =
+			(libgit2_call_fn *)libgit2_symbol("git_libgit2_init");
 
 		if (real_init() < 0)
 			return -1;
 		real_inits++;
 	}
-	real_diff = (int (*)(const void *, size_t, const char *, const void *,
-			     size_t, const char *, const void *, void *, void *,
-			     void *, void *, void *))
-		libgit2_symbol("git_diff_buffers");
+	real_diff = (diff_buffers_fn *)libgit2_symbol("git_diff_buffers");
 	return real_diff(old_buffer, old_len, old_as_path, new_buffer, new_len,
 			 new_as_path, options, file_cb, binary_cb, hunk_cb,
 			 line_cb, payload);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Helpers for tests that race host threads against each other. */
+#define _GNU_SOURCE /* CPU_SET, pthread_setaffinity_np */
 #include "race.h"
 
 #include <pthread.h>
@@ -83,6 +84,24 @@ bool race_wait(const volatile u32 *v, u32 want)
 		nanosleep(&(struct timespec){ 0, 20000 }, NULL);
 	}
 	return true;
+}
+
+void race_pin_self(u32 k)
+{
+	cpu_set_t all, one;
+	u32 seen = 0, n;
+
+	if (sched_getaffinity(0, sizeof(all), &all) || CPU_COUNT(&all) < 2)
+		return;
+	n = (u32)CPU_COUNT(&all);
+	CPU_ZERO(&one);
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (CPU_ISSET(cpu, &all) && seen++ == k % n) {
+			CPU_SET(cpu, &one);
+			break;
+		}
+	}
+	pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
 }
 
 void race_start(void *(*fn)(void *), void *arg)

@@ -29,6 +29,13 @@ void race_line_up(volatile u32 *ready, u32 n);
  * rarer and keeps the tests quick.
  */
 void race_breathe(u32 *pass);
+/*
+ * Puts the calling thread on the k-th CPU this process may use (k modulo
+ * their number), so that two racers pinned 0 and 1 run at the same time
+ * on a busy 2-CPU machine instead of taking turns on one. Nothing if the
+ * process may use only one CPU.
+ */
+void race_pin_self(u32 k);
 /* Starts a racer thread; aborts if it cannot. */
 void race_start(void *(*fn)(void *), void *arg);
 /* Joins every racer started, once each has finished (race_wait first). */

@@ -27,6 +27,17 @@
 #define BAD_SIZE 0x04040404u
 #define RACE_NS 1000000000ull /* the main thread's posting time */
 #define MIN_POSTS 2000u	      /* and at least this many calls */
+/*
+ * Calls during which the block changed: without them, seeing both
+ * outcomes proves nothing (the flipper may only ever have run between
+ * calls). Posting goes on, up to RACE_MAX_NS, until at least
+ * MIN_OVERLAPPED calls and 1 in OVERLAP_RATIO overlapped a change. A
+ * flipper that only ever ran between calls was measured at 340 of 2.0 M
+ * (its check-then-write window); the real race at 618 k of 1.4 M.
+ */
+#define MIN_OVERLAPPED 200u
+#define OVERLAP_RATIO 100u
+#define RACE_MAX_NS 10000000000ull
 
 static struct partition *pa, *pb;
 static struct vcpu *va, *vb;
@@ -54,6 +65,8 @@ static void setup(void)
 TestSuite(hcall_race, .init = setup, .fini = shim_teardown);
 
 static volatile u32 ready, stop, done, flips;
+/* The flipper's passes so far, published as it goes. */
+static volatile u32 flips_now;
 
 /* The second vCPU of the sender: rewrites the block as fast as it can.
  * It takes no lock, so it need not yield (race_breathe) to let the
@@ -64,11 +77,13 @@ static void *flipper(void *arg)
 	struct pt_msg_post_in *in = arg;
 	u32 pass = 0;
 
+	race_pin_self(1);
 	race_line_up(&ready, 2);
 	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE)) {
 		WRITE_ONCE(in->payload_size, (pass & 1) ? BAD_SIZE : GOOD_SIZE);
 		WRITE_ONCE(in->message_type, (pass & 2) ? 0u : 1u);
 		pass++;
+		__atomic_store_n(&flips_now, pass, __ATOMIC_RELEASE);
 	}
 	__atomic_store_n(&flips, pass, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&done, 1, __ATOMIC_RELEASE);
@@ -99,7 +114,9 @@ Test(hcall_race, a_post_uses_only_the_input_it_checked)
 {
 	struct pt_msg_post_in *in = env_gpa(pa, ENV_IN_GPA);
 	u32 accepted = 0, refused = 0, received = 0, bad = 0, calls = 0;
+	u32 overlapped = 0;
 	struct timespec t0, t;
+	u64 elapsed;
 
 	memset(in, 0, sizeof(*in));
 	in->connection_id = conn;
@@ -107,12 +124,18 @@ Test(hcall_race, a_post_uses_only_the_input_it_checked)
 	in->payload_size = GOOD_SIZE;
 	memcpy(in->payload, "ping", GOOD_SIZE);
 	race_start(flipper, in);
+	/* After the start: the flipper inherits this thread's CPUs. */
+	race_pin_self(0);
 	race_line_up(&ready, 2);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
+		u32 before = __atomic_load_n(&flips_now, __ATOMIC_ACQUIRE);
 		u16 st = pt_hc_status(
 			env_call(va, pt_hc_input(PT_CALL_MSG_POST, 0, 0, 0),
 				 ENV_IN_GPA, ENV_OUT_GPA, NULL));
+
+		if (__atomic_load_n(&flips_now, __ATOMIC_ACQUIRE) != before)
+			overlapped++;
 
 		if (st == PT_STATUS_SUCCESS)
 			accepted++;
@@ -123,10 +146,12 @@ Test(hcall_race, a_post_uses_only_the_input_it_checked)
 		received += drain(&bad);
 		calls++;
 		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while (calls < MIN_POSTS ||
-		 (u64)(t.tv_sec - t0.tv_sec) * 1000000000ull + t.tv_nsec -
-				 t0.tv_nsec <
-			 RACE_NS);
+		elapsed = (u64)(t.tv_sec - t0.tv_sec) * 1000000000ull +
+			  (u64)t.tv_nsec - (u64)t0.tv_nsec;
+	} while (elapsed < RACE_MAX_NS &&
+		 (calls < MIN_POSTS || elapsed < RACE_NS ||
+		  overlapped < MIN_OVERLAPPED ||
+		  overlapped < calls / OVERLAP_RATIO));
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	if (!race_wait(&done, 1))
 		cr_assert_fail("the flipper never stopped");
@@ -136,7 +161,12 @@ Test(hcall_race, a_post_uses_only_the_input_it_checked)
 		     received);
 	cr_assert_eq(received, accepted, "%u posts accepted, %u arrived",
 		     accepted, received);
-	/* The race happened: both outcomes were seen. */
+	/* The race happened: the block changed during calls, and both
+	 * outcomes were seen. */
+	cr_assert(overlapped >= MIN_OVERLAPPED &&
+			  overlapped >= calls / OVERLAP_RATIO,
+		  "the block changed during only %u of %u calls (%u flips)",
+		  overlapped, calls, flips);
 	cr_assert(accepted > 0 && refused > 0,
 		  "accepted %u, refused %u of %u calls (%u flips)", accepted,
 		  refused, calls, flips);
