@@ -148,6 +148,14 @@ int net_back_tx(struct net_back *nb, unsigned int budget, int *more)
 				nb->st.tx_errors++;
 				nb->drops.tx_bad++;
 				nb->last_bad = v;
+				if (v == NET_TX_FATAL_SPLIT)
+					return vring_back_break(
+						nb->tx,
+						"head %u: a frame in %u "
+						"segments (more than %u)",
+						nb->tx_chain.head,
+						nb->tx_chain.nread,
+						NET_TX_SEGS_FATAL);
 				if (complete(nb, nb->tx, nb->tx_chain.head, 0))
 					return -EPROTO;
 				continue;

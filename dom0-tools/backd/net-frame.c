@@ -4,6 +4,7 @@
 
 /* The texts below name these numbers: keep them true. */
 _Static_assert(NET_TX_SEGS_MAX == 32u, "net_tx_verdict_text names 32");
+_Static_assert(NET_TX_SEGS_FATAL == 64u, "net_tx_verdict_text names 64");
 _Static_assert(PT_VIRTIO_NET_FRAME_MAX == 1518u,
 	       "net_tx_verdict_text names 1518");
 
@@ -15,6 +16,8 @@ enum net_tx_verdict net_tx_check(const struct pt_virtio_net_hdr *h,
 
 	if (readable < NET_HDR_LEN)
 		return NET_TX_NO_HEADER;
+	if (segments > NET_TX_SEGS_FATAL)
+		return NET_TX_FATAL_SPLIT;
 	if (segments > NET_TX_SEGS_MAX)
 		return NET_TX_TOO_SPLIT;
 	if (h->gso_type != PT_VIRTIO_NET_HDR_GSO_NONE)
@@ -41,6 +44,8 @@ const char *net_tx_verdict_text(enum net_tx_verdict v)
 		return "shorter than the 12-byte virtio-net header";
 	case NET_TX_TOO_SPLIT:
 		return "spread over more than 32 segments";
+	case NET_TX_FATAL_SPLIT:
+		return "spread over more than 64 segments (no driver does)";
 	case NET_TX_GSO:
 		return "gso_type is not NONE (no GSO was offered)";
 	case NET_TX_NEEDS_CSUM:

@@ -17,16 +17,25 @@
  * the root work (XSA-432), so it is dropped like any malformed frame.
  */
 #define NET_TX_SEGS_MAX 32u
+/*
+ * Past this many, the chain is no frame any driver makes: a hostile
+ * front-end. As Xen's netback disables a vif past its fatal_skb_slots,
+ * the device breaks instead of paying a pop and a check per such chain
+ * for as long as the guest likes. Between the two limits
+ * the frame is only dropped: a driver's bug, not an attack.
+ */
+#define NET_TX_SEGS_FATAL 64u
 
 enum net_tx_verdict {
 	NET_TX_OK,
-	NET_TX_NO_HEADER,  /* fewer readable bytes than the header */
-	NET_TX_TOO_SPLIT,  /* more than NET_TX_SEGS_MAX readable segments */
-	NET_TX_GSO,	   /* gso_type is not NONE: no GSO was offered */
-	NET_TX_NEEDS_CSUM, /* the driver left a checksum to fill: no CSUM */
-	NET_TX_EMPTY,	   /* a header and no frame */
-	NET_TX_RUNT,	   /* shorter than an Ethernet header */
-	NET_TX_GIANT,	   /* over PT_VIRTIO_NET_FRAME_MAX */
+	NET_TX_NO_HEADER,   /* fewer readable bytes than the header */
+	NET_TX_TOO_SPLIT,   /* more than NET_TX_SEGS_MAX readable segments */
+	NET_TX_FATAL_SPLIT, /* more than NET_TX_SEGS_FATAL: breaks the device */
+	NET_TX_GSO,	    /* gso_type is not NONE: no GSO was offered */
+	NET_TX_NEEDS_CSUM,  /* the driver left a checksum to fill: no CSUM */
+	NET_TX_EMPTY,	    /* a header and no frame */
+	NET_TX_RUNT,	    /* shorter than an Ethernet header */
+	NET_TX_GIANT,	    /* over PT_VIRTIO_NET_FRAME_MAX */
 };
 
 /*

@@ -28,17 +28,35 @@ static void wr32(struct vring_back *q, uint32_t off, uint32_t v)
 	*(volatile uint32_t *)(q->ring + off) = v;
 }
 
-static int fail(struct vring_back *q, const char *fmt, ...)
+static int vfail(struct vring_back *q, const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	if (!q->broken) {
-		va_start(ap, fmt);
 		vsnprintf(q->why, sizeof(q->why), fmt, ap);
-		va_end(ap);
 		q->broken = 1;
 	}
 	return -EPROTO;
+}
+
+static int fail(struct vring_back *q, const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = vfail(q, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int vring_back_break(struct vring_back *q, const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = vfail(q, fmt, ap);
+	va_end(ap);
+	return err;
 }
 
 int vring_pool_contains(const struct vring_pool *p, uint64_t off, uint64_t len)

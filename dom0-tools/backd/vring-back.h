@@ -89,6 +89,14 @@ void vring_back_resume(struct vring_back *q);
  */
 int vring_back_pop(struct vring_back *q, struct vring_chain *c);
 
+/*
+ * Breaks the queue for a violation its device found above the ring (a
+ * net frame no driver would send, say): -EPROTO, q->why set as for a
+ * ring violation, and every later pop fails the same way.
+ */
+int vring_back_break(struct vring_back *q, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Returns a popped chain to the driver with len bytes written into it. */
 int vring_back_push(struct vring_back *q, uint16_t head, uint32_t len);
 

@@ -216,6 +216,9 @@ static void check_net_tx(const struct run *u, const struct vring_chain *c)
 		      NET_HDR_LEN);
 	v = net_tx_check(&h, c->read_bytes, c->nread, &len);
 	check(net_tx_verdict_text(v) != NULL);
+	/* Only a chain no driver would make breaks the device. */
+	check((v == NET_TX_FATAL_SPLIT) ==
+	      (c->read_bytes >= NET_HDR_LEN && c->nread > NET_TX_SEGS_FATAL));
 	if (v != NET_TX_OK)
 		return;
 	check(c->nread <= NET_TX_SEGS_MAX);

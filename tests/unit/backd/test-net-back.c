@@ -596,10 +596,12 @@ Test(net_back, nothing_moves_while_disconnected)
 
 /*
  * XSA-432/423 through a real ring: a frame spread over more readable
- * segments than NET_TX_SEGS_MAX. The queue holds 64 descriptors so the
- * ring itself accepts chains that long; the net layer must drop them.
+ * segments than NET_TX_SEGS_MAX. The queue holds 128 descriptors so the
+ * ring itself accepts chains that long (and indirect tables of up to 128
+ * entries, past NET_TX_SEGS_FATAL); the net layer must drop them, or
+ * break the device past the fatal limit.
  */
-#define WIDE_QSIZE 64u
+#define WIDE_QSIZE 128u
 #define SPLIT_DATA 0u	       /* header and one-byte pieces: pool page 0 */
 #define SPLIT_TABLE 4096u      /* an indirect table: pool page 1 */
 #define GOOD_DATA (2u * 4096u) /* a well-formed frame: pool page 2 */
@@ -619,10 +621,12 @@ TestSuite(net_back_split, .init = setup_wide, .fini = teardown);
 static void guest_send_pieces(uint16_t d, unsigned int pieces, int indirect,
 			      unsigned int seq)
 {
-	uint8_t frame[64];
+	uint8_t frame[128];
 	unsigned int k;
 
-	cr_assert(pieces <= sizeof(frame) && pieces + 1u < WIDE_QSIZE);
+	/* An indirect table of 129 entries fits its pool page. */
+	cr_assert(pieces <= sizeof(frame));
+	cr_assert(indirect || pieces + 1u < WIDE_QSIZE);
 	vring_pool_write(&pool, SPLIT_DATA, &plain_hdr, NET_HDR_LEN);
 	make_frame(frame, pieces, seq);
 	vring_pool_write(&pool, SPLIT_DATA + NET_HDR_LEN, frame, pieces);
@@ -696,6 +700,42 @@ Test(net_back_split, forty_pieces_in_an_indirect_table_are_dropped_not_sent)
 	int more = 0;
 
 	guest_send_pieces(0, 40, 1, 1);
+	guest_send_good(50, 2);
+	cr_assert_eq(net_back_tx(&nb, 64, &more), 0);
+	cr_assert_eq(tx.popped, 2);
+	expect_split_dropped_then_good(0, 50);
+}
+
+/*
+ * Past NET_TX_SEGS_FATAL the front-end is hostile (no driver splits a
+ * frame so): the queue breaks with the reason and nothing after the
+ * chain is taken. Up to it the frame is only dropped.
+ */
+Test(net_back_split, sixty_five_segments_break_the_device)
+{
+	uint8_t buf[4096];
+	int more = 0;
+
+	/* A header and 64 pieces: an indirect table of 65 entries. */
+	guest_send_pieces(0, 64, 1, 5);
+	guest_send_good(50, 6);
+	cr_assert_eq(net_back_tx(&nb, 64, &more), -EPROTO);
+	cr_assert(tx.broken);
+	cr_assert_str_eq(tx.why,
+			 "head 0: a frame in 65 segments (more than 64)");
+	cr_assert_eq(tx.popped, 1, "nothing taken after the hostile chain");
+	cr_assert_eq(nb.st.tx_errors, 1);
+	cr_assert_eq(nb.last_bad, NET_TX_FATAL_SPLIT);
+	cr_assert_eq(root_recv(buf, sizeof(buf)), -1, "nothing sent");
+	/* Broken stays broken. */
+	cr_assert_eq(net_back_tx(&nb, 64, &more), -EPROTO);
+}
+
+Test(net_back_split, sixty_four_segments_are_only_dropped)
+{
+	int more = 0;
+
+	guest_send_pieces(0, 63, 1, 1);
 	guest_send_good(50, 2);
 	cr_assert_eq(net_back_tx(&nb, 64, &more), 0);
 	cr_assert_eq(tx.popped, 2);

@@ -38,7 +38,10 @@ static const struct tx_case cases[] = {
 	{ "RSC_INFO is ignored", 4, 0, H + 60, 2, NET_TX_OK },
 	{ "32 segments", 0, 0, H + 60, 32, NET_TX_OK },
 	{ "33 segments", 0, 0, H + 60, 33, NET_TX_TOO_SPLIT },
-	{ "256 one-byte segments", 0, 0, H + 244, 256, NET_TX_TOO_SPLIT },
+	{ "64 segments", 0, 0, H + 60, 64, NET_TX_TOO_SPLIT },
+	{ "65 segments", 0, 0, H + 60, 65, NET_TX_FATAL_SPLIT },
+	{ "256 one-byte segments", 0, 0, H + 244, 256, NET_TX_FATAL_SPLIT },
+	{ "65 segments, no header", 0, 0, 8, 65, NET_TX_NO_HEADER },
 };
 
 Test(net_tx_check, table)
