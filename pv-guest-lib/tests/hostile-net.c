@@ -8,6 +8,9 @@
  * Cases (secs=N for the floods, default 5):
  *   net-zero-frame   a frame of 0 bytes (the header alone), and of 1 byte
  *   net-oversize     a frame of 64 KiB + 4 KiB in 17 segments (indirect)
+ *   net-too-split    a 120-byte frame in 40 segments (indirect): dropped
+ *   net-fatal-split  a 100-byte frame in 100 segments (indirect): no
+ *                    driver does that, the back-end gives up on the NIC
  *   net-zero-frags   a chain of four zero-length descriptors, and an
  *                    indirect table of three
  *   net-no-rx        connects and never takes a received frame
@@ -94,6 +97,33 @@ static void oversize(void)
 		     outcome(&u, a, sizeof(a)));
 }
 
+/*
+ * A header and a frame of `segs` equal pieces of one buffer, through an
+ * indirect table (a queue of 256 takes tables of up to 256 entries).
+ */
+static void split(unsigned segs, unsigned piece)
+{
+	struct hostile_seg s[101];
+	uint32_t hdr = pool_buf(HDR), data = pool_buf(segs * piece);
+	uint32_t table = pool_buf((segs + 1) * 16);
+	uint8_t *f = pt_vpool_ptr(&dev()->pool, data);
+	struct hostile_used u;
+	char a[200];
+
+	if (segs + 1 > sizeof(s) / sizeof(s[0]) || segs * piece < 14)
+		pt_panic("hostile-net: bad split");
+	memset(f, 0xff, 6);
+	memcpy(f + 6, nic.mac, 6);
+	f[12] = ETHERTYPE_EXPERIMENTAL >> 8;
+	f[13] = ETHERTYPE_EXPERIMENTAL & 0xff;
+	s[0] = (struct hostile_seg){ hdr, HDR, 0 };
+	for (unsigned i = 0; i < segs; i++)
+		s[1 + i] = (struct hostile_seg){ data + i * piece, piece, 0 };
+	hostile_chain_indirect(dev(), TXQ, s, segs + 1, table, ANSWER_NS, &u);
+	hostile_done("a %u-byte frame in %u segments: %s", segs * piece,
+		     segs + 1, outcome(&u, a, sizeof(a)));
+}
+
 static void zero_frags(void)
 {
 	struct hostile_seg z[4] = {
@@ -142,8 +172,9 @@ static void tx_flood(uint64_t secs)
 int hostile_net_case(void)
 {
 	static const char *const names[] = {
-		"net-zero-frame", "net-oversize",    "net-zero-frags",
-		"net-no-rx",	  "net-event-flood", "net-tx-flood"
+		"net-zero-frame",  "net-oversize",   "net-too-split",
+		"net-fatal-split", "net-zero-frags", "net-no-rx",
+		"net-event-flood", "net-tx-flood"
 	};
 	uint64_t secs = pt_cmdline_u64("secs", 5);
 	unsigned i;
@@ -169,6 +200,10 @@ int hostile_net_case(void)
 		zero_frame();
 	else if (!strcmp(hostile_which, "net-oversize"))
 		oversize();
+	else if (!strcmp(hostile_which, "net-too-split"))
+		split(40, 3);
+	else if (!strcmp(hostile_which, "net-fatal-split"))
+		split(100, 1);
 	else if (!strcmp(hostile_which, "net-zero-frags"))
 		zero_frags();
 	else if (!strcmp(hostile_which, "net-no-rx"))

@@ -52,6 +52,7 @@ outcome() {
 	blk-zero-len) echo 'broken queue 0: head 0: descriptor 1 has length 0' ;;
 	blk-no-status) echo 'broken queue 0: head 0: descriptor 2 is device-readable after a device-writable one' ;;
 	net-zero-frags) echo 'broken queue 1: head 0: descriptor 0 has length 0' ;;
+	net-fatal-split) echo 'broken queue 1: head 0: a frame in 101 segments \(more than 64\)' ;;
 	*) echo kept ;;
 	esac
 }
@@ -97,7 +98,8 @@ step "baseline: $counts0, $free0 bytes free"
 
 for c in blk-outside-pool blk-zero-len blk-beyond-end blk-ro-write blk-seg-max \
 	blk-bad-type blk-no-status blk-event-flood net-zero-frame net-oversize \
-	net-zero-frags net-no-rx net-event-flood net-tx-flood; do
+	net-too-split net-fatal-split net-zero-frags net-no-rx net-event-flood \
+	net-tx-flood; do
 	case $c in
 	blk-ro-write) dev="  - disk: {path: $tmp/ro.img, readonly: true}" ;;
 	blk-*) dev="  - disk: {path: $tmp/disk.img}" ;;
@@ -166,6 +168,11 @@ EOT
 			fail "$c: $type/0 is no longer Connected on backd's side"
 		;;
 	esac
+	# Dropped, not just ignored: counted where the root can see it.
+	if [ $c = net-too-split ]; then
+		errs=$(wait_stat "$hbe" tx-errors)
+		[ "$errs" -gt 0 ] || fail "net-too-split: the frame was not counted (tx-errors 0)"
+	fi
 	step "$c: $(echo "$line" | cut -c1-150)${broken:+; broken: $broken}"
 	pings "after $c"
 	pidof partita-backd >/dev/null || fail "partita-backd died in $c"
