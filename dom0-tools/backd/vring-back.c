@@ -28,35 +28,18 @@ static void wr32(struct vring_back *q, uint32_t off, uint32_t v)
 	*(volatile uint32_t *)(q->ring + off) = v;
 }
 
-static int vfail(struct vring_back *q, const char *fmt, va_list ap)
-{
-	if (!q->broken) {
-		vsnprintf(q->why, sizeof(q->why), fmt, ap);
-		q->broken = 1;
-	}
-	return -EPROTO;
-}
-
-static int fail(struct vring_back *q, const char *fmt, ...)
-{
-	va_list ap;
-	int err;
-
-	va_start(ap, fmt);
-	err = vfail(q, fmt, ap);
-	va_end(ap);
-	return err;
-}
-
+/* The first violation is the one reported; later ones only fail. */
 int vring_back_break(struct vring_back *q, const char *fmt, ...)
 {
 	va_list ap;
-	int err;
 
-	va_start(ap, fmt);
-	err = vfail(q, fmt, ap);
-	va_end(ap);
-	return err;
+	if (!q->broken) {
+		va_start(ap, fmt);
+		vsnprintf(q->why, sizeof(q->why), fmt, ap);
+		va_end(ap);
+		q->broken = 1;
+	}
+	return -EPROTO;
 }
 
 int vring_pool_contains(const struct vring_pool *p, uint64_t off, uint64_t len)
@@ -140,20 +123,23 @@ int vring_back_init(struct vring_back *q, void *ring, size_t ring_bytes,
 {
 	memset(q, 0, sizeof(*q));
 	if (size == 0 || size > PT_VIRTQ_SIZE_MAX || (size & (size - 1))) {
-		fail(q, "queue size %u is not a power of two from 1 to %u",
-		     size, PT_VIRTQ_SIZE_MAX);
+		vring_back_break(
+			q, "queue size %u is not a power of two from 1 to %u",
+			size, PT_VIRTQ_SIZE_MAX);
 		return -EINVAL;
 	}
 	q->l = pt_vring_layout(size);
 	if (q->l.bytes > ring_bytes) {
-		fail(q, "a queue of %u needs %u bytes of ring, %zu mapped",
-		     size, q->l.bytes, ring_bytes);
+		vring_back_break(
+			q, "a queue of %u needs %u bytes of ring, %zu mapped",
+			size, q->l.bytes, ring_bytes);
 		return -EINVAL;
 	}
 	if (!pool || pool->npages == 0 ||
 	    pool->npages > PT_VIRTQ_POOL_PAGES_MAX) {
-		fail(q, "the buffer pool has no pages or more than %u",
-		     PT_VIRTQ_POOL_PAGES_MAX);
+		vring_back_break(q,
+				 "the buffer pool has no pages or more than %u",
+				 PT_VIRTQ_POOL_PAGES_MAX);
 		return -EINVAL;
 	}
 	q->ring = ring;
@@ -182,25 +168,29 @@ static int add_seg(struct vring_back *q, struct vring_chain *c,
 	unsigned int n = c->nread + c->nwrite;
 
 	if (d->len == 0)
-		return fail(q, "head %u: %s has length 0", c->head, where);
+		return vring_back_break(q, "head %u: %s has length 0", c->head,
+					where);
 	if (!vring_pool_contains(q->pool, d->addr, d->len))
-		return fail(q,
-			    "head %u: %s at pool offset %#llx length %u lies "
-			    "outside the pool of %llu bytes",
-			    c->head, where, (unsigned long long)d->addr, d->len,
-			    (unsigned long long)vring_pool_bytes(q->pool));
+		return vring_back_break(
+			q,
+			"head %u: %s at pool offset %#llx length %u lies "
+			"outside the pool of %llu bytes",
+			c->head, where, (unsigned long long)d->addr, d->len,
+			(unsigned long long)vring_pool_bytes(q->pool));
 	if (n >= q->size)
-		return fail(q, "head %u: chain has more than %u segments",
-			    c->head, q->size);
+		return vring_back_break(
+			q, "head %u: chain has more than %u segments", c->head,
+			q->size);
 	if (d->flags & PT_VRING_DESC_F_WRITE) {
 		c->nwrite++;
 		c->write_bytes += d->len;
 	} else {
 		if (c->nwrite)
-			return fail(q,
-				    "head %u: %s is device-readable after a "
-				    "device-writable one",
-				    c->head, where);
+			return vring_back_break(
+				q,
+				"head %u: %s is device-readable after a "
+				"device-writable one",
+				c->head, where);
 		c->nread++;
 		c->read_bytes += d->len;
 	}
@@ -219,26 +209,29 @@ static int walk_indirect(struct vring_back *q, struct vring_chain *c,
 
 	for (;;) {
 		if (++hops > n)
-			return fail(q,
-				    "head %u: indirect table of %u entries "
-				    "loops or chains past its end",
-				    c->head, n);
+			return vring_back_break(
+				q,
+				"head %u: indirect table of %u entries "
+				"loops or chains past its end",
+				c->head, n);
 		pool_fetch_desc(q->pool, ind->addr + 16u * i, &d);
 		if (d.flags & PT_VRING_DESC_F_INDIRECT)
-			return fail(q,
-				    "head %u: indirect table entry %u is "
-				    "itself indirect (nested tables)",
-				    c->head, i);
+			return vring_back_break(
+				q,
+				"head %u: indirect table entry %u is "
+				"itself indirect (nested tables)",
+				c->head, i);
 		snprintf(where, sizeof(where), "indirect entry %u", i);
 		if (add_seg(q, c, &d, where))
 			return -EPROTO;
 		if (!(d.flags & PT_VRING_DESC_F_NEXT))
 			return 0;
 		if (d.next >= n)
-			return fail(q,
-				    "head %u: indirect entry %u names next %u, "
-				    "beyond its table of %u",
-				    c->head, i, d.next, n);
+			return vring_back_break(
+				q,
+				"head %u: indirect entry %u names next %u, "
+				"beyond its table of %u",
+				c->head, i, d.next, n);
 		i = d.next;
 	}
 }
@@ -247,26 +240,30 @@ static int check_indirect(struct vring_back *q, struct vring_chain *c,
 			  const struct pt_vring_desc *d, uint16_t i)
 {
 	if (!q->indirect)
-		return fail(q,
-			    "head %u: descriptor %u is indirect but "
-			    "INDIRECT_DESC was not negotiated",
-			    c->head, i);
+		return vring_back_break(
+			q,
+			"head %u: descriptor %u is indirect but "
+			"INDIRECT_DESC was not negotiated",
+			c->head, i);
 	if (d->flags & PT_VRING_DESC_F_NEXT)
-		return fail(q,
-			    "head %u: descriptor %u is indirect and has NEXT "
-			    "set",
-			    c->head, i);
+		return vring_back_break(
+			q,
+			"head %u: descriptor %u is indirect and has NEXT "
+			"set",
+			c->head, i);
 	if (d->len == 0 || d->len % 16u || d->len > 16u * q->size)
-		return fail(q,
-			    "head %u: indirect table length %u is not a "
-			    "nonzero multiple of 16 up to %u",
-			    c->head, d->len, 16u * q->size);
+		return vring_back_break(
+			q,
+			"head %u: indirect table length %u is not a "
+			"nonzero multiple of 16 up to %u",
+			c->head, d->len, 16u * q->size);
 	if (!vring_pool_contains(q->pool, d->addr, d->len))
-		return fail(q,
-			    "head %u: indirect table at pool offset %#llx "
-			    "length %u lies outside the pool of %llu bytes",
-			    c->head, (unsigned long long)d->addr, d->len,
-			    (unsigned long long)vring_pool_bytes(q->pool));
+		return vring_back_break(
+			q,
+			"head %u: indirect table at pool offset %#llx "
+			"length %u lies outside the pool of %llu bytes",
+			c->head, (unsigned long long)d->addr, d->len,
+			(unsigned long long)vring_pool_bytes(q->pool));
 	return walk_indirect(q, c, d);
 }
 
@@ -279,10 +276,11 @@ static int walk_chain(struct vring_back *q, struct vring_chain *c)
 
 	for (;;) {
 		if (++hops > q->size)
-			return fail(q,
-				    "head %u: descriptor chain loops or is "
-				    "longer than the queue (%u)",
-				    c->head, q->size);
+			return vring_back_break(
+				q,
+				"head %u: descriptor chain loops or is "
+				"longer than the queue (%u)",
+				c->head, q->size);
 		ring_fetch_desc(q, i, &d);
 		if (d.flags & PT_VRING_DESC_F_INDIRECT)
 			return check_indirect(q, c, &d, i);
@@ -292,10 +290,11 @@ static int walk_chain(struct vring_back *q, struct vring_chain *c)
 		if (!(d.flags & PT_VRING_DESC_F_NEXT))
 			return 0;
 		if (d.next >= q->size)
-			return fail(q,
-				    "head %u: descriptor %u names next %u, "
-				    "beyond the queue size %u",
-				    c->head, i, d.next, q->size);
+			return vring_back_break(
+				q,
+				"head %u: descriptor %u names next %u, "
+				"beyond the queue size %u",
+				c->head, i, d.next, q->size);
 		i = d.next;
 	}
 }
@@ -315,18 +314,20 @@ int vring_back_pop(struct vring_back *q, struct vring_chain *c)
 	if (pending == 0)
 		return 0;
 	if (pending > q->size)
-		return fail(q,
-			    "available index %u is %u ahead of the %u "
-			    "consumed, more than the queue size %u",
-			    avail, pending, q->last_avail, q->size);
+		return vring_back_break(
+			q,
+			"available index %u is %u ahead of the %u "
+			"consumed, more than the queue size %u",
+			avail, pending, q->last_avail, q->size);
 	/* The ring entries were written before the index: read them after. */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	head = rd16(q, q->l.avail + 4u + 2u * (q->last_avail % q->size));
 	if (head >= q->size)
-		return fail(q,
-			    "available entry %u names head %u, beyond the "
-			    "queue size %u",
-			    q->last_avail, head, q->size);
+		return vring_back_break(
+			q,
+			"available entry %u names head %u, beyond the "
+			"queue size %u",
+			q->last_avail, head, q->size);
 	c->head = head;
 	c->nread = c->nwrite = 0;
 	c->read_bytes = c->write_bytes = 0;

@@ -74,29 +74,6 @@ static void zero_frame(void)
 		     outcome(&u, c, sizeof(c)));
 }
 
-static void oversize(void)
-{
-	enum { SEGS = 17, SEG = 4096 };
-	struct hostile_seg s[SEGS + 1];
-	uint32_t hdr = pool_buf(HDR), data = pool_buf(SEGS * SEG);
-	uint32_t table = pool_buf((SEGS + 1) * 16);
-	uint8_t *f = pt_vpool_ptr(&dev()->pool, data);
-	struct hostile_used u;
-	char a[200];
-
-	/* A plausible Ethernet header, so only the length is wrong. */
-	memset(f, 0xff, 6);
-	memcpy(f + 6, nic.mac, 6);
-	f[12] = ETHERTYPE_EXPERIMENTAL >> 8;
-	f[13] = ETHERTYPE_EXPERIMENTAL & 0xff;
-	s[0] = (struct hostile_seg){ hdr, HDR, 0 };
-	for (unsigned i = 0; i < SEGS; i++)
-		s[1 + i] = (struct hostile_seg){ data + i * SEG, SEG, 0 };
-	hostile_chain_indirect(dev(), TXQ, s, SEGS + 1, table, ANSWER_NS, &u);
-	hostile_done("a %u-byte frame in %u segments: %s", SEGS * SEG, SEGS + 1,
-		     outcome(&u, a, sizeof(a)));
-}
-
 /*
  * A header and a frame of `segs` equal pieces of one buffer, through an
  * indirect table (a queue of 256 takes tables of up to 256 entries).
@@ -112,6 +89,7 @@ static void split(unsigned segs, unsigned piece)
 
 	if (segs + 1 > sizeof(s) / sizeof(s[0]) || segs * piece < 14)
 		pt_panic("hostile-net: bad split");
+	/* A plausible Ethernet header, so only the size or shape is wrong. */
 	memset(f, 0xff, 6);
 	memcpy(f + 6, nic.mac, 6);
 	f[12] = ETHERTYPE_EXPERIMENTAL >> 8;
@@ -199,7 +177,7 @@ int hostile_net_case(void)
 	if (!strcmp(hostile_which, "net-zero-frame"))
 		zero_frame();
 	else if (!strcmp(hostile_which, "net-oversize"))
-		oversize();
+		split(17, 4096);
 	else if (!strcmp(hostile_which, "net-too-split"))
 		split(40, 3);
 	else if (!strcmp(hostile_which, "net-fatal-split"))
