@@ -420,6 +420,12 @@ static void be_step(unsigned op, unsigned q, uint8_t x, uint8_t y, uint8_t z,
 	uint32_t wlen, len, pool_bytes = vd()->pool.bytes;
 	unsigned n, i;
 
+	/* Completing a transmit chain it never took lets the front-end
+	 * reuse its buffer before the back-end reads it: the bytes the
+	 * back-end sees later are then not the stream's. */
+	if (q == TXQ && (op == H_PUSH_RAW || op == H_USED_IDX ||
+			 (op == H_PUSH && x % 8u >= 6u)))
+		g.tx_tainted = 1;
 	switch (op) {
 	case H_TAKE:
 		be_take(q, x % 8u + 1u);
@@ -793,8 +799,15 @@ static void caller_step(unsigned op, uint8_t x, uint32_t v)
 		after_disconnect();
 		break;
 	case F_RECONNECT:
+		if (g.con.connected) {
+			check(pt_vconsole_reconnect(&g.con, 1) ==
+			      -PT_DEV_ESTATE);
+			check(g.con.connected && up());
+			break;
+		}
 		ret = pt_vconsole_reconnect(&g.con, 1);
-		check(ret == 0 ? g.con.connected : !g.con.connected);
+		check(ret == 0 ? g.con.connected && up()
+			       : !g.con.connected && !up());
 		if (ret)
 			after_disconnect();
 		else
