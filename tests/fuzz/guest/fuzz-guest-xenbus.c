@@ -116,7 +116,7 @@ size_t strlcpy(char *dst, const char *src, size_t size);
  * and a connect that succeeds has features within the offer and the
  * request, power-of-two queues and a pool within the back-end's limits,
  * while one that fails leaves nothing allocated; listed devices are
- * ascending and within the cap.
+ * strictly ascending (each once) and within the cap.
  */
 #define STEP_BYTES 8u
 #define OPS 25u
@@ -1040,7 +1040,7 @@ static void do_list(uint8_t x)
 	check((unsigned)n <= max);
 	for (int i = 0; i < n; i++) {
 		check(ids[i] <= 0x7FFFFFFFu);
-		check(i == 0 || ids[i - 1] <= ids[i]);
+		check(i == 0 || ids[i - 1] < ids[i]);
 	}
 }
 
@@ -1068,7 +1068,7 @@ static void do_hotplug(uint8_t x)
 	check(ret <= 1);
 	check(g.hp.count <= PT_XENBUS_DEVICES_MAX);
 	for (unsigned i = 1; i < g.hp.count; i++)
-		check(g.hp.ids[i - 1] <= g.hp.ids[i]);
+		check(g.hp.ids[i - 1] < g.hp.ids[i]);
 }
 
 /* A value read straight through the client: the store's, for this id
