@@ -128,7 +128,7 @@ size_t strlcpy(char *dst, const char *src, size_t size);
 #define PATH_MAX_ 160u
 #define WATCH_MAX 8u
 #define PEND_MAX 32u
-#define REC_MAX 64u
+#define REC_MAX 256u
 #define OUTQ_MAX (64u * 1024u)
 #define AUTO_TURNS 4000u
 #define STORE_PORT 5u
@@ -250,6 +250,9 @@ static struct {
 	uint32_t next_tx;
 	uint8_t outq[OUTQ_MAX];
 	uint32_t outq_len;
+	struct store_rx tap;
+	int tap_lost;	 /* the stream's framing broke */
+	int rsp_tainted; /* rsp_prod moved: the client may read anything */
 	struct record rec[REC_MAX];
 	unsigned nrec;
 	/* The input. */
@@ -442,12 +445,40 @@ static void db_rm(const char *path)
 			g.db[i].used = 0;
 }
 
+/* Every message in the response stream, however it was written, is
+ * recorded for the oracle: the tap parses the stream as the client does. */
+static void tap(const uint8_t *p, uint32_t n)
+{
+	while (n && !g.tap_lost) {
+		uint32_t used = 0;
+		int ret = store_rx_feed(&g.tap, p, n, &used);
+
+		p += used;
+		n -= used;
+		if (ret < 0) {
+			g.tap_lost = 1; /* the client breaks here too */
+		} else if (ret == 1 &&
+			   g.tap.hdr.type == PT_STORE_OP_WATCH_EVENT) {
+			store_rx_reset(&g.tap);
+		} else if (ret == 1) {
+			struct record *r = &g.rec[g.nrec++ % REC_MAX];
+
+			r->id = g.tap.hdr.req_id;
+			r->type = g.tap.hdr.type;
+			r->len = g.tap.hdr.len;
+			memcpy(r->payload, store_rx_payload(&g.tap), r->len);
+			store_rx_reset(&g.tap);
+		}
+	}
+}
+
 static void out_bytes(const void *p, uint32_t n)
 {
 	if (n > OUTQ_MAX - g.outq_len)
 		n = OUTQ_MAX - g.outq_len;
 	memcpy(g.outq + g.outq_len, p, n);
 	g.outq_len += n;
+	tap(p, n);
 }
 
 static void send_msg(uint32_t type, uint32_t id, uint32_t tx,
@@ -460,14 +491,6 @@ static void send_msg(uint32_t type, uint32_t id, uint32_t tx,
 	store_hdr_encode(hdr, type, id, tx, len);
 	out_bytes(hdr, sizeof(hdr));
 	out_bytes(payload, len);
-	if (type != PT_STORE_OP_WATCH_EVENT) {
-		struct record *r = &g.rec[g.nrec++ % REC_MAX];
-
-		r->id = id;
-		r->type = type;
-		r->len = len;
-		memcpy(r->payload, payload, len);
-	}
 }
 
 static void send_event(const char *path, const char *token)
@@ -760,9 +783,11 @@ static void store_step(unsigned op, uint8_t x, uint8_t y, uint8_t z, uint32_t v)
 		switch (z % 4u) {
 		case 0:
 			g.page->rsp_prod = v;
+			g.rsp_tainted = 1;
 			break;
 		case 1:
 			g.page->rsp_prod += v;
+			g.rsp_tainted = 1;
 			break;
 		case 2:
 			g.page->req_cons = v;
@@ -856,6 +881,8 @@ static void store_turn(void)
 static int sent(uint32_t id, uint32_t type, const void *buf, uint32_t n,
 		uint32_t full)
 {
+	if (g.rsp_tainted)
+		return 1;
 	for (unsigned i = 0; i < REC_MAX && i < g.nrec; i++) {
 		const struct record *r = &g.rec[i];
 
@@ -869,6 +896,8 @@ static int sent(uint32_t id, uint32_t type, const void *buf, uint32_t n,
 /* The same, for a value seen only up to its first NUL (n bytes). */
 static int sent_str(uint32_t id, uint32_t type, const char *buf, uint32_t n)
 {
+	if (g.rsp_tainted)
+		return 1;
 	for (unsigned i = 0; i < REC_MAX && i < g.nrec; i++) {
 		const struct record *r = &g.rec[i];
 
@@ -1235,6 +1264,7 @@ static void reset(void)
 		db_set(key_paths[i], key_start[i],
 		       (uint32_t)strlen(key_start[i]));
 	store_rx_reset(&g.req_rx);
+	store_rx_reset(&g.tap);
 	/* src/store.c's and xenbus-guest.c's state, as at boot. */
 	store_up = 0;
 	store_lock.locked = 0;
