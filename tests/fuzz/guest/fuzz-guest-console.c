@@ -27,7 +27,7 @@ static int race_get_used(struct pt_vq *q, void **cookie, uint32_t *len);
  *   1  its largest queue: 64 >> (byte % 4) (below 16 the receive buffers
  *      do not fit, and every connect fails)
  *   2  its largest pool: (byte % 16) + 1 pages
- *   3  reserved
+ *   3  bit 0: the device's directory is not there (open fails)
  *   4.. steps of 8 bytes: op, x, y, z, then u32 v little-endian
  *
  * (op & 15) % 16 is the step; bit 4 of op picks the queue the back-end's
@@ -54,7 +54,8 @@ static int race_get_used(struct pt_vq *q, void **cookie, uint32_t *len);
  *
  * and the caller's:
  *
- *  10 WRITE     pt_vconsole_write of v % 5000 bytes (a counting pattern)
+ *  10 WRITE     pt_vconsole_write of v % 5000 bytes (a counting pattern
+ *               without NULs; x odd: through pt_vconsole_puts)
  *  11 READ      pt_vconsole_read into v % 700 bytes
  *  12 POLL      pt_vconsole_poll
  *  13 CLOSE     pt_vconsole_close
@@ -132,7 +133,7 @@ struct rx_entry {
 
 static struct {
 	struct pt_vconsole con;
-	uint8_t offer_features, qlimit_log, pool_limit;
+	uint8_t offer_features, qlimit_log, pool_limit, no_device;
 	int down_connect, down_disconnect;
 	uint8_t *ring_mem[2];
 	uint8_t *pool_mem;
@@ -203,7 +204,7 @@ static volatile struct pt_vring_avail *avail_of(unsigned q)
 int pt_xenbus_open_self(struct pt_xenbus *xb, const char *type, unsigned n)
 {
 	memset(xb, 0, sizeof(*xb));
-	return 0;
+	return g.no_device ? -PT_DEV_ENODEV : 0;
 }
 
 static void free_device(void)
@@ -229,6 +230,9 @@ int pt_virtio_front_connect(struct pt_virtio_front *f,
 	uint64_t offered = PT_VIRTIO_FEATURE(PT_VIRTIO_F_VERSION_1);
 
 	check(!d->allocated);
+	/* A directory that open did not find cannot be negotiated on. */
+	if (g.no_device)
+		return -PT_DEV_ESTATE;
 	if (g.down_connect) {
 		g.down_connect = 0;
 		return -PT_DEV_ECLOSED;
@@ -730,14 +734,17 @@ static void do_read(uint32_t cap)
 		check(buf[k] == 0xEE);
 }
 
-static void do_write(uint32_t len)
+static void do_write(uint32_t len, int as_string)
 {
-	static uint8_t buf[WRITE_MAX];
+	static uint8_t buf[WRITE_MAX + 1];
 	uint64_t before = g.con.tx_bytes;
 	long n;
 
-	for (uint32_t k = 0; k < len; k++)
-		buf[k] = g.pattern++;
+	for (uint32_t k = 0; k < len; k++) {
+		buf[k] = g.pattern;
+		g.pattern = (uint8_t)(g.pattern % 255u + 1u);
+	}
+	buf[len] = 0;
 	/* The back-end may take chunks while the write waits for room. */
 	if (g.written_len + len <= TX_STREAM_MAX) {
 		memcpy(g.written + g.written_len, buf, len);
@@ -745,7 +752,8 @@ static void do_write(uint32_t len)
 	} else {
 		g.tx_tainted = 1; /* long enough: stop comparing */
 	}
-	n = pt_vconsole_write(&g.con, buf, len, 1);
+	n = as_string ? pt_vconsole_puts(&g.con, (const char *)buf, 1)
+		      : pt_vconsole_write(&g.con, buf, len, 1);
 	if (n < 0) {
 		check(n == -PT_DEV_ESTATE || n == -PT_DEV_EBROKEN ||
 		      n == -PT_DEV_ETIMEDOUT);
@@ -783,7 +791,7 @@ static void caller_step(unsigned op, uint8_t x, uint32_t v)
 
 	switch (op) {
 	case F_WRITE:
-		do_write(v % WRITE_MAX);
+		do_write(v % WRITE_MAX, x & 1u);
 		break;
 	case F_READ:
 		do_read(v % READ_MAX);
@@ -830,6 +838,8 @@ static void reset(const uint8_t *data)
 	g.offer_features = data[0];
 	g.qlimit_log = data[1] % 4u;
 	g.pool_limit = (uint8_t)(data[2] % 16u + 1u);
+	g.no_device = data[3] & 1u;
+	g.pattern = 1;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -13,8 +13,8 @@ TX = 0x10
 EVENT_IDX, INDIRECT = 1, 2
 
 
-def hdr(features, qlimit_log2=0, pool_pages=16):
-    return bytes([features, qlimit_log2, pool_pages - 1, 0])
+def hdr(features, qlimit_log2=0, pool_pages=16, no_device=False):
+    return bytes([features, qlimit_log2, pool_pages - 1, int(no_device)])
 
 
 def step(op, x=0, y=0, z=0, v=0):
@@ -75,6 +75,11 @@ def seeds():
     # Queues too small for the sixteen receive buffers: no connect works.
     s['queue-too-small'] = (hdr(EVENT_IDX, 3) + step(WRITE, v=10) +
                             step(RECONNECT))
+    # Strings through pt_vconsole_puts; a console that is not there.
+    s['puts'] = (hdr(EVENT_IDX) + step(WRITE, 1, v=300) + drain_tx(1) +
+                 step(WRITE, 1, v=0) + step(STATS))
+    s['no-device'] = (hdr(0, no_device=True) + step(WRITE, v=5) +
+                      step(READ, v=5) + step(RECONNECT) + step(STATS))
     return s
 
 
