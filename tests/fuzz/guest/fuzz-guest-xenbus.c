@@ -1034,6 +1034,13 @@ static void do_connect(uint8_t x, uint8_t y, uint8_t z, uint32_t v)
 	for (unsigned q = 0; q < want.num_queues; q++)
 		want.queue_size[q] = (uint16_t)(1u << (y % 9u));
 	want.pool_pages = z % 64u + 1u;
+	if (g.f.dev.allocated) {
+		/* Connected already: refused, and left as it is. */
+		check(pt_virtio_front_connect(&g.f, &want, features, required,
+					      g.now + SEC) == -PT_DEV_ESTATE);
+		check(g.f.dev.allocated);
+		return;
+	}
 	ret = pt_virtio_front_connect(&g.f, &want, features, required,
 				      g.now + SEC);
 	if (ret) {
