@@ -80,7 +80,7 @@ size_t strlcpy(char *dst, const char *src, size_t size);
  *   8 SILENT   x bit 0: no more honest answers when the input has none;
  *              x bit 1: the request ring is not read either; x 0: back
  *   9 KICK     the store port fires with nothing new
- *  10 EAGAIN   the next x % 4 + 1 honest commits answer EAGAIN
+ *  10 EAGAIN   the next x % 32 + 1 honest commits answer EAGAIN
  *
  * The caller's (device console/<y % 2>, or vbd when x is odd):
  *
@@ -819,7 +819,7 @@ static void store_step(unsigned op, uint8_t x, uint8_t y, uint8_t z, uint32_t v)
 		g.port_pending = 1;
 		break;
 	case S_EAGAIN:
-		g.eagain = x % 4u + 1u;
+		g.eagain = x % 32u + 1u;
 		break;
 	default:
 		break;

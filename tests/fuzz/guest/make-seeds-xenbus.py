@@ -116,6 +116,14 @@ def seeds():
                          step(SILENT, 0) + step(U64))
     s['indices'] = (step(OPEN) + step(INDEX, 0, 0, 1, 2000) + step(READ) +
                     step(OPEN) + step(INDEX, 0, 0, 3, 5000) + step(READ))
+    # Commits that conflict more often than the front-end tries, one
+    # that fails outright, and a listing longer than the front-end keeps.
+    s['commit-fails'] = (step(OPEN) + step(EAGAIN, 31) + CONNECT_CONSOLE +
+                         step(CONNECT, 0x81, 6, 15, FEATURES) +
+                         step(DISCONN) + step(OPEN) + CONNECT_CONSOLE)
+    s['list-cut'] = (step(LIST, 32) +
+                     turn(with_bytes(REPLY, b'1234\x00' * 500, 0, 0, 1)) +
+                     step(LIST, 3))
     # A store that stops reading: the request ring fills up.
     s['deaf'] = (step(OPEN) + step(SILENT, 3) + step(U64, B_QMAX) * 24 +
                  step(SILENT, 0) + step(READ, B_STATE) + step(U64, B_QMAX))
