@@ -50,11 +50,19 @@ static void push_filled(struct pt_vconsole *c, unsigned i)
 static int harvest(struct pt_vconsole *c)
 {
 	struct pt_vq *rxq = &dev(c)->vq[RXQ], *txq = &dev(c)->vq[TXQ];
-	int count = 0, ret, reposted = 0;
+	int count = 0, ret = 0, reposted = 0;
 	uint32_t len;
 	void *cookie;
+	/*
+	 * At most a queue's worth of receive entries per call: an empty
+	 * buffer is posted again inside the loop, and a back-end on another
+	 * CPU that hands each one straight back would otherwise keep the
+	 * guest here for ever. What is left is harvested next time
+	 * (pt_vq_enable_events sees it).
+	 */
+	unsigned budget = rxq->size;
 
-	while ((ret = pt_vq_get_used(rxq, &cookie, &len)) == 1) {
+	while (budget-- && (ret = pt_vq_get_used(rxq, &cookie, &len)) == 1) {
 		unsigned i = (unsigned)(uintptr_t)cookie - 1u;
 
 		count++;

@@ -99,7 +99,7 @@ int store_guest_request(struct store_guest *g, uint32_t type, uint32_t tx,
 			uint32_t len2, void *reply, uint32_t cap, uint32_t *len)
 {
 	uint8_t hdr[PT_STORE_HDR_SIZE];
-	uint32_t req_id;
+	uint32_t req_id, start;
 	int ret;
 
 	if (g->broken)
@@ -108,13 +108,20 @@ int store_guest_request(struct store_guest *g, uint32_t type, uint32_t tx,
 		return -STORE_E2BIG;
 	req_id = g->next_req++;
 	store_hdr_encode(hdr, type, req_id, tx, len1 + len2);
+	start = __atomic_load_n(&g->page->req_prod, __ATOMIC_RELAXED);
 	ret = put_bytes(g, hdr, sizeof(hdr));
 	if (!ret)
 		ret = put_bytes(g, part1, len1);
 	if (!ret)
 		ret = put_bytes(g, part2, len2);
-	if (ret)
+	if (ret) {
+		/* Part of the request is in the ring: whatever followed
+		 * would be read as its rest, so the stream is lost. */
+		if (__atomic_load_n(&g->page->req_prod, __ATOMIC_RELAXED) !=
+		    start)
+			g->broken = 1;
 		return ret;
+	}
 	g->ops->notify(g->ops->ctx);
 	for (;;) {
 		ret = get_msg(g);

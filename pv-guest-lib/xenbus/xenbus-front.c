@@ -317,6 +317,10 @@ static unsigned insert_sorted(unsigned *ids, unsigned count, unsigned max,
 {
 	unsigned i = count < max ? count : max;
 
+	/* A store names a child once; a hostile one may not. */
+	for (unsigned k = 0; k < i; k++)
+		if (ids[k] == id)
+			return count;
 	if (count == max && (!max || id >= ids[max - 1]))
 		return count;
 	while (i > 0 && ids[i - 1] > id) {
