@@ -8,8 +8,9 @@
  *   wait_ms=N   give up connecting after N ms (default 0: wait for ever)
  *   storm_limit=N  spurious wake-ups of the console tolerated per window
  *               before its port is masked (default PT_VDEV_STORM_LIMIT);
- *               evtchn-storm.sh lowers it, as a guest under TCG wakes
- *               too slowly to pass the default whatever the root sends
+ *               evtchn-storm.sh lowers it: under TCG a guest wakes
+ *               about as often as the default allows, however hard
+ *               the root storms it
  */
 #include <partita-guest/guest.h>
 #include <partita-guest/vconsole.h>
