@@ -9,9 +9,10 @@ name=evtchn-storm
 share=/usr/share/partita
 tmp=/tmp/evtchn-storm
 storm_s=6
-# The stormed shell's limit (storm_limit=, shell.c): under TCG a guest
-# wakes about 1,000 times a second at best, below the library's default
-# of 256 a window, so the default would trip only now and then. The
+# The stormed shell's limit (storm_limit=, shell.c). Under TCG a stormed
+# guest that never masks wakes 1,000 to 3,500 times a second (a loaded
+# two-core host), around the library's default of 256 a window (2,560 a
+# second): the default would trip now and then, not in every run. The
 # window is the library's PT_VDEV_STORM_WINDOW_NS.
 limit=16
 window_ms=100
@@ -185,12 +186,12 @@ legit=$((hv_deliv - calm_deliv0))
 windows=$(((deliv_cs - deliv0_cs) / (window_ms / 10) + 2))
 max_deliv=$((windows * 2 * (limit + 1) + 2 * legit + 100))
 step "hypervisor: $((masked - masked0)) masked sends, $((deliv - deliv0)) upcalls to stormed (at most $max_deliv: $windows windows, calm took $legit) for $sends sends"
-[ $((masked - masked0)) -gt 0 ] || fail "no send found stormed's port masked"
 # A storm thinner than the bound could not break it.
 [ "$sends" -ge $((2 * max_deliv)) ] ||
 	fail "the storm made only $sends sends in $storm_s s, too few to test a bound of $max_deliv upcalls"
 [ $((deliv - deliv0)) -le $max_deliv ] ||
 	fail "stormed took $((deliv - deliv0)) upcalls in $windows windows of $window_ms ms, more than $max_deliv"
+[ $((masked - masked0)) -gt 0 ] || fail "no send found stormed's port masked"
 
 # The throttle is a pause, not a cut: the port is unmasked again and the
 # console answers at its usual pace.
