@@ -6,6 +6,11 @@
  * console gets a line on start, on connect and on failure. Command line:
  *   console=N   the console device number (default 0)
  *   wait_ms=N   give up connecting after N ms (default 0: wait for ever)
+ *   storm_limit=N  spurious wake-ups of the console tolerated per window
+ *               before its port is masked (default PT_VDEV_STORM_LIMIT);
+ *               evtchn-storm.sh lowers it: under TCG a guest wakes
+ *               about as often as the default allows, however hard
+ *               the root storms it
  */
 #include <partita-guest/guest.h>
 #include <partita-guest/vconsole.h>
@@ -182,7 +187,7 @@ static void idle_until_shutdown(void)
 
 int guest_main(const struct pt_start_info *si, unsigned vcpu)
 {
-	uint64_t wait_ms, deadline = 0;
+	uint64_t wait_ms, storm_limit, deadline = 0;
 	unsigned n;
 	int ret;
 
@@ -209,6 +214,12 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 		  "0x%llx\n",
 		  si->name, n, con.front.xb.back,
 		  (unsigned long long)con.front.dev.features);
+	storm_limit = pt_cmdline_u64("storm_limit", 0);
+	if (storm_limit && storm_limit <= UINT32_MAX) {
+		con.front.dev.storm.limit = (uint32_t)storm_limit;
+		pt_printf("shell %s: storm limit %u wake-ups a window\n",
+			  si->name, con.front.dev.storm.limit);
+	}
 	sayf("Partita shell on %s (partition %u). Type help for commands.\n",
 	     si->name, si->partition_id);
 	say(PROMPT);
