@@ -86,9 +86,18 @@ static int store_wait(void *ctx)
 	return wait_kick(*deadline);
 }
 
+/* Asked between messages: a store that keeps talking cannot hold a
+ * request past its timeout (wait_kick is not reached while it does). */
+static int store_expired(void *ctx)
+{
+	const uint64_t *deadline = ctx;
+
+	return pt_time_ns() >= *deadline ? -PT_STORE_ETIMEDOUT : 0;
+}
+
 static uint64_t request_deadline;
 static const struct store_guest_ops ops = { store_notify, store_wait,
-					    &request_deadline };
+					    &request_deadline, store_expired };
 
 int pt_store_init(uint64_t timeout_ns)
 {

@@ -15,6 +15,14 @@ int store_guest_init(struct store_guest *g, struct pt_store_ring_page *page,
 	return 0;
 }
 
+/* 0 while the caller's time lasts, else the error to give up with. */
+static int time_is_up(struct store_guest *g)
+{
+	int ret = g->ops->expired ? g->ops->expired(g->ops->ctx) : 0;
+
+	return ret < 0 ? ret : 0;
+}
+
 static int wait_peer(struct store_guest *g)
 {
 	int ret = g->ops->wait ? g->ops->wait(g->ops->ctx) : -STORE_EIO;
@@ -124,7 +132,9 @@ int store_guest_request(struct store_guest *g, uint32_t type, uint32_t tx,
 	}
 	g->ops->notify(g->ops->ctx);
 	for (;;) {
-		ret = get_msg(g);
+		ret = time_is_up(g);
+		if (!ret)
+			ret = get_msg(g);
 		if (ret < 0)
 			return ret;
 		if (ret == 0) {
@@ -161,18 +171,19 @@ int store_guest_request(struct store_guest *g, uint32_t type, uint32_t tx,
 
 int store_guest_pump(struct store_guest *g)
 {
-	int ret;
+	unsigned taken = 0;
+	int ret = 0;
 
 	if (g->broken)
 		return -STORE_EIO;
-	while ((ret = get_msg(g)) == 1) {
+	while (taken++ < STORE_GUEST_PUMP_MAX && (ret = get_msg(g)) == 1) {
 		/* A reply nobody waits for any more (its request timed out)
 		 * is dropped, as in store_guest_request. */
 		if (g->rx.hdr.type == PT_STORE_OP_WATCH_EVENT)
 			keep_event(g);
 		store_rx_reset(&g->rx);
 	}
-	return ret;
+	return ret < 0 ? ret : 0;
 }
 
 static int req_path(struct store_guest *g, uint32_t type, uint32_t tx,

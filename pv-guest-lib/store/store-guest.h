@@ -11,14 +11,23 @@
  * The transport is supplied by the guest: notify() signals the store (the
  * event port, once events exist) after this side moved an index; wait()
  * blocks until the store signals back, and returns 0, or a negative error
- * to give up (the request then fails with that error). Neither may call
- * back into this client.
+ * to give up (the request then fails with that error). expired(), if
+ * given, does not block: 0 while the caller's time lasts, else the error
+ * to give up with. It is asked before every message a request takes and
+ * before every wait, so a store that never stops sending (events, stale
+ * replies) or never stops signalling cannot hold a request past it; wait()
+ * alone is only called when the ring is empty. None may call back into
+ * this client.
  */
 struct store_guest_ops {
 	void (*notify)(void *ctx);
 	int (*wait)(void *ctx);
 	void *ctx;
+	int (*expired)(void *ctx);
 };
+
+/* Messages store_guest_pump takes at most per call (then it returns). */
+#define STORE_GUEST_PUMP_MAX 64
 
 /* Watch events that arrive while a reply is awaited wait here. */
 #define STORE_GUEST_EVENT_SLOTS 4
@@ -73,9 +82,10 @@ int store_guest_watch(struct store_guest *g, const char *path,
 int store_guest_unwatch(struct store_guest *g, const char *path,
 			const char *token);
 /*
- * Moves whatever the store sent meanwhile out of the ring without
- * blocking, keeping watch events for store_guest_next_event. 0 or
- * -STORE_EIO (the ring is broken).
+ * Moves what the store sent meanwhile out of the ring without blocking,
+ * at most STORE_GUEST_PUMP_MAX messages (a store that never stops sending
+ * cannot keep the caller here), keeping watch events for
+ * store_guest_next_event. 0 or -STORE_EIO (the ring is broken).
  */
 int store_guest_pump(struct store_guest *g);
 

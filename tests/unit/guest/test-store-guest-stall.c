@@ -29,7 +29,7 @@ static int wait_gives_up(void *ctx)
 	return -STORE_ETIMEDOUT;
 }
 
-static const struct store_guest_ops ops = { notify, wait_gives_up, NULL };
+static const struct store_guest_ops ops = { notify, wait_gives_up, NULL, NULL };
 
 /* The store reads (and drops) everything in the request ring. */
 static void store_drains(void)

@@ -146,7 +146,8 @@ static int wait_store(void *ctx)
 	return store_ring_conn_service(rc) ? -EIO : 0;
 }
 
-static const struct store_guest_ops gops = { notify_store, wait_store, NULL };
+static const struct store_guest_ops gops = { notify_store, wait_store, NULL,
+					     NULL };
 
 /* The helper's waiter: the back-end moves, then its event is taken. */
 static int wait_event(void *ctx, char *path, uint32_t pcap, char *token,

@@ -36,7 +36,8 @@ static int wait_store(void *ctx)
 	return notified_guest == before ? -ETIMEDOUT : 0;
 }
 
-static const struct store_guest_ops ops = { notify_store, wait_store, NULL };
+static const struct store_guest_ops ops = { notify_store, wait_store, NULL,
+					    NULL };
 
 static void setup(void)
 {
