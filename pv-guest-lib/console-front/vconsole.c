@@ -5,6 +5,7 @@
  * event port whenever it has to wait (docs/split-drivers.md section 4).
  */
 #include <partita-guest/vconsole.h>
+#include <partita-guest/vpap.h> /* pt_time_ns */
 
 #include "string.h"
 
@@ -164,8 +165,14 @@ static int wait_for_backend(struct pt_vconsole *c, struct pt_vq *q,
 	uint64_t events = dev(c)->stats.events;
 	int ret;
 
+	/*
+	 * Already there: no need to sleep, but the deadline still holds. A
+	 * back-end that hands every receive buffer straight back empty keeps
+	 * entries pending for ever; harvest() takes a queue's worth at a
+	 * time, and this is where its caller's loop must end.
+	 */
 	if (pt_vq_enable_events(q))
-		return 1; /* already there: no need to sleep */
+		return !deadline_ns || pt_time_ns() < deadline_ns;
 	if (!pt_vdev_wait(dev(c), deadline_ns))
 		return 0;
 	ret = harvest(c);

@@ -45,9 +45,12 @@ static int put_bytes(struct store_guest *g, const void *data, uint32_t len)
 		if (n == 0) {
 			int ret;
 
-			/* Full: let the store drain it, then go on. */
+			/* Full: let the store drain it, then go on (a store
+			 * that kicks without draining meets the deadline). */
 			g->ops->notify(g->ops->ctx);
-			ret = wait_peer(g);
+			ret = time_is_up(g);
+			if (!ret)
+				ret = wait_peer(g);
 			if (ret)
 				return ret;
 			continue;
@@ -131,14 +134,16 @@ int store_guest_request(struct store_guest *g, uint32_t type, uint32_t tx,
 		return ret;
 	}
 	g->ops->notify(g->ops->ctx);
+	/* A reply already in the ring is always taken; the clock is asked
+	 * before a wait and after each message that is not the reply. */
 	for (;;) {
-		ret = time_is_up(g);
-		if (!ret)
-			ret = get_msg(g);
+		ret = get_msg(g);
 		if (ret < 0)
 			return ret;
 		if (ret == 0) {
-			ret = wait_peer(g);
+			ret = time_is_up(g);
+			if (!ret)
+				ret = wait_peer(g);
 			if (ret)
 				return ret;
 			continue;
@@ -149,6 +154,9 @@ int store_guest_request(struct store_guest *g, uint32_t type, uint32_t tx,
 			break;
 		}
 		store_rx_reset(&g->rx);
+		ret = time_is_up(g);
+		if (ret)
+			return ret;
 	}
 	if (g->rx.hdr.type == PT_STORE_OP_ERROR) {
 		ret = -store_err_from_name(

@@ -13,11 +13,11 @@
  * blocks until the store signals back, and returns 0, or a negative error
  * to give up (the request then fails with that error). expired(), if
  * given, does not block: 0 while the caller's time lasts, else the error
- * to give up with. It is asked before every message a request takes and
- * before every wait, so a store that never stops sending (events, stale
- * replies) or never stops signalling cannot hold a request past it; wait()
- * alone is only called when the ring is empty. None may call back into
- * this client.
+ * to give up with. It is asked before every wait (for room to send or
+ * for a reply) and after every message that is not the reply, so a store
+ * that never stops sending (events, stale replies) or never stops
+ * signalling cannot hold a request past it, while a reply already in the
+ * ring is always taken. None may call back into this client.
  */
 struct store_guest_ops {
 	void (*notify)(void *ctx);

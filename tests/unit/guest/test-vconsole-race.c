@@ -92,9 +92,18 @@ void pt_vdev_spurious(struct pt_vdev *d)
 {
 }
 
+/* Time moves 1 us each time anyone looks. */
+static uint64_t now_ns;
+
+uint64_t pt_time_ns(void)
+{
+	return now_ns += 1000;
+}
+
 static void setup(void)
 {
 	answers_left = answered = 0;
+	now_ns = 0;
 	cr_assert_eq(pt_vconsole_open(&con, 0, 1), 0);
 }
 
@@ -124,4 +133,23 @@ Test(vconsole_race, a_backend_answering_every_repost_cannot_hold_the_harvest)
 		     "all posted again");
 	cr_expect_eq(con.filled_count, 0);
 	cr_expect_null(rxq->broken);
+}
+
+/*
+ * The same back-end against a read with a deadline: a harvest takes a
+ * queue's worth, entries stay pending, and the read must still end at
+ * its deadline with nothing read instead of running on for as long as
+ * the back-end answers.
+ */
+Test(vconsole_race, a_backend_answering_every_repost_cannot_hold_a_read)
+{
+	uint8_t buf[16];
+	long n;
+
+	answers_left = 100000;
+	ring_push(rings[RXQ], ring_avail(rings[RXQ])->ring[0], 0);
+	n = pt_vconsole_read(&con, buf, sizeof(buf), now_ns + 50000);
+	cr_assert_eq(n, 0, "nothing was received: %ld", n);
+	cr_assert_lt(answered, 100000u, "the read ended at its deadline");
+	cr_assert_leq(answered, 60u * QSIZE, "%u answers taken", answered);
 }

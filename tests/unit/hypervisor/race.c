@@ -86,6 +86,14 @@ bool race_wait(const volatile u32 *v, u32 want)
 	return true;
 }
 
+u32 race_cpus(void)
+{
+	cpu_set_t all;
+
+	return sched_getaffinity(0, sizeof(all), &all) ? 1
+						       : (u32)CPU_COUNT(&all);
+}
+
 void race_pin_self(u32 k)
 {
 	cpu_set_t all, one;

@@ -36,6 +36,8 @@ void race_breathe(u32 *pass);
  * process may use only one CPU.
  */
 void race_pin_self(u32 k);
+/* The CPUs this process may use. */
+u32 race_cpus(void);
 /* Starts a racer thread; aborts if it cannot. */
 void race_start(void *(*fn)(void *), void *arg);
 /* Joins every racer started, once each has finished (race_wait first). */

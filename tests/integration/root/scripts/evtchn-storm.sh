@@ -164,7 +164,9 @@ storm_pid=
 sends=$(sed -n 's/^evtchn-storm: port [0-9]*: \([0-9]*\) sends .*/\1/p' "$tmp/storm.txt")
 [ -n "$sends" ] || fail "partita-evtchn-storm printed no count: $(cat "$tmp/storm.txt")"
 step "$(cat "$tmp/storm.txt"); $rounds rounds of answers, the slowest $slowest cs"
-[ $rounds -ge 2 ] || fail "only $rounds round(s) of answers during a $storm_s s storm"
+# One round started while the storm ran is the proof; a loaded host may
+# not fit two into it.
+[ $rounds -ge 1 ] || fail "no round of answers during a $storm_s s storm"
 # The guest's own count: it masked the port, more than once in a storm
 # this long, after more than a limit's worth of wake-ups.
 guest_stats stormed
@@ -186,9 +188,12 @@ legit=$((hv_deliv - calm_deliv0))
 windows=$(((deliv_cs - deliv0_cs) / (window_ms / 10) + 2))
 max_deliv=$((windows * 2 * (limit + 1) + 2 * legit + 100))
 step "hypervisor: $((masked - masked0)) masked sends, $((deliv - deliv0)) upcalls to stormed (at most $max_deliv: $windows windows, calm took $legit) for $sends sends"
-# A storm thinner than the bound could not break it.
-[ "$sends" -ge $((2 * max_deliv)) ] ||
-	fail "the storm made only $sends sends in $storm_s s, too few to test a bound of $max_deliv upcalls"
+# A storm thinner than the bound could not break it: twice the per-window
+# allowance over the storm's own windows (the bound above also covers the
+# time the answers took after it, which a slow root stretches).
+storm_allowance=$((storm_s * 1000 / window_ms * 2 * (limit + 1)))
+[ "$sends" -ge $((2 * storm_allowance)) ] ||
+	fail "the storm made only $sends sends in $storm_s s, too few to test an allowance of $storm_allowance upcalls"
 [ $((deliv - deliv0)) -le $max_deliv ] ||
 	fail "stormed took $((deliv - deliv0)) upcalls in $windows windows of $window_ms ms, more than $max_deliv"
 [ $((masked - masked0)) -gt 0 ] || fail "no send found stormed's port masked"
