@@ -79,6 +79,10 @@ static enum net_tx_verdict take_frame(struct net_back *nb)
 	enum net_tx_verdict v;
 	uint32_t len = 0;
 
+	/* Writable segments are never used on transmit, but a chain of them
+	 * costs the walk all the same: they count towards the fatal limit. */
+	if ((uint32_t)c->nread + c->nwrite > NET_TX_SEGS_FATAL)
+		return NET_TX_FATAL_SPLIT;
 	memset(&h, 0, sizeof(h));
 	if (c->read_bytes >= NET_HDR_LEN)
 		vring_chain_read(nb->tx, c, 0, &h, NET_HDR_LEN);
@@ -154,7 +158,8 @@ int net_back_tx(struct net_back *nb, unsigned int budget, int *more)
 						"head %u: a frame in %u "
 						"segments (more than %u)",
 						nb->tx_chain.head,
-						nb->tx_chain.nread,
+						nb->tx_chain.nread +
+							nb->tx_chain.nwrite,
 						NET_TX_SEGS_FATAL);
 				if (complete(nb, nb->tx, nb->tx_chain.head, 0))
 					return -EPROTO;

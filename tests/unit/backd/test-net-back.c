@@ -731,6 +731,28 @@ Test(net_back_split, sixty_five_segments_break_the_device)
 	cr_assert_eq(net_back_tx(&nb, 64, &more), -EPROTO);
 }
 
+/* Writable segments, which transmit never uses, still cost the walk: 40
+ * readable and 30 writable are 70 segments, past the fatal limit. */
+Test(net_back_split, writable_segments_count_towards_the_fatal_limit)
+{
+	int more = 0;
+	unsigned k;
+
+	vring_pool_write(&pool, SPLIT_DATA, &plain_hdr, NET_HDR_LEN);
+	for (k = 0; k < 70; k++)
+		tpool_desc(&pool, SPLIT_TABLE + 16u * k,
+			   k ? SPLIT_DATA + 64u + k : SPLIT_DATA,
+			   k ? 1u : NET_HDR_LEN,
+			   (uint16_t)((k < 69 ? N : 0) | (k >= 40 ? W : 0)),
+			   (uint16_t)(k + 1u));
+	tq_desc(&ttx, 0, SPLIT_TABLE, 16u * 70, PT_VRING_DESC_F_INDIRECT, 0);
+	tq_publish(&ttx, 0);
+	cr_assert_eq(net_back_tx(&nb, 64, &more), -EPROTO);
+	cr_assert_str_eq(tx.why,
+			 "head 0: a frame in 70 segments (more than 64)");
+	cr_assert_eq(nb.last_bad, NET_TX_FATAL_SPLIT);
+}
+
 Test(net_back_split, sixty_four_segments_are_only_dropped)
 {
 	int more = 0;
