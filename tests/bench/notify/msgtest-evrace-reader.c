@@ -127,9 +127,12 @@ int evrace_reader_start(struct evrace_reader *r, int fd, enum evrace_wait how)
 		if (r->epfd < 0 || epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev))
 			return -errno;
 	}
-	/* After poll or epoll, a read must not block: the wake-up may be
-	 * for a port that is gone again. */
-	if (how != EVRACE_READ && fcntl(fd, F_SETFL, O_NONBLOCK))
+	/*
+	 * The library opens the file non-blocking. A read() reader must
+	 * block in the driver; after poll or epoll a read must not, since the
+	 * wake-up may be for a port that is gone again.
+	 */
+	if (fcntl(fd, F_SETFL, how == EVRACE_READ ? 0 : O_NONBLOCK))
 		return -errno;
 	err = pthread_create(&r->thread, NULL, reader, r);
 	return -err;
@@ -159,7 +162,8 @@ pid_t evrace_child_start(int fd, int *pipe_out)
 	int pfd[2];
 	pid_t pid;
 
-	if (pipe(pfd))
+	/* The child blocks in the driver's read (see above). */
+	if (fcntl(fd, F_SETFL, 0) || pipe(pfd))
 		return -1;
 	pid = fork();
 	if (pid < 0) {
@@ -168,17 +172,24 @@ pid_t evrace_child_start(int fd, int *pipe_out)
 		return -1;
 	}
 	if (pid == 0) {
+		/* The exit status says what went wrong: 100 + errno of a
+		 * read, 200 + errno of an unmask, 3 for an empty read. */
 		close(pfd[0]);
 		for (;;) {
 			ssize_t n = read(fd, ports, sizeof(ports));
 
-			if (n <= 0)
-				_exit(errno == EINTR ? 0 : 3);
-			for (ssize_t i = 0; i < n / 4; i++)
-				if (evrace_unmask(fd, ports[i]))
-					_exit(4);
+			if (n < 0)
+				_exit(100 + (errno < 100 ? errno : 99));
+			if (n == 0)
+				_exit(3);
+			for (ssize_t i = 0; i < n / 4; i++) {
+				int err = evrace_unmask(fd, ports[i]);
+
+				if (err)
+					_exit(200 + (err < 50 ? err : 49));
+			}
 			if (write(pfd[1], "e", 1) != 1)
-				_exit(5);
+				_exit(4);
 		}
 	}
 	close(pfd[1]);

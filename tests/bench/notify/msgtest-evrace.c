@@ -245,12 +245,12 @@ static int with_child(struct evrace *e, struct root_evtchn *ev)
 	p.events = POLLIN;
 	if (poll(&p, 1, EVENT_WAIT_MS) != 1 || read(rfd, &c, 1) != 1) {
 		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
+		waitpid(pid, &status, 0);
 		close(rfd);
 		return msgtest_fail("round %llu: the child read no port in "
-				    "%d ms",
+				    "%d ms (wait status 0x%x)",
 				    (unsigned long long)e->round,
-				    EVENT_WAIT_MS);
+				    EVENT_WAIT_MS, status);
 	}
 	e->events++;
 	kill(pid, SIGKILL);
