@@ -222,10 +222,21 @@ static int with_reader(struct evrace *e, struct root_evtchn *ev,
 	}
 	root_evtchn_close(ev);
 	e->closes++;
-	if (evrace_reader_join(&r, JOIN_MS))
+	if (evrace_reader_join(&r, JOIN_MS)) {
+		/* The stuck reader still holds the file: show its ports. */
+		printf("stuck reader (%s) read %u ports; this round held",
+		       how == EVRACE_READ ? "read" : "poll/epoll", r.events);
+		for (size_t i = 0; i < e->nbound; i++)
+			printf(" %u", e->bound[i]);
+		printf("; the root's ports now:\n");
+		fflush(stdout);
+		if (system("timeout 10 partita info root | "
+			   "sed -n '/^Event ports/,$p'"))
+			printf("(partita info root failed)\n");
 		return msgtest_fail("round %llu: a reader blocked on the file "
 				    "did not return within %d ms of its close",
 				    (unsigned long long)e->round, JOIN_MS);
+	}
 	return err ? err : reader_seen(e, &r);
 }
 

@@ -10,7 +10,7 @@ share=/usr/share/partita
 tmp=/tmp/evrace
 secs=${EVRACE_SECONDS:-25} # the rounds stop after this long...
 rounds=${EVRACE_ROUNDS:-6000} # ...or this many
-min_rounds=1000
+min_rounds=500 # about 2,000 on an idle machine; fewer under load
 
 . "$(dirname "$0")/common.sh"
 cleanup() {
@@ -65,7 +65,10 @@ timeout $((secs + 60)) partita-msgtest evrace "$id" "$ports" "$secs" "$rounds" \
 	>"$tmp/evrace.txt" 2>&1
 rc=$?
 grep '^progress' "$tmp/evrace.txt" | tail -n 1 | sed "s/^/$name: /"
-[ $rc = 0 ] || fail "partita-msgtest evrace: exit status $rc: $(grep -m 1 '^partita-msgtest: ' "$tmp/evrace.txt")"
+[ $rc = 0 ] || {
+	dmesg_since | grep -E -A 20 "$bad_kernel_lines" | head -n 40 >"$tmp/dmesg.txt"
+	fail "partita-msgtest evrace: exit status $rc: $(grep -m 1 '^partita-msgtest: ' "$tmp/evrace.txt")"
+}
 race=$(grep '^evrace done ' "$tmp/evrace.txt") || fail "partita-msgtest evrace printed no result"
 step "$race"
 done_rounds=$(echo "$race" | sed -n 's/.* rounds=\([0-9]*\).*/\1/p')
