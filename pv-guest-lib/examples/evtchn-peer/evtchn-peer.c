@@ -10,13 +10,18 @@
  *                                 (type 1, 240 bytes) to 0xID as fast as
  *                                 it can, counting full-queue answers;
  *                                 then echo
+ *   mode=storm secs=N             offer four more ports to the root and
+ *                                 send on them, with random pauses, for
+ *                                 N seconds or until shut down (the
+ *                                 root's bind/unbind race, evrace.sh)
  * It powers off when the root asks it to shut down.
  */
 #include <partita-guest/guest.h>
 
+#include "evtchn-peer.h"
 #include "string.h"
 
-#define ROOT_ID 0u
+#define ROOT_ID EVTCHN_PEER_ROOT_ID
 #define DEPTH 4u
 #define RING 256u /* received messages waiting to be echoed */
 
@@ -148,8 +153,9 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 	if (vcpu != 0)
 		return 0;
 	pt_cmdline_str("mode", mode, sizeof(mode));
-	if (strcmp(mode, "echo") && strcmp(mode, "flood"))
-		pt_panic("evtchn-peer: need mode=echo or mode=flood");
+	if (strcmp(mode, "echo") && strcmp(mode, "flood") &&
+	    strcmp(mode, "storm"))
+		pt_panic("evtchn-peer: need mode=echo, flood or storm");
 	pt_event_register(PT_EVENT_SHUTDOWN_REQUEST, on_shutdown_request, NULL);
 	ret = pt_evtchn_init();
 	if (!ret)
@@ -164,6 +170,14 @@ int guest_main(const struct pt_start_info *si, unsigned vcpu)
 		pt_panic("evtchn-peer: listen: status 0x%x", -ret);
 	pt_printf("evtchn-peer: connection=0x%x\n", conn);
 	pt_irq_enable();
+	if (!strcmp(mode, "storm")) {
+		evtchn_peer_storm(pt_cmdline_u64("secs", 60),
+				  &shutdown_requested);
+		while (!pt_atomic_load32(&shutdown_requested))
+			pt_sleep_ns(10000000);
+		pt_printf("evtchn-peer: shutdown requested, goodbye\n");
+		return 0;
+	}
 	wait_bound();
 
 	if (!strcmp(mode, "flood"))

@@ -27,6 +27,10 @@ static const char usage[] =
 	"take\n"
 	"                      commands on stdin: bind PEER PORT, slow MS,\n"
 	"                      drain, quit\n"
+	"  evrace PEER P0,P1,P2,P3 SECONDS ROUNDS\n"
+	"                      in rounds, bind PEER's four storming ports,\n"
+	"                      read some events, then unbind them or close\n"
+	"                      the file (also under a blocked reader)\n"
 	"Every command prints one line per step; failures start with\n"
 	"\"partita-msgtest: \" and the exit status is 1 (2: usage).\n";
 
@@ -148,6 +152,8 @@ int main(int argc, char **argv)
 		return msgtest_echo(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "flood"))
 		return msgtest_flood(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "evrace"))
+		return msgtest_evrace(argc - 1, argv + 1);
 	fputs(usage, argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr);
 	return argc >= 2 && !strcmp(argv[1], "--help") ? 0 : 2;
 }

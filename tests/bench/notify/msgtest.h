@@ -35,5 +35,6 @@ int msgtest_command(char *line, size_t size, int timeout_ms);
 int msgtest_grant(int argc, char **argv);
 int msgtest_echo(int argc, char **argv);
 int msgtest_flood(int argc, char **argv);
+int msgtest_evrace(int argc, char **argv);
 
 #endif
