@@ -37,8 +37,8 @@ void evtchn_peer_storm(uint64_t secs, volatile uint32_t *stop)
 				 -ret);
 	}
 	/* The root binds them again and again: each close offers them back. */
-	pt_printf("evtchn-peer: storm ports=%u,%u,%u,%u\n", ports[0],
-		  ports[1], ports[2], ports[3]);
+	pt_printf("evtchn-peer: storm ports=%u,%u,%u,%u\n", ports[0], ports[1],
+		  ports[2], ports[3]);
 	while (pt_time_ns() < end && !pt_atomic_load32(stop)) {
 		uint64_t until = pt_time_ns() + next_gap(&seed);
 

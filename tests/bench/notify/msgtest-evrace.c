@@ -19,20 +19,20 @@
 
 /* How a round ends its ports (round number modulo VARIANTS). */
 enum variant {
-	V_UNBIND,	   /* UNBIND each, check nothing stale, rebind two */
-	V_RELEASE,	   /* close with every port bound, some fired */
-	V_RELEASE_BOUND,   /* close right after the binds, no read */
-	V_READER_READ,	   /* close while a thread is blocked in read() */
-	V_READER_POLL,	   /* ... in poll() */
-	V_READER_EPOLL,	   /* ... in epoll_wait() */
-	V_UNBIND_READER,   /* UNBIND all under a blocked reader, rebind */
-	V_CHILD,	   /* a child holds the file, killed in read() */
+	V_UNBIND,	 /* UNBIND each, check nothing stale, rebind two */
+	V_RELEASE,	 /* close with every port bound, some fired */
+	V_RELEASE_BOUND, /* close right after the binds, no read */
+	V_READER_READ,	 /* close while a thread is blocked in read() */
+	V_READER_POLL,	 /* ... in poll() */
+	V_READER_EPOLL,	 /* ... in epoll_wait() */
+	V_UNBIND_READER, /* UNBIND all under a blocked reader, rebind */
+	V_CHILD,	 /* a child holds the file, killed in read() */
 	VARIANTS
 };
 
 static const char *const variant_names[VARIANTS] = {
-	"unbind",	 "release",	   "release-unread", "reader-read",
-	"reader-poll",	 "reader-epoll",   "unbind-reader",  "child-killed",
+	"unbind",      "release",      "release-unread", "reader-read",
+	"reader-poll", "reader-epoll", "unbind-reader",	 "child-killed",
 };
 
 struct evrace {
@@ -177,8 +177,7 @@ static int reader_seen(struct evrace *e, const struct evrace_reader *r)
 }
 
 /* Waits until the reader has read more than `than` ports. */
-static int reader_wait(struct evrace *e, struct evrace_reader *r,
-		       uint32_t than)
+static int reader_wait(struct evrace *e, struct evrace_reader *r, uint32_t than)
 {
 	uint64_t end = msgtest_now_ns() + EVENT_WAIT_MS * 1000000ull;
 	struct timespec nap = { 0, 200000 };
@@ -260,8 +259,8 @@ static int with_child(struct evrace *e, struct root_evtchn *ev)
 		close(rfd);
 		return msgtest_fail("round %llu: the child read no port in "
 				    "%d ms (wait status 0x%x)",
-				    (unsigned long long)e->round,
-				    EVENT_WAIT_MS, status);
+				    (unsigned long long)e->round, EVENT_WAIT_MS,
+				    status);
 	}
 	e->events++;
 	kill(pid, SIGKILL);
@@ -362,9 +361,9 @@ int msgtest_evrace(int argc, char **argv)
 	end = msgtest_now_ns() + secs * 1000000000ull;
 	while (!rc && e.round < max_rounds && msgtest_now_ns() < end) {
 		/* Mostly the cheap variants; a child every 16th round. */
-		enum variant var = (enum variant)(e.round % 16 == 15
-							  ? V_CHILD
-							  : e.round % (VARIANTS - 1));
+		enum variant var = (enum variant)(
+			e.round % 16 == 15 ? V_CHILD
+					   : e.round % (VARIANTS - 1));
 
 		rc = one_round(&e, var);
 		if (!rc)
