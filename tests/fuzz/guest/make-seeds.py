@@ -3,6 +3,8 @@
 import os
 import struct
 
+import seed_files
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, 'corpus-vq')
 
@@ -157,10 +159,7 @@ def seeds():
 
 
 def main():
-    os.makedirs(OUT, exist_ok=True)
-    for name, data in seeds().items():
-        with open(os.path.join(OUT, name), 'wb') as f:
-            f.write(data)
+    seed_files.write(OUT, seeds())
 
 
 if __name__ == '__main__':

@@ -44,6 +44,17 @@ wait_console() {
 	return 1
 }
 
+# connected NAME: waits up to 30 s for NAME's console/0 to be Connected on
+# both ends, as partita info shows it; fails the test if it never is.
+connected() {
+	_w=0
+	while ! p info "$1" 2>/dev/null | grep -q '^  console/0: front-end Connected, back-end Connected'; do
+		_w=$((_w + 1))
+		[ $_w -lt 150 ] || fail "$1's console/0 never Connected: $(p info "$1" 2>&1 | grep -A2 'console/0')"
+		sleep 0.2
+	done
+}
+
 # console_tty ID: prints the pty backd serves partition ID's console on,
 # once the back-end is connected (state 4), waiting up to 20 s; fails
 # otherwise.

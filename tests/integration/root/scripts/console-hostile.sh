@@ -36,15 +36,6 @@ devices:
 EOT
 }
 
-connected() {
-	_w=0
-	while ! p info "$1" 2>/dev/null | grep -q '^  console/0: front-end Connected, back-end Connected'; do
-		_w=$((_w + 1))
-		[ $_w -lt 150 ] || fail "$1's console/0 never Connected: $(p info "$1" 2>&1 | grep -A2 'console/0')"
-		sleep 0.2
-	done
-}
-
 store_nodes() { xenstore-ls / 2>/dev/null | wc -l; }
 # Open files of a daemon, and the root's event ports in use.
 fds() { ls "/proc/$(pidof "$1")/fd" | wc -l; }

@@ -38,15 +38,6 @@ devices:
 EOT
 }
 
-connected() {
-	_w=0
-	while ! p info "$1" 2>/dev/null | grep -q '^  console/0: front-end Connected, back-end Connected'; do
-		_w=$((_w + 1))
-		[ $_w -lt 150 ] || fail "$1's console/0 never Connected: $(p info "$1" 2>&1 | grep -A2 'console/0')"
-		sleep 0.2
-	done
-}
-
 # say GUEST LINE OUT: LINE typed at GUEST's shell, its answer in $tmp/OUT.
 say() {
 	echo "$2" | p console --linger 1000 "$1" >"$tmp/$3" 2>&1 ||
